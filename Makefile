@@ -1,0 +1,40 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app campaign
+# The local site runs in development mode: a generated secret key kept under instance/,
+# and the console's one-time password printed on first run.
+export CAMPAIGN_ENV ?= development
+
+.PHONY: setup run test lint format clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml requirements-dev.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.9 \
+		&& $(BIN)/uv pip sync --quiet --python $(BIN)/python requirements-dev.lock \
+		&& $(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e . \
+		|| ($(BIN)/python -m pip install --quiet -r requirements-dev.lock \
+			&& $(BIN)/python -m pip install --quiet --no-deps -e .)
+	touch $@
+
+run: setup
+	$(FLASK) db upgrade
+	$(FLASK) demo load --if-empty
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: setup
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,51 @@
+"""The campaign toolkit: `create_app()` builds the Flask application."""
+
+from pathlib import Path
+
+from flask import Flask
+
+import config
+from campaign import caching, cli, errors, security, templating
+from campaign.extensions import csrf, db, limiter, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config_object: type[config.Config] | None = None) -> Flask:
+    """Build the app for the given settings class (default: from CAMPAIGN_ENV)."""
+    settings = config_object or config.config_for_environment()
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        instance_path=str(config.INSTANCE),
+    )
+    app.config.from_object(settings)
+    settings.prepare(app.config)
+    init_extensions(app)
+    register_blueprints(app)
+    errors.init_app(app)
+    security.init_app(app)
+    caching.init_app(app)
+    templating.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from campaign.accounts import bp as accounts_bp
+    from campaign.admin import bp as admin_bp
+    from campaign.content import bp as content_bp
+    from campaign.health import bp as health_bp
+
+    app.register_blueprint(content_bp)
+    app.register_blueprint(health_bp)
+    app.register_blueprint(accounts_bp, url_prefix="/admin")
+    app.register_blueprint(admin_bp, url_prefix="/admin")

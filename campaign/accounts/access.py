@@ -1,0 +1,42 @@
+"""Who may use the console: signed-in, active organisers; some pages for admins only."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from flask import abort, redirect, request, url_for
+from flask_login import current_user
+
+from campaign.accounts.models import User
+from campaign.extensions import db, login_manager
+
+login_manager.login_view = "accounts.login"
+login_manager.login_message = "Please sign in to use the console."
+login_manager.login_message_category = "info"
+
+
+@login_manager.user_loader
+def load_user(session_token: str) -> User | None:
+    return db.session.scalar(
+        db.select(User).where(User.session_token == session_token, User.active.is_(True))
+    )
+
+
+def require_organiser():
+    """A `before_request` guard for the console: sign-in, then any forced password change."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if current_user.must_change_password and request.endpoint != "accounts.change_password":
+        return redirect(url_for("accounts.change_password"))
+    return None
+
+
+def admin_required(view: Callable) -> Callable:
+    """Limit a console view to admins; editors get a 403 page."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if not current_user.is_admin:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,36 @@
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from campaign.accounts.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from campaign.addresses import MAX_EMAIL_LENGTH
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(
+        "Email", validators=[DataRequired(), Length(max=MAX_EMAIL_LENGTH)], render_kw={"autocomplete": "username"}
+    )
+    password = PasswordField(
+        "Password",
+        validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        "Current password",
+        validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new_password = PasswordField(
+        "New password",
+        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)],
+        description=f"At least {MIN_PASSWORD_LENGTH} characters.",
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm_password = PasswordField(
+        "New password, again",
+        validators=[DataRequired(), EqualTo("new_password", message="The two passwords differ.")],
+        render_kw={"autocomplete": "new-password"},
+    )

@@ -1,0 +1,71 @@
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from campaign.accounts import bp
+from campaign.accounts.access import require_organiser
+from campaign.accounts.forms import ChangePasswordForm, LoginForm
+from campaign.accounts.passwords import verify_password
+from campaign.accounts.service import AccountError, authenticate, set_password
+from campaign.extensions import db, limiter
+from campaign.security import is_local_path
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    target = request.args.get("next")
+    if not is_local_path(target):
+        target = url_for("admin.dashboard")
+    if current_user.is_authenticated:
+        return redirect(target)
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(form.email.data, form.password.data)
+        if user is None:
+            # The same words whether the email exists or not.
+            form.password.errors.append("That email and password do not match an account.")
+        else:
+            db.session.commit()
+            session.clear()
+            login_user(user)
+            session.permanent = True
+            if user.must_change_password:
+                return redirect(url_for("accounts.change_password"))
+            return redirect(target)
+    status = 400 if form.errors else 200
+    return render_template("accounts/login.html", form=form), status
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    session.clear()
+    flash("You are signed out.", "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+def change_password():
+    refusal = require_organiser()
+    if refusal is not None:
+        return refusal
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if not verify_password(current_user.password_hash, form.current_password.data):
+            form.current_password.errors.append("That is not your current password.")
+        else:
+            try:
+                set_password(current_user, form.new_password.data)
+            except AccountError as error:
+                form.new_password.errors.append(str(error))
+            else:
+                db.session.commit()
+                login_user(current_user)  # the session token changed: keep this one signed in
+                flash("Your password is changed.", "success")
+                return redirect(url_for("admin.dashboard"))
+    status = 400 if form.errors else 200
+    return render_template("accounts/change_password.html", form=form), status

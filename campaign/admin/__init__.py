@@ -1,0 +1,10 @@
+"""The organiser console under /admin: every view needs a signed-in organiser."""
+
+from flask import Blueprint
+
+from campaign.accounts.access import require_organiser
+
+bp = Blueprint("admin", __name__)
+bp.before_request(require_organiser)
+
+from campaign.admin import views  # noqa: E402, F401  (routes register on import)

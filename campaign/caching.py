@@ -1,0 +1,82 @@
+"""HTTP validators for public pages: an ETag and Last-Modified per cached revision.
+
+Models that change what public pages show name a revision (`__cache_revision__`). Any flush
+that touches one bumps that revision's counter, so a page's validator costs one primary-key
+read, and a 304 answer renders nothing and queries nothing else.
+"""
+
+import hashlib
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+
+from datetime import datetime
+
+from flask import Flask, current_app, make_response, request
+from sqlalchemy import Integer, String, event, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from campaign.db import UTCDateTime, utcnow
+from campaign.extensions import db
+
+
+class SiteRevision(db.Model):
+    """A counter per revision name that moves whenever what it covers changes."""
+
+    __tablename__ = "site_revisions"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+def init_app(app: Flask) -> None:
+    """Fingerprint the templates and static files, so a deploy changes every ETag."""
+    digest = hashlib.sha256()
+    for folder in (Path(app.template_folder), Path(app.static_folder)):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                digest.update(path.as_posix().encode())
+                digest.update(path.read_bytes())
+    app.extensions["build_fingerprint"] = digest.hexdigest()[:12]
+
+
+@event.listens_for(Session, "after_flush")
+def _bump_revisions(session: Session, flush_context) -> None:
+    touched = {
+        getattr(type(obj), "__cache_revision__", None)
+        for obj in (*session.new, *session.dirty, *session.deleted)
+    }
+    touched.discard(None)
+    for name in sorted(touched):
+        session.connection().execute(
+            update(SiteRevision)
+            .where(SiteRevision.name == name)
+            .values(revision=SiteRevision.revision + 1, changed_at=utcnow())
+        )
+
+
+def cached_page(revision: str) -> Callable:
+    """Serve a public view with validators from `revision`; answer 304 when they match."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            state = db.session.get(SiteRevision, revision)
+            number = state.revision if state else 0
+            fingerprint = current_app.extensions["build_fingerprint"]
+            etag = f"{fingerprint}-{revision}-{number}"
+            if request.if_none_match.contains_weak(etag):
+                response = current_app.response_class(status=304)
+            else:
+                response = make_response(view(*args, **kwargs))
+            response.set_etag(etag, weak=True)
+            if state:
+                response.last_modified = state.changed_at
+            response.cache_control.public = True
+            response.cache_control.no_cache = True
+            return response
+
+        return wrapper
+
+    return decorator

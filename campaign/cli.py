@@ -1,0 +1,18 @@
+"""Command-line entry points, registered on the app; bad arguments exit 2 with one line."""
+
+import click
+from flask import Flask
+
+
+def fail(message: str) -> None:
+    """Stop a command with one clear line on stderr and exit code 2."""
+    click.echo(f"Error: {message}", err=True)
+    raise SystemExit(2)
+
+
+def init_app(app: Flask) -> None:
+    from campaign.accounts.cli import create_admin
+    from campaign.demo.cli import demo
+
+    app.cli.add_command(create_admin)
+    app.cli.add_command(demo)

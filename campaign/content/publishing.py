@@ -1,0 +1,130 @@
+"""What organisers do to content: publish, order, translate, and manage learn-more links.
+
+Functions change objects and flush; the request (or command) commits once at its edge.
+"""
+
+from sqlalchemy import func, select
+
+from campaign.content.models import (
+    Campaign,
+    Explainer,
+    ExplainerStatus,
+    LearnMoreLink,
+)
+from campaign.db import utcnow
+from campaign.extensions import db
+
+
+class ContentError(ValueError):
+    """A change that would leave content inconsistent; the message is for the organiser."""
+
+
+def next_explainer_position(campaign: Campaign) -> int:
+    """The position after the campaign's last explainer."""
+    last = db.session.scalar(
+        select(func.max(Explainer.position)).where(Explainer.campaign_id == campaign.id)
+    )
+    return 0 if last is None else last + 1
+
+
+def publish(explainer: Explainer) -> None:
+    """Make an explainer public; the first publication sets its date."""
+    explainer.status = ExplainerStatus.PUBLISHED
+    if explainer.published_at is None:
+        explainer.published_at = utcnow()
+    db.session.flush()
+
+
+def unpublish(explainer: Explainer) -> None:
+    """Hide an explainer from the public again; its date is kept for a re-publication."""
+    explainer.status = ExplainerStatus.DRAFT
+    db.session.flush()
+
+
+def _swap_with_neighbour(items: list, item, direction: int) -> None:
+    index = items.index(item)
+    other = index + direction
+    if 0 <= other < len(items):
+        items[index], items[other] = items[other], items[index]
+    for position, each in enumerate(items):
+        each.position = position
+    db.session.flush()
+
+
+def move_explainer(explainer: Explainer, direction: int) -> None:
+    """Move an explainer one place up (-1) or down (+1) in its campaign's order."""
+    siblings = list(
+        db.session.scalars(
+            select(Explainer)
+            .where(Explainer.campaign_id == explainer.campaign_id)
+            .order_by(Explainer.position, Explainer.id)
+        )
+    )
+    _swap_with_neighbour(siblings, explainer, direction)
+
+
+def set_translation_of(explainer: Explainer, original: Explainer | None) -> None:
+    """Record that `explainer` translates `original` (or nothing, with None).
+
+    Translations hang off one original, so a chain A <- B <- C is stored as A <- B, A <- C.
+    """
+    if original is None:
+        explainer.translation_of = None
+        db.session.flush()
+        return
+    root = original.translation_of or original
+    if root.id == explainer.id:
+        raise ContentError("An explainer cannot be a translation of itself.")
+    if explainer.translation_of_id is None and _has_translations(explainer):
+        raise ContentError(
+            "This explainer has translations of its own; link those to the other original first."
+        )
+    versions = [other for other in translation_group(root) if other.id != explainer.id]
+    if any(other.language == explainer.language for other in versions):
+        raise ContentError(
+            f"That explainer already has a version in language “{explainer.language}”."
+        )
+    explainer.translation_of = root
+    db.session.flush()
+
+
+def _has_translations(explainer: Explainer) -> bool:
+    return (
+        db.session.scalar(
+            select(func.count()).where(Explainer.translation_of_id == explainer.id)
+        )
+        > 0
+    )
+
+
+def translation_group(explainer: Explainer, published_only: bool = False) -> list[Explainer]:
+    """The original and all its translations, ordered by language."""
+    root_id = explainer.translation_of_id or explainer.id
+    query = select(Explainer).where(
+        (Explainer.id == root_id) | (Explainer.translation_of_id == root_id)
+    )
+    if published_only:
+        query = query.where(Explainer.status == ExplainerStatus.PUBLISHED)
+    return list(db.session.scalars(query.order_by(Explainer.language)))
+
+
+def add_link(explainer: Explainer, title: str, url: str) -> LearnMoreLink:
+    """Append a learn-more link to an explainer."""
+    link = LearnMoreLink(title=title, url=url, position=len(explainer.links))
+    explainer.links.append(link)
+    db.session.flush()
+    return link
+
+
+def remove_link(link: LearnMoreLink) -> None:
+    """Delete a learn-more link and close the gap in the order."""
+    explainer = link.explainer
+    explainer.links.remove(link)
+    for position, each in enumerate(explainer.links):
+        each.position = position
+    db.session.flush()
+
+
+def move_link(link: LearnMoreLink, direction: int) -> None:
+    """Move a learn-more link one place up (-1) or down (+1)."""
+    _swap_with_neighbour(list(link.explainer.links), link, direction)

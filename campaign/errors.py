@@ -1,0 +1,50 @@
+"""Error pages in the site's layout; a failed request rolls its transaction back."""
+
+import logging
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from campaign.extensions import db
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: "The request could not be understood.",
+    403: "You do not have permission to see this page.",
+    404: "There is no page at this address.",
+    405: "This address does not accept that kind of request.",
+    413: "What you sent is too large.",
+    429: "Too many attempts. Please wait a little and try again.",
+    500: "Something went wrong on our side. Nothing you did caused it; please try again.",
+}
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(CSRFError, csrf_error)
+    app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(Exception, unexpected_error)
+
+
+def _page(status: int, message: str):
+    if request.accept_mimetypes.best == "application/json":
+        return {"error": message}, status
+    return render_template("errors/error.html", status=status, message=message), status
+
+
+def http_error(error: HTTPException):
+    status = error.code or 500
+    if status >= 500:
+        db.session.rollback()
+    return _page(status, MESSAGES.get(status, error.description or "Error."))
+
+
+def csrf_error(error: CSRFError):
+    return _page(400, "This form has expired. Please go back, reload the page and try again.")
+
+
+def unexpected_error(error: Exception):
+    db.session.rollback()
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    return _page(500, MESSAGES[500])

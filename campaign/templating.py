@@ -1,0 +1,41 @@
+"""What every template can use: site settings, absolute URLs, language direction."""
+
+from urllib.parse import quote
+
+from flask import Flask, current_app, request
+
+from campaign.i18n import language_name, text_direction
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(
+        absolute_url=absolute_url,
+        language_name=language_name,
+        text_direction=text_direction,
+        share_links=share_links,
+    )
+    app.context_processor(site_settings)
+
+
+def site_settings() -> dict:
+    return {
+        "site_name": current_app.config["SITE_NAME"],
+        "organisation_name": current_app.config["ORGANISATION_NAME"],
+    }
+
+
+def absolute_url(path: str | None = None) -> str:
+    """The public address of a path on this site (SITE_URL, never the request's Host)."""
+    return current_app.config["SITE_URL"] + (path if path is not None else request.path)
+
+
+def share_links(url: str, title: str) -> list[tuple[str, str]]:
+    """Plain share links: each opens the network's own page, nothing loads from it here."""
+    u, t = quote(url, safe=""), quote(title, safe="")
+    return [
+        ("Email", f"mailto:?subject={t}&body={u}"),
+        ("WhatsApp", f"https://wa.me/?text={t}%20{u}"),
+        ("Telegram", f"https://t.me/share/url?url={u}&text={t}"),
+        ("X", f"https://x.com/intent/post?url={u}&text={t}"),
+        ("Facebook", f"https://www.facebook.com/sharer/sharer.php?u={u}"),
+    ]

@@ -1,0 +1,108 @@
+"""Settings, read from environment variables with safe defaults.
+
+`create_app()` picks `ProductionConfig` unless `CAMPAIGN_ENV=development` (set by `make run`);
+tests pass `TestingConfig`. Every name below is documented in README.md.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+INSTANCE = Path(os.environ.get("CAMPAIGN_INSTANCE_DIR", ROOT / "instance"))
+
+
+def env_int(name: str, default: int) -> int:
+    """An integer setting; a malformed value is a start-up error naming the setting."""
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise RuntimeError(f"{name} must be a whole number, not {raw!r}.") from None
+
+
+def development_secret_key() -> str:
+    """A random key kept under instance/ so local sessions survive a restart."""
+    path = INSTANCE / "secret_key"
+    if not path.exists():
+        INSTANCE.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class Config:
+    ENV_NAME = "production"
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE / 'campaign.sqlite3'}"
+    )
+    SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000").rstrip("/")
+    SITE_NAME = os.environ.get("SITE_NAME", "Campaign")
+    ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "Campaign")
+    ORGANISATION_ADDRESS = os.environ.get("ORGANISATION_ADDRESS", "")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "Campaign <campaign@localhost>")
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+    TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
+    # Argon2id parameters (RFC 9106's second recommended set); tests lower them.
+    PASSWORD_TIME_COST = 3
+    PASSWORD_MEMORY_COST = 65536
+    SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = True
+    REMEMBER_COOKIE_HTTPONLY = True
+    PERMANENT_SESSION_LIFETIME = 60 * 60 * 12
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+
+    @classmethod
+    def prepare(cls, settings: dict) -> None:
+        """Refuse to start with settings that are unsafe in production."""
+        if not settings.get("SECRET_KEY"):
+            raise RuntimeError(
+                "SECRET_KEY is not set. In production it must come from the environment "
+                "(for example: python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+            )
+
+
+class ProductionConfig(Config):
+    pass
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+    # The local site is served over plain http://127.0.0.1.
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+
+    @classmethod
+    def prepare(cls, settings: dict) -> None:
+        """Fill in a local secret key instead of refusing to start."""
+        settings["SECRET_KEY"] = settings.get("SECRET_KEY") or development_secret_key()
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-secret-key-not-for-production"  # noqa: S105
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    SITE_URL = "http://campaign.test"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+    PASSWORD_TIME_COST = 1
+    PASSWORD_MEMORY_COST = 8
+    RATELIMIT_STORAGE_URI = "memory://"
+
+
+def config_for_environment() -> type[Config]:
+    """The config class named by CAMPAIGN_ENV (production unless told otherwise)."""
+    name = os.environ.get("CAMPAIGN_ENV", "production")
+    classes = {"production": ProductionConfig, "development": DevelopmentConfig}
+    if name not in classes:
+        raise RuntimeError(f"CAMPAIGN_ENV must be 'production' or 'development', not {name!r}.")
+    return classes[name]

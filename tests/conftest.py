@@ -1,0 +1,126 @@
+"""One app and one schema (built by the migrations) a session; one rolled-back transaction a test.
+
+Set TEST_DATABASE_URL to run the same suite on PostgreSQL (its `public` schema is rebuilt).
+"""
+
+import ipaddress
+import os
+import socket
+
+import pytest
+from flask_migrate import upgrade
+from flask_sqlalchemy.session import Session as FlaskSession
+from sqlalchemy import event, text
+
+from campaign import create_app
+from campaign.extensions import db
+from config import TestingConfig
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+ON_POSTGRES = TEST_DATABASE_URL.startswith("postgresql")
+
+
+def _is_loopback(address) -> bool:
+    if isinstance(address, (str, bytes)):
+        return True  # a Unix socket
+    host = address[0]
+    if host in ("localhost", ""):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_network_beyond_this_machine():
+    """Fail any test that opens a connection outside 127.0.0.1 (Stripe, SendGrid, the web)."""
+    real_connect, real_connect_ex = socket.socket.connect, socket.socket.connect_ex
+
+    def guard(address) -> None:
+        if not _is_loopback(address):
+            raise RuntimeError(f"tests may not connect outside this machine: {address!r}")
+
+    def connect(self, address):
+        guard(address)
+        return real_connect(self, address)
+
+    def connect_ex(self, address):
+        guard(address)
+        return real_connect_ex(self, address)
+
+    socket.socket.connect, socket.socket.connect_ex = connect, connect_ex
+    yield
+    socket.socket.connect, socket.socket.connect_ex = real_connect, real_connect_ex
+
+
+def _use_real_sqlite_transactions(engine) -> None:
+    # pysqlite opens transactions lazily on its own, which breaks SAVEPOINT; let SQLAlchemy
+    # emit BEGIN itself (the SQLAlchemy documentation's recipe for SQLite).
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, record):
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection):
+        connection.exec_driver_sql("BEGIN")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    if TEST_DATABASE_URL:
+        return TEST_DATABASE_URL
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    class Settings(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = database_url
+
+    app = create_app(Settings)
+    with app.app_context():
+        if ON_POSTGRES:
+            with db.engine.begin() as connection:
+                connection.execute(text("DROP SCHEMA public CASCADE"))
+                connection.execute(text("CREATE SCHEMA public"))
+        else:
+            _use_real_sqlite_transactions(db.engine)
+        upgrade()
+        db.engine.dispose()
+    return app
+
+
+class _ConnectionBoundSession(FlaskSession):
+    """Flask-SQLAlchemy's session, but bound to the test's connection instead of the engine."""
+
+    def get_bind(self, *args, **kwargs):
+        return self.bind
+
+
+@pytest.fixture
+def session(app):
+    """A database session whose work, commits included, is rolled back after the test."""
+    with app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        original = db.session
+        db.session = db._make_scoped_session(
+            {
+                "class_": _ConnectionBoundSession,
+                "bind": connection,
+                "join_transaction_mode": "create_savepoint",
+            }
+        )
+        try:
+            yield db.session
+        finally:
+            db.session.remove()
+            db.session = original
+            outer.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app, session):
+    return app.test_client()
