@@ -88,7 +88,9 @@ def app(database_url, tmp_path_factory):
             _use_real_sqlite_transactions(db.engine)
         upgrade()
         db.engine.dispose()
-    return app
+    yield app
+    with app.app_context():
+        db.engine.dispose()
 
 
 class _ConnectionBoundSession(FlaskSession):
