@@ -95,7 +95,7 @@ class TestingConfig(Config):
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     PASSWORD_TIME_COST = 1
-    PASSWORD_MEMORY_COST = 8
+    PASSWORD_MEMORY_COST = 32  # argon2 needs 8 KiB for each of its 4 lanes
     RATELIMIT_STORAGE_URI = "memory://"
 
 

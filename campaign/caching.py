@@ -7,10 +7,9 @@ read, and a 304 answer renders nothing and queries nothing else.
 
 import hashlib
 from collections.abc import Callable
+from datetime import datetime
 from functools import wraps
 from pathlib import Path
-
-from datetime import datetime
 
 from flask import Flask, current_app, make_response, request
 from sqlalchemy import Integer, String, event, update

@@ -8,12 +8,13 @@ import os
 import socket
 
 import pytest
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import event, text
 
 from campaign import create_app
-from campaign.extensions import db
+from campaign.extensions import db, limiter
 from config import TestingConfig
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -123,6 +124,23 @@ def session(app):
             connection.close()
 
 
+class RequestPerContextClient(FlaskClient):
+    """Each request gets its own app context (own `g`, own database session), as in production.
+
+    Without this, requests would share the test's app context and its `g` and session. After a
+    request, the test's own objects are expired, so they show what the request committed.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.expire_all()
+        return response
+
+
 @pytest.fixture
 def client(app, session):
+    """A browser-like client; rate-limit counters start from zero for each test."""
+    limiter.reset()
+    app.test_client_class = RequestPerContextClient
     return app.test_client()

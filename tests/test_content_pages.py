@@ -4,7 +4,9 @@ from tests.factories import make_campaign, make_explainer
 
 
 def test_explainer_page_shows_article_links_and_social_tags(client, session):
-    explainer = make_explainer(title="How it works", summary="In short.", body="## Part one\n\nText.")
+    explainer = make_explainer(
+        title="How it works", summary="In short.", body="## Part one\n\nText."
+    )
     add_link(explainer, "ICIJ", "https://www.icij.org/investigations/china-cables/")
     session.commit()
 
@@ -15,7 +17,9 @@ def test_explainer_page_shows_article_links_and_social_tags(client, session):
     assert "<h1>How it works</h1>" in html
     assert '<h2 id="part-one">' in html
     assert "1 min read" in html
-    assert 'href="https://www.icij.org/investigations/china-cables/" rel="noopener noreferrer"' in html
+    assert (
+        'href="https://www.icij.org/investigations/china-cables/" rel="noopener noreferrer"' in html
+    )
     assert f'<link rel="canonical" href="http://campaign.test/explainers/{explainer.slug}">' in html
     assert '<meta property="og:title" content="How it works">' in html
     assert '<meta name="twitter:card" content="summary">' in html

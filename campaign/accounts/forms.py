@@ -8,7 +8,9 @@ from campaign.addresses import MAX_EMAIL_LENGTH
 
 class LoginForm(FlaskForm):
     email = EmailField(
-        "Email", validators=[DataRequired(), Length(max=MAX_EMAIL_LENGTH)], render_kw={"autocomplete": "username"}
+        "Email",
+        validators=[DataRequired(), Length(max=MAX_EMAIL_LENGTH)],
+        render_kw={"autocomplete": "username"},
     )
     password = PasswordField(
         "Password",

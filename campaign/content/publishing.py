@@ -90,9 +90,7 @@ def set_translation_of(explainer: Explainer, original: Explainer | None) -> None
 
 def _has_translations(explainer: Explainer) -> bool:
     return (
-        db.session.scalar(
-            select(func.count()).where(Explainer.translation_of_id == explainer.id)
-        )
+        db.session.scalar(select(func.count()).where(Explainer.translation_of_id == explainer.id))
         > 0
     )
 

@@ -54,7 +54,7 @@ def campaign_explainers(campaign: Campaign) -> list[Explainer]:
 
 def public_explainer(slug: str) -> Explainer | None:
     """A published explainer of a public campaign, with its links loaded."""
-    query = _published_explainers().where(Explainer.slug == slug).options(
-        selectinload(Explainer.links)
+    query = (
+        _published_explainers().where(Explainer.slug == slug).options(selectinload(Explainer.links))
     )
     return db.session.scalar(query)

@@ -1,0 +1,88 @@
+from sqlalchemy import func, select
+
+from campaign.accounts.models import User
+from campaign.accounts.passwords import verify_password
+from campaign.content.models import Campaign, Explainer, ExplainerStatus
+from campaign.demo.loader import load_demo
+
+
+def test_create_admin_reads_the_password_from_stdin(app, session):
+    result = app.test_cli_runner().invoke(
+        args=["create-admin", "Founder@Example.org", "--password-stdin"],
+        input="a long enough passphrase\n",
+    )
+
+    assert result.exit_code == 0, result.output
+    user = session.scalar(select(User).where(User.email == "founder@example.org"))
+    assert user.role == "admin"
+    assert verify_password(user.password_hash, "a long enough passphrase")
+
+
+def test_create_admin_refuses_a_bad_email_with_exit_code_2(app, session):
+    result = app.test_cli_runner().invoke(
+        args=["create-admin", "not-an-email", "--password-stdin"], input="a long enough one\n"
+    )
+
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        "Error: Enter a valid email address, like name@example.org."
+    ]
+    assert session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_create_admin_refuses_a_short_password_and_a_taken_email(app, session):
+    runner = app.test_cli_runner()
+
+    short = runner.invoke(args=["create-admin", "a@example.org", "--password-stdin"], input="x\n")
+    assert short.exit_code == 2
+    assert "at least 12 characters" in short.output
+
+    runner.invoke(args=["create-admin", "a@example.org", "--password-stdin"], input="p" * 12)
+    taken = runner.invoke(
+        args=["create-admin", "a@example.org", "--password-stdin"], input="q" * 12
+    )
+    assert taken.exit_code == 2
+    assert "already exists" in taken.output
+
+
+def test_demo_load_creates_the_campaign_once(session):
+    first = load_demo()
+    second = load_demo()
+
+    assert "campaign china-cables" in first.created
+    assert second.created == []
+    assert session.scalar(select(func.count()).select_from(Campaign)) == 1
+    explainers = session.scalars(select(Explainer).order_by(Explainer.position)).all()
+    assert len(explainers) >= 3
+    assert all(each.status == ExplainerStatus.PUBLISHED for each in explainers)
+    assert all(len(each.links) == 3 for each in explainers)
+    assert first.organiser_password and second.organiser_password is None
+
+
+def test_demo_pages_render_and_link_to_the_sources(client, session):
+    load_demo()
+    session.commit()
+
+    hub = client.get("/c/china-cables").get_data(as_text=True)
+    article = client.get("/explainers/how-the-ijop-surveillance-platform-works")
+
+    assert "The China Cables" in hub
+    assert article.status_code == 200
+    html = article.get_data(as_text=True)
+    for source in ("icij.org", "amnesty.org", "ohchr.org"):
+        assert source in html
+    assert '<img src="/static/demo/ijop-flow.svg"' in html
+
+
+def test_demo_load_if_empty_leaves_a_site_with_content_alone(app, session):
+    load_demo()
+    session.commit()
+
+    result = app.test_cli_runner().invoke(args=["demo", "load", "--if-empty"])
+
+    assert result.exit_code == 0
+    assert "already has content" in result.output
+
+
+def test_healthz_reports_the_database(client, session):
+    assert client.get("/healthz").get_json() == {"status": "ok", "database": "ok"}

@@ -1,0 +1,61 @@
+"""The schema comes from the Alembic migrations alone, and they match the models."""
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import create_engine, inspect, text
+
+from campaign import create_app
+from campaign.extensions import db
+from config import TestingConfig
+from tests.conftest import ON_POSTGRES, TEST_DATABASE_URL
+
+
+def test_models_and_migrations_do_not_drift(app, session):
+    context = MigrationContext.configure(
+        session.connection(), opts={"compare_type": True, "render_as_batch": True}
+    )
+
+    differences = compare_metadata(context, db.metadata)
+
+    assert differences == [], "run `flask --app campaign db migrate` and commit the migration"
+
+
+@pytest.fixture
+def scratch_database_url(tmp_path):
+    """An empty database of the kind the suite runs on, dropped afterwards."""
+    if not ON_POSTGRES:
+        yield f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
+        return
+    admin = create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text("DROP DATABASE IF EXISTS campaign_migrations"))
+        connection.execute(text("CREATE DATABASE campaign_migrations"))
+    url = TEST_DATABASE_URL.rsplit("/", 1)[0] + "/campaign_migrations"
+    yield url
+    with admin.connect() as connection:
+        connection.execute(text("DROP DATABASE IF EXISTS campaign_migrations WITH (FORCE)"))
+    admin.dispose()
+
+
+def test_migrations_upgrade_downgrade_and_upgrade_again(scratch_database_url):
+    class Settings(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = scratch_database_url
+
+    app = create_app(Settings)
+    with app.app_context():
+        upgrade()
+        tables = set(inspect(db.engine).get_table_names())
+        assert {"campaigns", "explainers", "learn_more_links", "users", "site_revisions"} <= tables
+
+        downgrade(revision="base")
+        assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+
+        upgrade()
+        with db.engine.connect() as connection:
+            revision = connection.execute(
+                text("SELECT revision FROM site_revisions WHERE name = 'content'")
+            ).scalar_one()
+        assert revision == 1
+        db.engine.dispose()

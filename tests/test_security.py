@@ -1,0 +1,87 @@
+import pytest
+
+from campaign import create_app
+from campaign.security import is_local_path
+from config import ProductionConfig, TestingConfig
+
+
+def test_public_pages_forbid_other_origins_and_framing(client, session):
+    response = client.get("/")
+    policy = response.headers["Content-Security-Policy"]
+
+    assert "default-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert "script-src 'self'" in policy
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_anonymous_pages_set_no_cookie(client, session):
+    response = client.get("/")
+
+    assert "Set-Cookie" not in response.headers
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["/admin/", "/admin/campaigns?x=1"],
+)
+def test_local_paths_are_accepted_as_redirect_targets(target):
+    assert is_local_path(target)
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        None,
+        "",
+        "https://evil.example/",
+        "//evil.example/",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "javascript:alert(1)",
+        "/admin/\r\nLocation: https://evil.example",
+        "admin",
+    ],
+)
+def test_anything_that_could_leave_the_site_is_refused_as_redirect_target(target):
+    assert not is_local_path(target)
+
+
+class _Production(ProductionConfig):
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    class NoSecret(_Production):
+        SECRET_KEY = None
+
+    with pytest.raises(RuntimeError, match="SECRET_KEY is not set"):
+        create_app(NoSecret)
+
+
+def test_production_session_cookies_are_secure_httponly_and_lax():
+    class WithSecret(_Production):
+        SECRET_KEY = "a-production-secret"
+
+    app = create_app(WithSecret)
+
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    assert app.config["REMEMBER_COOKIE_SECURE"] is True
+
+
+def test_forwarded_addresses_are_ignored_unless_proxies_are_trusted(app):
+    seen = []
+
+    with app.test_request_context(
+        "/", headers={"X-Forwarded-For": "203.0.113.9"}, environ_base={"REMOTE_ADDR": "10.0.0.1"}
+    ):
+        from flask import request
+
+        seen.append(request.remote_addr)
+
+    assert seen == ["10.0.0.1"]
+    assert TestingConfig.TRUSTED_PROXIES == 0
