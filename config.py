@@ -44,6 +44,19 @@ class Config:
     ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "Campaign")
     ORGANISATION_ADDRESS = os.environ.get("ORGANISATION_ADDRESS", "")
     MAIL_FROM = os.environ.get("MAIL_FROM", "Campaign <campaign@localhost>")
+    MAIL_TRANSPORT = os.environ.get("MAIL_TRANSPORT", "file")
+    MAIL_FILE_DIR = os.environ.get("MAIL_FILE_DIR", str(INSTANCE / "mail"))
+    MAIL_TIMEOUT_SECONDS = env_int("MAIL_TIMEOUT_SECONDS", 10)
+    MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 8)
+    MAIL_RATE_PER_SECOND = env_int("MAIL_RATE_PER_SECOND", 50)
+    # "thread" or "celery", chosen from CELERY_BROKER_URL unless set (tests send by hand).
+    MAIL_DISPATCHER = os.environ.get("MAIL_DISPATCHER")
+    SENDGRID_API_KEY = os.environ.get("SENDGRID_API_KEY")
+    SENDGRID_API_HOST = os.environ.get("SENDGRID_API_HOST", "https://api.sendgrid.com")
+    SENDGRID_WEBHOOK_PUBLIC_KEY = os.environ.get("SENDGRID_WEBHOOK_PUBLIC_KEY")
+    SENDGRID_WEBHOOK_MAX_AGE_SECONDS = env_int("SENDGRID_WEBHOOK_MAX_AGE_SECONDS", 300)
+    SMTP_URL = os.environ.get("SMTP_URL")
+    CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL")
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
     TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
@@ -97,6 +110,9 @@ class TestingConfig(Config):
     PASSWORD_TIME_COST = 1
     PASSWORD_MEMORY_COST = 32  # argon2 needs 8 KiB for each of its 4 lanes
     RATELIMIT_STORAGE_URI = "memory://"
+    MAIL_TRANSPORT = "file"
+    MAIL_DISPATCHER = "manual"
+    CELERY_BROKER_URL = None
 
 
 def config_for_environment() -> type[Config]:

@@ -5,8 +5,9 @@ from pathlib import Path
 from flask import Flask
 
 import config
-from campaign import caching, cli, errors, security, templating
+from campaign import caching, celery_app, cli, errors, security, templating
 from campaign.extensions import csrf, db, limiter, login_manager, migrate
+from campaign.mailer import background as mail_background
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,6 +28,8 @@ def create_app(config_object: type[config.Config] | None = None) -> Flask:
     security.init_app(app)
     caching.init_app(app)
     templating.init_app(app)
+    mail_background.init_app(app)
+    celery_app.init_app(app)
     cli.init_app(app)
     return app
 
@@ -42,10 +45,14 @@ def init_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from campaign.accounts import bp as accounts_bp
     from campaign.admin import bp as admin_bp
+    from campaign.audience import bp as audience_bp
     from campaign.content import bp as content_bp
     from campaign.health import bp as health_bp
+    from campaign.webhooks import bp as webhooks_bp
 
     app.register_blueprint(content_bp)
     app.register_blueprint(health_bp)
+    app.register_blueprint(audience_bp)
+    app.register_blueprint(webhooks_bp, url_prefix="/webhooks")
     app.register_blueprint(accounts_bp, url_prefix="/admin")
     app.register_blueprint(admin_bp, url_prefix="/admin")

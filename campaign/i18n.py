@@ -25,7 +25,7 @@ def base_language(code: str) -> str:
 
 
 def text_direction(code: str) -> str:
-    """"rtl" for right-to-left languages, else "ltr"."""
+    """The text direction of a language: "rtl" or "ltr"."""
     return "rtl" if base_language(code) in RIGHT_TO_LEFT else "ltr"
 
 

@@ -78,6 +78,7 @@ def database_url(tmp_path_factory) -> str:
 def app(database_url, tmp_path_factory):
     class Settings(TestingConfig):
         SQLALCHEMY_DATABASE_URI = database_url
+        MAIL_FILE_DIR = str(tmp_path_factory.mktemp("mail"))
 
     app = create_app(Settings)
     with app.app_context():

@@ -1,0 +1,30 @@
+"""Celery bound to the Flask app: every task runs inside an app context."""
+
+from celery import Celery, Task
+from flask import Flask
+
+OUTBOX_SWEEP_SECONDS = 30.0
+
+
+def init_app(app: Flask) -> Celery:
+    """Create the app's Celery instance (no connection is made until a task is sent)."""
+
+    class FlaskTask(Task):
+        def __call__(self, *args, **kwargs):
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    celery = Celery(app.name, task_cls=FlaskTask)
+    celery.conf.update(
+        broker_url=app.config.get("CELERY_BROKER_URL"),
+        task_ignore_result=True,
+        broker_connection_retry_on_startup=True,
+        worker_hijack_root_logger=False,
+        beat_schedule={
+            "sweep-outbox": {"task": "mailer.dispatch_outbox", "schedule": OUTBOX_SWEEP_SECONDS}
+        },
+        include=["campaign.mailer.tasks"],
+    )
+    celery.set_default()
+    app.extensions["celery"] = celery
+    return celery

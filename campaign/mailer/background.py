@@ -1,0 +1,98 @@
+"""Dispatch after commit: a thread in this process by default, Celery tasks with a broker.
+
+Queueing code only flags the session (`session.info["mail_queued"]`); once the transaction
+commits, the dispatcher is woken. If waking fails the rows are still in the table, and the
+thread's periodic sweep, Celery beat or `flask mailer flush` sends them.
+"""
+
+import logging
+import os
+import threading
+
+from flask import Flask, current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from campaign.extensions import db
+from campaign.mailer.dispatch import dispatch_due
+
+log = logging.getLogger(__name__)
+
+SWEEP_SECONDS = 30.0
+
+
+class InProcessDispatcher:
+    """One daemon thread per process that drains the outbox when woken and every sweep."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.wake = threading.Event()
+        self.lock = threading.Lock()
+        self.thread: threading.Thread | None = None
+        self.pid: int | None = None
+
+    def ensure_running(self) -> None:
+        # After a fork (gunicorn workers) the parent's thread does not exist in the child.
+        if self.thread is not None and self.pid == os.getpid() and self.thread.is_alive():
+            return
+        with self.lock:
+            if self.thread is None or self.pid != os.getpid() or not self.thread.is_alive():
+                self.pid = os.getpid()
+                self.thread = threading.Thread(
+                    target=self._run, name="mail-dispatcher", daemon=True
+                )
+                self.thread.start()
+
+    def notify(self) -> None:
+        self.ensure_running()
+        self.wake.set()
+
+    def _run(self) -> None:
+        while True:
+            self.wake.wait(timeout=SWEEP_SECONDS)
+            self.wake.clear()
+            with self.app.app_context():
+                try:
+                    dispatch_due()
+                except Exception:  # the thread must outlive one bad sweep
+                    log.exception("mail dispatch sweep failed; rows stay queued")
+                finally:
+                    db.session.remove()
+
+
+def init_app(app: Flask) -> None:
+    """Choose the dispatcher: Celery with a broker, else a thread (none in tests)."""
+    mode = app.config.get("MAIL_DISPATCHER") or (
+        "celery" if app.config.get("CELERY_BROKER_URL") else "thread"
+    )
+    app.config["MAIL_DISPATCHER"] = mode
+    if mode == "thread":
+        dispatcher = InProcessDispatcher(app)
+        app.extensions["mail_dispatcher"] = dispatcher
+        # Start on the first request, not at import: commands and workers need no thread.
+        app.before_request(dispatcher.ensure_running)
+
+
+def notify_dispatcher() -> None:
+    """Wake whatever sends mail in this deployment; never raises into the caller."""
+    mode = current_app.config["MAIL_DISPATCHER"]
+    try:
+        if mode == "thread":
+            current_app.extensions["mail_dispatcher"].notify()
+        elif mode == "celery":
+            from campaign.mailer.tasks import dispatch_outbox
+
+            dispatch_outbox.delay()
+    except Exception:  # the rows are committed; a sweep will send them
+        log.exception("could not wake the mail dispatcher")
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    if session.info.pop("mail_queued", False):
+        notify_dispatcher()
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    session.info.pop("mail_queued", None)

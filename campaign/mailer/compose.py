@@ -1,0 +1,65 @@
+"""Turn an email's template and context into an outbox row, in the caller's transaction.
+
+Each email is `templates/emails/<name>/{subject.txt,body.txt,body.html}`; the HTML part gets
+its CSS inlined (mail clients ignore <style>), and every link in it is absolute.
+"""
+
+from dataclasses import dataclass
+
+import css_inline
+from flask import current_app, render_template
+
+from campaign.addresses import normalise_email
+from campaign.extensions import db
+from campaign.mailer.models import OutboundEmail
+
+_inliner = css_inline.CSSInliner(keep_style_tags=False, load_remote_stylesheets=False)
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    text: str
+    html: str
+
+
+def render_email(template: str, context: dict, unsubscribe_url: str | None = None) -> RenderedEmail:
+    """Render the three parts of an email with the site's settings in the context."""
+    context = {
+        "site_url": current_app.config["SITE_URL"],
+        "organisation_address": current_app.config["ORGANISATION_ADDRESS"],
+        "unsubscribe_url": unsubscribe_url,
+        **context,
+    }
+    folder = f"emails/{template}"
+    subject = " ".join(render_template(f"{folder}/subject.txt", **context).split())
+    text = render_template(f"{folder}/body.txt", **context).strip() + "\n"
+    html = _inliner.inline(render_template(f"{folder}/body.html", **context))
+    return RenderedEmail(subject=subject, text=text, html=html)
+
+
+def unsubscribe_headers(unsubscribe_url: str) -> dict[str, str]:
+    """RFC 2369 and RFC 8058 headers: mail clients show a one-click unsubscribe button."""
+    return {
+        "List-Unsubscribe": f"<{unsubscribe_url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
+def queue_email(
+    template: str, to: str, context: dict, unsubscribe_url: str | None = None
+) -> OutboundEmail:
+    """Record an email in the outbox; it is sent after the surrounding transaction commits."""
+    rendered = render_email(template, context, unsubscribe_url)
+    message = OutboundEmail(
+        template=template,
+        to_address=normalise_email(to),
+        subject=rendered.subject,
+        text_body=rendered.text,
+        html_body=rendered.html,
+        headers=unsubscribe_headers(unsubscribe_url) if unsubscribe_url else {},
+    )
+    db.session.add(message)
+    db.session.flush()
+    db.session.info["mail_queued"] = True
+    return message

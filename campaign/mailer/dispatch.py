@@ -1,0 +1,157 @@
+"""Send what the outbox holds: claim due rows, send each, record the outcome.
+
+Each step commits, so two dispatchers (threads, processes, Celery workers) never send one row:
+a row is claimed by a compare-and-set from `queued` to `sending` (with `FOR UPDATE SKIP LOCKED`
+on PostgreSQL so they do not even wait for each other). A process that dies mid-send leaves
+its rows in `sending`; after STALE_CLAIM they are queued again. Nothing committed is lost.
+"""
+
+import logging
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from campaign.db import utcnow
+from campaign.extensions import db
+from campaign.mailer.models import BLOCKS_ALL_MAIL, MessageStatus, OutboundEmail, Suppression
+from campaign.mailer.transports import (
+    Envelope,
+    PermanentFailure,
+    TemporaryFailure,
+    Transport,
+    get_transport,
+)
+
+log = logging.getLogger(__name__)
+
+CLAIM_BATCH = 50
+STALE_CLAIM = timedelta(minutes=10)
+FIRST_RETRY = timedelta(seconds=30)
+LONGEST_RETRY = timedelta(hours=2)
+
+
+@dataclass
+class DispatchReport:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    suppressed: int = 0
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Exponential backoff with a little jitter: 30 s, 1 min, 2 min … at most two hours."""
+    delay = min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_RETRY)
+    return delay * random.uniform(0.9, 1.1)
+
+
+def requeue_stale_claims(now: datetime) -> int:
+    """Give rows claimed by a dispatcher that has since died back to the queue."""
+    result = db.session.execute(
+        update(OutboundEmail)
+        .where(
+            OutboundEmail.status == MessageStatus.SENDING,
+            OutboundEmail.claimed_at < now - STALE_CLAIM,
+        )
+        .values(status=MessageStatus.QUEUED, claimed_at=None)
+    )
+    db.session.commit()
+    return result.rowcount
+
+
+def claim_due(limit: int, now: datetime) -> list[int]:
+    """Claim up to `limit` due rows for this dispatcher; committed before anything is sent."""
+    candidates = (
+        select(OutboundEmail.id)
+        .where(OutboundEmail.status == MessageStatus.QUEUED, OutboundEmail.next_attempt_at <= now)
+        .order_by(OutboundEmail.next_attempt_at, OutboundEmail.id)
+        .limit(limit)
+    )
+    if db.session.get_bind().dialect.name == "postgresql":
+        candidates = candidates.with_for_update(skip_locked=True)
+    ids = list(db.session.scalars(candidates))
+    if not ids:
+        db.session.commit()
+        return []
+    claimed = db.session.scalars(
+        update(OutboundEmail)
+        .where(OutboundEmail.id.in_(ids), OutboundEmail.status == MessageStatus.QUEUED)
+        .values(status=MessageStatus.SENDING, claimed_at=now)
+        .returning(OutboundEmail.id)
+    ).all()
+    db.session.commit()
+    return sorted(claimed)
+
+
+def _is_suppressed(address: str) -> bool:
+    reason = db.session.scalar(select(Suppression.reason).where(Suppression.email == address))
+    return reason in BLOCKS_ALL_MAIL
+
+
+def envelope_for(message: OutboundEmail) -> Envelope:
+    return Envelope(
+        sender=current_app.config["MAIL_FROM"],
+        to=message.to_address,
+        subject=message.subject,
+        text=message.text_body,
+        html=message.html_body,
+        headers=dict(message.headers or {}),
+        custom_args={"outbound_id": str(message.id)},
+    )
+
+
+def send_claimed(message: OutboundEmail, transport: Transport, report: DispatchReport) -> None:
+    """Send one claimed row and record what happened (committed)."""
+    now = utcnow()
+    if _is_suppressed(message.to_address):
+        message.status = MessageStatus.SUPPRESSED
+        message.last_error = "The address bounced or complained earlier; not sent."
+        report.suppressed += 1
+        db.session.commit()
+        return
+    message.attempts += 1
+    try:
+        provider_id = transport.send(envelope_for(message))
+    except PermanentFailure as error:
+        message.status = MessageStatus.FAILED
+        message.last_error = str(error)
+        report.failed += 1
+    except Exception as error:  # temporary, or a fault we must not lose mail to
+        if not isinstance(error, TemporaryFailure):
+            log.exception("unexpected error sending outbound email %s", message.id)
+        message.last_error = str(error) or type(error).__name__
+        if message.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
+            message.status = MessageStatus.FAILED
+            report.failed += 1
+        else:
+            message.status = MessageStatus.QUEUED
+            message.next_attempt_at = now + retry_delay(message.attempts)
+            report.retrying += 1
+    else:
+        message.status = MessageStatus.SENT
+        message.sent_at = now
+        message.provider_message_id = provider_id
+        message.last_error = None
+        report.sent += 1
+    message.claimed_at = None
+    db.session.commit()
+
+
+def dispatch_due(limit: int | None = None, transport: Transport | None = None) -> DispatchReport:
+    """Send every message that is due now (or up to `limit` of them)."""
+    transport = transport or get_transport()
+    report = DispatchReport()
+    now = utcnow()
+    requeue_stale_claims(now)
+    handled = 0
+    while limit is None or handled < limit:
+        batch = CLAIM_BATCH if limit is None else min(CLAIM_BATCH, limit - handled)
+        ids = claim_due(batch, now)
+        if not ids:
+            break
+        for message_id in ids:
+            send_claimed(db.session.get(OutboundEmail, message_id), transport, report)
+        handled += len(ids)
+    return report
