@@ -1,8 +1,9 @@
 """The declarative base, the UTC timestamp type and the time helpers all models share."""
 
+import sqlite3
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, MetaData, TypeDecorator
+from sqlalchemy import DateTime, Engine, MetaData, TypeDecorator, event
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Stable constraint names, so Alembic migrations are the same on SQLite and PostgreSQL.
@@ -54,3 +55,15 @@ class Timestamped:
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+@event.listens_for(Engine, "connect")
+def _tune_sqlite(dbapi_connection, connection_record) -> None:
+    # SQLite enforces foreign keys only when asked; WAL lets the web process read while the
+    # mail dispatcher writes, and a busy timeout makes writers queue instead of failing.
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA busy_timeout = 5000")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.close()

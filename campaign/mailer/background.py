@@ -80,9 +80,8 @@ def notify_dispatcher() -> None:
         if mode == "thread":
             current_app.extensions["mail_dispatcher"].notify()
         elif mode == "celery":
-            from campaign.mailer.tasks import dispatch_outbox
-
-            dispatch_outbox.delay()
+            # Through this app's own Celery, not the process-wide default one.
+            current_app.extensions["celery"].send_task("mailer.dispatch_outbox")
     except Exception:  # the rows are committed; a sweep will send them
         log.exception("could not wake the mail dispatcher")
 

@@ -1,0 +1,218 @@
+"""The outbox is sent after commit, retried with backoff, and never lost or sent twice."""
+
+import threading
+from datetime import timedelta
+from email import message_from_bytes
+from pathlib import Path
+
+import pytest
+from sqlalchemy import delete, select
+
+from campaign.db import utcnow
+from campaign.extensions import db
+from campaign.mailer.background import InProcessDispatcher
+from campaign.mailer.compose import queue_email
+from campaign.mailer.dispatch import STALE_CLAIM, dispatch_due, retry_delay
+from campaign.mailer.emails import transport_check
+from campaign.mailer.models import MessageStatus, OutboundEmail, Suppression, SuppressionReason
+from campaign.mailer.transports import PermanentFailure, TemporaryFailure
+from campaign.mailer.transports.outbox import FileTransport
+from tests.conftest import ON_POSTGRES
+
+
+class ScriptedTransport:
+    """A transport that fails as told, then succeeds; it records what it was asked to send."""
+
+    def __init__(self, *failures: Exception) -> None:
+        self.failures = list(failures)
+        self.sent: list = []
+
+    def send(self, envelope):
+        if self.failures:
+            raise self.failures.pop(0)
+        self.sent.append(envelope)
+        return f"id-{len(self.sent)}"
+
+
+def queue_check(to: str = "reader@example.org") -> OutboundEmail:
+    return queue_email("transport_check", to, transport_check("organiser@example.org"))
+
+
+def test_queued_mail_is_sent_with_our_id_and_marked_sent(session):
+    message = queue_check()
+    session.commit()
+    transport = ScriptedTransport()
+
+    report = dispatch_due(transport=transport)
+
+    assert report.sent == 1
+    assert message.status == MessageStatus.SENT
+    assert message.provider_message_id == "id-1"
+    assert transport.sent[0].custom_args == {"outbound_id": str(message.id)}
+    assert transport.sent[0].to == "reader@example.org"
+
+
+def test_temporary_failure_retries_later_with_backoff(session):
+    message = queue_check()
+    session.commit()
+
+    report = dispatch_due(transport=ScriptedTransport(TemporaryFailure("SendGrid answered 429")))
+
+    assert report.retrying == 1
+    assert message.status == MessageStatus.QUEUED
+    assert message.attempts == 1
+    assert message.next_attempt_at > utcnow() + timedelta(seconds=20)
+    assert "429" in message.last_error
+    # Not due yet: a second sweep leaves it alone.
+    assert dispatch_due(transport=ScriptedTransport()).sent == 0
+
+
+def test_backoff_doubles_and_is_capped():
+    assert timedelta(seconds=27) <= retry_delay(1) <= timedelta(seconds=33)
+    assert timedelta(seconds=54) <= retry_delay(2) <= timedelta(seconds=66)
+    assert retry_delay(30) <= timedelta(hours=2, minutes=12)
+
+
+def test_permanent_failure_is_marked_failed_with_its_reason(session):
+    message = queue_check()
+    session.commit()
+
+    dispatch_due(transport=ScriptedTransport(PermanentFailure("SendGrid answered 400: bad")))
+
+    assert message.status == MessageStatus.FAILED
+    assert message.last_error == "SendGrid answered 400: bad"
+
+
+def test_retries_run_out_after_the_configured_attempts(app, session):
+    message = queue_check()
+    session.commit()
+    for _ in range(app.config["MAIL_MAX_ATTEMPTS"]):
+        message.next_attempt_at = utcnow()
+        session.commit()
+        dispatch_due(transport=ScriptedTransport(TemporaryFailure("timed out")))
+
+    assert message.status == MessageStatus.FAILED
+    assert message.attempts == app.config["MAIL_MAX_ATTEMPTS"]
+
+
+def test_an_unexpected_transport_error_does_not_lose_the_message(session):
+    message = queue_check()
+    session.commit()
+
+    dispatch_due(transport=ScriptedTransport(ValueError("a bug")))
+
+    assert message.status == MessageStatus.QUEUED
+    assert message.last_error == "a bug"
+
+
+def test_a_bounced_address_gets_nothing(session):
+    session.add(Suppression(email="gone@example.org", reason=SuppressionReason.BOUNCE))
+    message = queue_check("gone@example.org")
+    session.commit()
+    transport = ScriptedTransport()
+
+    dispatch_due(transport=transport)
+
+    assert message.status == MessageStatus.SUPPRESSED
+    assert transport.sent == []
+
+
+def test_rows_claimed_by_a_dead_dispatcher_are_sent_after_the_stale_window(session):
+    message = queue_check()
+    message.status = MessageStatus.SENDING
+    message.claimed_at = utcnow() - STALE_CLAIM - timedelta(seconds=1)
+    fresh = queue_check("other@example.org")
+    fresh.status = MessageStatus.SENDING
+    fresh.claimed_at = utcnow()
+    session.commit()
+
+    dispatch_due(transport=ScriptedTransport())
+
+    assert message.status == MessageStatus.SENT
+    assert fresh.status == MessageStatus.SENDING  # another dispatcher may still be sending it
+
+
+def test_rolled_back_action_leaves_no_mail(session):
+    with pytest.raises(RuntimeError), session.begin_nested():
+        queue_check()
+        raise RuntimeError("the action failed")
+
+    assert session.scalars(select(OutboundEmail)).all() == []
+
+
+# Below, data is really committed: these tests use separate connections and threads.
+
+
+@pytest.fixture
+def committed(app):
+    """The real database, committed to; the outbox is emptied afterwards."""
+    with app.app_context():
+        yield db.session
+        db.session.rollback()
+        db.session.execute(delete(OutboundEmail))
+        db.session.execute(delete(Suppression))
+        db.session.commit()
+        db.session.remove()
+
+
+def test_mail_committed_while_no_dispatcher_runs_is_sent_when_one_starts(app, committed, tmp_path):
+    message_id = queue_check().id
+    committed.commit()  # nothing is running: the row waits in the table
+    app.config["MAIL_FILE_DIR"], original = str(tmp_path), app.config["MAIL_FILE_DIR"]
+    try:
+        dispatcher = InProcessDispatcher(app)
+        dispatcher.notify()
+        deadline = utcnow() + timedelta(seconds=10)
+        while utcnow() < deadline and not list(tmp_path.glob("*.eml")):
+            threading.Event().wait(0.05)
+    finally:
+        app.config["MAIL_FILE_DIR"] = original
+
+    files = list(tmp_path.glob("*.eml"))
+    assert [file.name for file in files] == [f"outbound_id{message_id}.eml"]
+    parsed = message_from_bytes(files[0].read_bytes())
+    assert parsed["To"] == "reader@example.org"
+    committed.expire_all()
+    assert committed.get(OutboundEmail, message_id).status == MessageStatus.SENT
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL (TEST_DATABASE_URL)")
+def test_two_dispatchers_at_once_send_each_message_exactly_once(app, committed, tmp_path):
+    for number in range(120):
+        queue_check(f"reader{number}@example.org")
+    committed.commit()
+    files = FileTransport(tmp_path)
+    sent_ids: list[str] = []
+    lock = threading.Lock()
+
+    class CountingTransport:
+        def send(self, envelope):
+            with lock:
+                sent_ids.append(envelope.custom_args["outbound_id"])
+            threading.Event().wait(0.002)  # let the other dispatcher interleave
+            return files.send(envelope)
+
+    transport = CountingTransport()
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        with app.app_context():
+            try:
+                dispatch_due(transport=transport)
+            except BaseException as error:  # surfaced by the assertion below
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert errors == []
+    assert len(sent_ids) == len(set(sent_ids)) == 120
+    assert len(list(Path(tmp_path).glob("*.eml"))) == 120
+    statuses = committed.scalars(select(OutboundEmail.status)).all()
+    assert set(statuses) == {MessageStatus.SENT}
