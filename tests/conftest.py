@@ -145,3 +145,55 @@ def client(app, session):
     limiter.reset()
     app.test_client_class = RequestPerContextClient
     return app.test_client()
+
+
+_UNSET = object()
+
+
+@pytest.fixture
+def app_settings(app):
+    """Change `app.config` for one test (`app_settings(MAIL_TRANSPORT="smtp")`); restored after."""
+    saved: dict = {}
+
+    def change(**settings) -> None:
+        for name, value in settings.items():
+            saved.setdefault(name, app.config.get(name, _UNSET))
+            app.config[name] = value
+
+    yield change
+    for name, value in saved.items():
+        if value is _UNSET:
+            app.config.pop(name, None)
+        else:
+            app.config[name] = value
+
+
+@pytest.fixture
+def sendgrid_api(app_settings):
+    """A local stand-in for SendGrid's API, with MAIL_TRANSPORT=sendgrid pointed at it."""
+    from tests.standins.sendgrid import SendGridStandIn
+
+    standin = SendGridStandIn().start()
+    app_settings(
+        MAIL_TRANSPORT="sendgrid",
+        SENDGRID_API_KEY="SG.test-key",
+        SENDGRID_API_HOST=standin.url,
+        MAIL_TIMEOUT_SECONDS=1,
+    )
+    try:
+        yield standin
+    finally:
+        standin.stop()
+
+
+@pytest.fixture
+def smtp_sink(app_settings):
+    """A local SMTP server (aiosmtpd) with MAIL_TRANSPORT=smtp pointed at it."""
+    from tests.standins.smtp import SMTPSink
+
+    sink = SMTPSink().start()
+    app_settings(MAIL_TRANSPORT="smtp", SMTP_URL=sink.url, MAIL_TIMEOUT_SECONDS=5)
+    try:
+        yield sink
+    finally:
+        sink.stop()

@@ -33,13 +33,17 @@ class SMTPTransport:
         if self.scheme == "smtps":
             return smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
         connection = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
-        connection.ehlo()
-        if connection.has_extn("starttls"):
-            connection.starttls(context=context)
+        try:
             connection.ehlo()
-        elif self.scheme == "smtp+starttls":
+            if connection.has_extn("starttls"):
+                connection.starttls(context=context)
+                connection.ehlo()
+            elif self.scheme == "smtp+starttls":
+                raise TemporaryFailure(f"{self.host} does not offer STARTTLS")
+        except BaseException:
+            # Not yet inside the caller's `with`: a refused STARTTLS (454) would leak the socket.
             connection.close()
-            raise TemporaryFailure(f"{self.host} does not offer STARTTLS")
+            raise
         return connection
 
     def send(self, envelope: Envelope) -> str | None:

@@ -1,0 +1,109 @@
+"""A stand-in for SendGrid's v3 API: a threaded HTTP server on 127.0.0.1 that records requests.
+
+It answers 202 with an X-Message-Id, as SendGrid does, unless a test queues other answers
+(`answer_next(429)`, `answer_next(400, {"errors": [...]})`, `answer_next(202, delay=2)`).
+"""
+
+import itertools
+import json
+import threading
+from collections import deque
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+@dataclass
+class RecordedRequest:
+    method: str
+    path: str
+    headers: dict[str, str]
+    json: object
+
+
+@dataclass
+class Answer:
+    status: int = 202
+    body: dict | None = None
+    delay: float = 0.0  # seconds to wait before answering (a slow or hung API)
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: "_Server"
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length)
+        try:
+            body = json.loads(raw) if raw else None
+        except ValueError:
+            body = raw.decode("utf-8", "replace")
+        standin = self.server.standin
+        answer = standin.record(
+            RecordedRequest("POST", self.path, dict(self.headers.items()), body)
+        )
+        # Interruptible, so stopping the stand-in never waits out a long delay.
+        if answer.delay and standin.stopping.wait(answer.delay):
+            return
+        payload = json.dumps(answer.body).encode() if answer.body is not None else b""
+        self.send_response(answer.status)
+        if answer.status == 202:
+            self.send_header("X-Message-Id", f"standin-{next(standin.message_ids)}")
+        for name, value in answer.headers.items():
+            self.send_header(name, value)
+        if payload:
+            self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, format: str, *args) -> None:
+        pass  # keep test output quiet
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = False  # server_close() waits for handlers, so nothing outlives a test
+    standin: "SendGridStandIn"
+
+    def handle_error(self, request, client_address) -> None:
+        pass  # a client that timed out and hung up is part of the tests, not an error
+
+
+class SendGridStandIn:
+    """Start with `start()`, point SENDGRID_API_HOST at `url`, read `requests` afterwards."""
+
+    def __init__(self) -> None:
+        self.requests: list[RecordedRequest] = []
+        self.answers: deque[Answer] = deque()
+        self.lock = threading.Lock()
+        self.stopping = threading.Event()
+        self.message_ids = itertools.count(1)
+        self.server = _Server(("127.0.0.1", 0), _Handler)
+        self.server.standin = self
+        self.thread = threading.Thread(target=self.server.serve_forever, name="sendgrid-standin")
+
+    @property
+    def url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def answer_next(
+        self, status: int, body: dict | None = None, delay: float = 0.0, **headers: str
+    ) -> None:
+        """Queue one answer; requests beyond the queue get 202 again."""
+        self.answers.append(Answer(status, body, delay, headers))
+
+    def record(self, request: RecordedRequest) -> Answer:
+        with self.lock:
+            self.requests.append(request)
+            return self.answers.popleft() if self.answers else Answer()
+
+    def start(self) -> "SendGridStandIn":
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join()
