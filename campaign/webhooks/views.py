@@ -1,2 +1,34 @@
-from campaign.webhooks import bp  # noqa: F401
-from campaign.webhooks.models import WebhookEvent  # noqa: F401
+"""Webhook endpoints: each checks its provider's signature before anything else."""
+
+import logging
+
+from flask import current_app, request
+
+from campaign.extensions import db
+from campaign.mailer import events as sendgrid_events
+from campaign.webhooks import bp
+
+log = logging.getLogger(__name__)
+
+
+@bp.post("/sendgrid")
+def sendgrid():
+    """SendGrid's Signed Event Webhook: a JSON array of events, each applied once."""
+    try:
+        events = sendgrid_events.verified_events(
+            request.get_data(cache=False),
+            request.headers.get(sendgrid_events.SIGNATURE_HEADER),
+            request.headers.get(sendgrid_events.TIMESTAMP_HEADER),
+            current_app.config.get("SENDGRID_WEBHOOK_PUBLIC_KEY"),
+            current_app.config["SENDGRID_WEBHOOK_MAX_AGE_SECONDS"],
+        )
+    except sendgrid_events.WebhookRejected as refusal:
+        if refusal.status != 503:  # a 503 is already logged as a settings problem
+            log.warning("SendGrid webhook refused (%s): %s", refusal.status, refusal.reason)
+        return {"error": refusal.reason}, refusal.status
+    report = sendgrid_events.apply_events(events)
+    db.session.commit()
+    log.info(
+        "SendGrid webhook: %s events applied, %s duplicates", report.processed, report.duplicates
+    )
+    return {"processed": report.processed, "duplicates": report.duplicates}

@@ -1,0 +1,292 @@
+"""SendGrid's Event Webhook: check the signature, then apply each event exactly once.
+
+SendGrid signs `timestamp + body` with ECDSA P-256 and SHA-256 (its "Signed Event Webhook");
+the key it shows in its settings is base64 DER. Bounces, drops, spam reports and
+unsubscribes suppress the address; delivery events move our outbox rows along. Each event is
+recorded in `webhook_events` by its `sg_event_id`, so a repeated delivery changes nothing.
+"""
+
+import base64
+import binascii
+import json
+import logging
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
+from cryptography.hazmat.primitives.serialization import load_der_public_key
+from sendgrid.helpers.eventwebhook import EventWebhook
+from sendgrid.helpers.eventwebhook.eventwebhook_header import EventWebhookHeader
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from campaign.addresses import normalise_email
+from campaign.audience.models import Subscriber, SubscriberStatus
+from campaign.db import utcnow
+from campaign.extensions import db
+from campaign.mailer.models import MessageStatus, OutboundEmail, Suppression, SuppressionReason
+from campaign.webhooks.models import WebhookEvent
+
+log = logging.getLogger(__name__)
+
+PROVIDER = "sendgrid"
+SIGNATURE_HEADER = EventWebhookHeader.SIGNATURE
+TIMESTAMP_HEADER = EventWebhookHeader.TIMESTAMP
+MAX_EVENT_ID_LENGTH = 200  # webhook_events.event_id
+
+# What each suppressing event does to the address and to a subscriber with that address.
+SUPPRESSING_EVENTS = {
+    "bounce": (SuppressionReason.BOUNCE, SubscriberStatus.BOUNCED),
+    "dropped": (SuppressionReason.DROPPED, SubscriberStatus.BOUNCED),
+    "spamreport": (SuppressionReason.SPAM_REPORT, SubscriberStatus.COMPLAINED),
+    "unsubscribe": (SuppressionReason.UNSUBSCRIBE, SubscriberStatus.UNSUBSCRIBED),
+    "group_unsubscribe": (SuppressionReason.UNSUBSCRIBE, SubscriberStatus.UNSUBSCRIBED),
+}
+
+# Events arrive out of order and more than once: a weaker reason never replaces a stronger one.
+SUPPRESSION_STRENGTH = {
+    SuppressionReason.UNSUBSCRIBE: 1,
+    SuppressionReason.DROPPED: 2,
+    SuppressionReason.BOUNCE: 3,
+    SuppressionReason.SPAM_REPORT: 4,
+}
+SUBSCRIBER_STRENGTH = {
+    SubscriberStatus.UNSUBSCRIBED: 1,
+    SubscriberStatus.BOUNCED: 2,
+    SubscriberStatus.COMPLAINED: 3,
+}
+# The reader asked to stop (directly, or by marking the mail as spam); a bounce asked nothing.
+LEFT_BY_CHOICE = frozenset({SubscriberStatus.UNSUBSCRIBED, SubscriberStatus.COMPLAINED})
+
+
+class WebhookRejected(Exception):
+    """A request we refuse: `status` is the HTTP answer, the message says why."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+@dataclass
+class EventReport:
+    processed: int = 0
+    duplicates: int = 0
+
+
+def load_public_key(text: str) -> ec.EllipticCurvePublicKey:
+    """SendGrid's verification key as its settings page shows it (base64 DER), parsed."""
+    # Accept a PEM copy too: people paste the key with its armour lines.
+    lines = [line for line in text.strip().splitlines() if not line.startswith("-----")]
+    try:
+        key = load_der_public_key(base64.b64decode("".join(lines).strip(), validate=True))
+    except (ValueError, binascii.Error, TypeError):
+        raise ValueError("SENDGRID_WEBHOOK_PUBLIC_KEY is not a base64 public key.") from None
+    if not isinstance(key, ec.EllipticCurvePublicKey) or not isinstance(key.curve, ec.SECP256R1):
+        raise ValueError("SENDGRID_WEBHOOK_PUBLIC_KEY is not an ECDSA P-256 key.")
+    return key
+
+
+def webhook_key_problem(text: str | None) -> str | None:
+    """Why the configured verification key cannot be used, as a sentence; None if it can."""
+    if not text:
+        return "SENDGRID_WEBHOOK_PUBLIC_KEY is not set."
+    try:
+        load_public_key(text)
+    except ValueError as error:
+        return str(error)
+    return None
+
+
+def verified_events(
+    body: bytes,
+    signature: str | None,
+    timestamp: str | None,
+    public_key: str | None,
+    max_age_seconds: int,
+    now: float | None = None,
+) -> list[dict]:
+    """The events of a request whose signature and age check out; else WebhookRejected."""
+    problem = webhook_key_problem(public_key)
+    if problem:
+        log.error("SendGrid event webhook refused: %s", problem)
+        raise WebhookRejected(503, "Webhook not configured.")
+    key = load_public_key(public_key)
+    if not signature or not timestamp:
+        raise WebhookRejected(
+            400, f"The request needs both {SIGNATURE_HEADER} and {TIMESTAMP_HEADER} headers."
+        )
+    if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12):
+        raise WebhookRejected(400, "The timestamp header must be a whole number of seconds.")
+    try:
+        decode_dss_signature(base64.b64decode(signature, validate=True))
+    except (ValueError, binascii.Error):
+        raise WebhookRejected(
+            400, "The signature header is not a base64 ECDSA signature."
+        ) from None
+    try:
+        payload = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise WebhookRejected(400, "The body is not UTF-8 text.") from None
+    if not EventWebhook().verify_signature(payload, signature, timestamp, public_key=key):
+        raise WebhookRejected(403, "The signature does not match the body.")
+    age = (time.time() if now is None else now) - int(timestamp)
+    # A captured request replayed later, or one signed with a clock far ahead, is refused.
+    if age > max_age_seconds:
+        raise WebhookRejected(403, "The signature is too old; replayed requests are refused.")
+    if age < -max_age_seconds:
+        raise WebhookRejected(403, "The signature's timestamp is in the future.")
+    return parse_events(payload)
+
+
+def parse_events(payload: str) -> list[dict]:
+    """The JSON array of events, each with an `event` name and an `sg_event_id`."""
+    try:
+        events = json.loads(payload)
+    except ValueError:
+        raise WebhookRejected(400, "The body is not JSON.") from None
+    if not isinstance(events, list):
+        raise WebhookRejected(400, "The body must be a JSON array of events.")
+    for number, event in enumerate(events, start=1):
+        if not isinstance(event, dict):
+            raise WebhookRejected(400, f"Event {number} is not a JSON object.")
+        event_id, name = event.get("sg_event_id"), event.get("event")
+        if not isinstance(event_id, str) or not 0 < len(event_id) <= MAX_EVENT_ID_LENGTH:
+            raise WebhookRejected(400, f"Event {number} has no usable sg_event_id.")
+        if not isinstance(name, str) or not name:
+            raise WebhookRejected(400, f"Event {number} has no event type.")
+    return events
+
+
+def apply_events(events: list[dict]) -> EventReport:
+    """Record and apply each event not seen before; flushed, the caller commits."""
+    report = EventReport()
+    for event in events:
+        if not record_once(event):
+            report.duplicates += 1
+            continue
+        apply_event(event)
+        report.processed += 1
+    db.session.flush()
+    return report
+
+
+def record_once(event: dict) -> bool:
+    """Record the event's id; False when it was recorded before (here or by a racing request)."""
+    try:
+        # A SAVEPOINT, so a duplicate only undoes this insert. On PostgreSQL a concurrent
+        # delivery of the same event waits on the unique index, then lands here.
+        with db.session.begin_nested():
+            db.session.add(
+                WebhookEvent(
+                    provider=PROVIDER,
+                    event_id=event["sg_event_id"],
+                    event_type=event["event"][:80],
+                )
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def apply_event(event: dict) -> None:
+    """What one event means for our addresses, subscribers and outbox rows."""
+    name = event["event"]
+    message = _outbound_for(event)
+    if name == "bounce" and event.get("type") != "bounce":
+        # "blocked": a soft bounce (a full mailbox, a temporary block); the address stays.
+        if message is not None:
+            message.last_error = _provider_note("blocked", event)
+        return
+    if name in SUPPRESSING_EVENTS:
+        reason, subscriber_status = SUPPRESSING_EVENTS[name]
+        address = event.get("email")
+        if isinstance(address, str) and address.strip():
+            email = normalise_email(address)
+            suppress(email, reason, _detail(event))
+            mark_subscriber(email, subscriber_status, _event_time(event))
+        if message is not None and name in ("bounce", "dropped"):
+            message.status = MessageStatus.BOUNCED
+            message.last_error = _provider_note(name, event)
+        return
+    if message is None:
+        return  # an event we do not act on (open, click, processed …): recorded only
+    if name == "delivered" and message.status != MessageStatus.BOUNCED:
+        message.status = MessageStatus.DELIVERED
+    elif name == "deferred" and message.status not in (
+        MessageStatus.DELIVERED,
+        MessageStatus.BOUNCED,
+    ):
+        message.status = MessageStatus.DEFERRED
+        message.last_error = _provider_note("deferred", event)
+
+
+def suppress(email: str, reason: SuppressionReason, detail: str) -> Suppression:
+    """Add the address to the suppression list, keeping the strongest reason it has had."""
+    existing = db.session.scalar(select(Suppression).where(Suppression.email == email))
+    if existing is None:
+        suppression = Suppression(email=email, reason=reason, detail=detail)
+        try:
+            with db.session.begin_nested():
+                db.session.add(suppression)
+            return suppression
+        except IntegrityError:  # another request suppressed it a moment ago
+            existing = db.session.scalar(select(Suppression).where(Suppression.email == email))
+    if SUPPRESSION_STRENGTH[reason] > SUPPRESSION_STRENGTH.get(existing.reason, 0):
+        existing.reason = reason
+        existing.detail = detail
+    return existing
+
+
+def mark_subscriber(email: str, status: SubscriberStatus, when: datetime) -> None:
+    """Move a subscriber with this address out of the audience, never to a weaker status."""
+    subscriber = db.session.scalar(select(Subscriber).where(Subscriber.email == email))
+    if subscriber is None:
+        return
+    if SUBSCRIBER_STRENGTH[status] <= SUBSCRIBER_STRENGTH.get(subscriber.status, 0):
+        return
+    subscriber.status = status
+    if status in LEFT_BY_CHOICE and subscriber.unsubscribed_at is None:
+        subscriber.unsubscribed_at = when
+
+
+def _outbound_for(event: dict) -> OutboundEmail | None:
+    """Our outbox row named by the `outbound_id` custom arg, if the address matches it."""
+    raw = event.get("outbound_id")
+    try:
+        message_id = int(raw)
+    except (TypeError, ValueError):
+        return None
+    message = db.session.get(OutboundEmail, message_id)
+    address = event.get("email")
+    # Ids restart when a database is rebuilt while SendGrid still reports on older mail.
+    if message is None or not isinstance(address, str):
+        return None
+    return message if normalise_email(address) == message.to_address else None
+
+
+def _event_time(event: dict) -> datetime:
+    stamp = event.get("timestamp")
+    if isinstance(stamp, int) and stamp > 0:
+        try:
+            return datetime.fromtimestamp(stamp, UTC)
+        except (OverflowError, OSError, ValueError):
+            pass
+    return utcnow()
+
+
+def _detail(event: dict) -> str:
+    parts = [event["event"]]
+    for key in ("type", "reason", "response", "status"):
+        value = event.get(key)
+        if value and isinstance(value, str | int) and str(value) not in parts:
+            parts.append(str(value))
+    return ": ".join(parts)[:1000]
+
+
+def _provider_note(name: str, event: dict) -> str:
+    text = event.get("reason") or event.get("response") or ""
+    note = f"SendGrid reported {name}"
+    return f"{note}: {str(text)[:500]}" if text else f"{note}."
