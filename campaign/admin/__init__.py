@@ -7,4 +7,5 @@ from campaign.accounts.access import require_organiser
 bp = Blueprint("admin", __name__)
 bp.before_request(require_organiser)
 
-from campaign.admin import views  # noqa: E402, F401  (routes register on import)
+# Routes register on import.
+from campaign.admin import campaigns, explainers, users, views  # noqa: E402, F401

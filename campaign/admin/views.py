@@ -1,17 +1,10 @@
-from flask import render_template
-from sqlalchemy import func, select
+"""The console's front page."""
 
-from campaign.admin import bp
-from campaign.content.models import Campaign, Explainer
-from campaign.extensions import db
+from flask import render_template
+
+from campaign.admin import bp, queries
 
 
 @bp.get("/")
 def dashboard():
-    campaigns = db.session.scalars(select(Campaign).order_by(Campaign.title)).all()
-    counts = dict(
-        db.session.execute(
-            select(Explainer.campaign_id, func.count()).group_by(Explainer.campaign_id)
-        ).all()
-    )
-    return render_template("admin/dashboard.html", campaigns=campaigns, counts=counts)
+    return render_template("admin/dashboard.html", campaigns=queries.campaigns_with_counts())

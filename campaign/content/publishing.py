@@ -19,6 +19,28 @@ class ContentError(ValueError):
     """A change that would leave content inconsistent; the message is for the organiser."""
 
 
+def slug_is_free(
+    model: type[Campaign] | type[Explainer], slug: str, keep: Campaign | Explainer | None = None
+) -> bool:
+    """True when no other campaign (or explainer) uses `slug`; `keep` is the one being edited."""
+    query = select(model.id).where(model.slug == slug)
+    if keep is not None and keep.id is not None:
+        query = query.where(model.id != keep.id)
+    return db.session.scalar(query.limit(1)) is None
+
+
+def new_explainer(campaign: Campaign) -> Explainer:
+    """A draft explainer placed after the campaign's last one, added to the session."""
+    explainer = Explainer(
+        campaign=campaign,
+        position=next_explainer_position(campaign),
+        status=ExplainerStatus.DRAFT,
+        language=campaign.language,
+    )
+    db.session.add(explainer)
+    return explainer
+
+
 def next_explainer_position(campaign: Campaign) -> int:
     """The position after the campaign's last explainer."""
     last = db.session.scalar(
@@ -69,6 +91,11 @@ def set_translation_of(explainer: Explainer, original: Explainer | None) -> None
     Translations hang off one original, so a chain A <- B <- C is stored as A <- B, A <- C.
     """
     if original is None:
+        # Its own translations stay in its group, where each language appears once.
+        if any(other.language == explainer.language for other in _translations(explainer)):
+            raise ContentError(
+                f"A translation of this explainer is already in language “{explainer.language}”."
+            )
         explainer.translation_of = None
         db.session.flush()
         return
@@ -88,11 +115,15 @@ def set_translation_of(explainer: Explainer, original: Explainer | None) -> None
     db.session.flush()
 
 
+def _translations(explainer: Explainer) -> list[Explainer]:
+    if explainer.id is None:
+        return []  # not saved yet, so nothing can point at it
+    query = select(Explainer).where(Explainer.translation_of_id == explainer.id)
+    return list(db.session.scalars(query))
+
+
 def _has_translations(explainer: Explainer) -> bool:
-    return (
-        db.session.scalar(select(func.count()).where(Explainer.translation_of_id == explainer.id))
-        > 0
-    )
+    return bool(_translations(explainer))
 
 
 def translation_group(explainer: Explainer, published_only: bool = False) -> list[Explainer]:

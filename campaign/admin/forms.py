@@ -1,0 +1,155 @@
+"""Console forms: the shape and limits of what organisers type; the views act on the result."""
+
+import re
+from urllib.parse import urlsplit
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    EmailField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+
+from campaign.accounts.models import Role
+from campaign.addresses import MAX_EMAIL_LENGTH
+from campaign.content.models import CampaignStatus
+
+NO_ORIGINAL = 0  # the "translation of" choice meaning "this is an original"
+
+
+def _strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _slug_field(max_length: int) -> StringField:
+    return StringField(
+        "Slug",
+        filters=[_strip],
+        validators=[
+            DataRequired(message="Enter a slug."),
+            Length(max=max_length),
+            Regexp(
+                r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+                message="Use lowercase letters, digits and single hyphens, like “china-cables”.",
+            ),
+        ],
+        description="The last part of the page's address: lowercase letters, digits, hyphens.",
+    )
+
+
+def _language_field() -> StringField:
+    return StringField(
+        "Language",
+        filters=[_strip],
+        validators=[
+            DataRequired(message="Enter a language code."),
+            Length(max=16),
+            Regexp(
+                r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$",
+                message="Use a language code like “en”, “ug” or “zh-Hant”.",
+            ),
+        ],
+        description="A language code such as en, ug, zh-Hant.",
+    )
+
+
+def _title_field() -> StringField:
+    return StringField(
+        "Title",
+        filters=[_strip],
+        validators=[DataRequired(message="Enter a title."), Length(max=200)],
+    )
+
+
+class CampaignForm(FlaskForm):
+    slug = _slug_field(80)
+    title = _title_field()
+    summary = TextAreaField("Summary", filters=[_strip], validators=[Optional()])
+    language = _language_field()
+    status = SelectField(
+        "Status",
+        choices=[SelectChoice(status.value, status.capitalize()) for status in CampaignStatus],
+        description="Drafts are hidden; archived campaigns stay readable but leave the home page.",
+    )
+
+
+def _local_image_path(form: FlaskForm, field: StringField) -> None:
+    # Pages load nothing from other origins, so an image must be one of our static files.
+    if field.data and (
+        not re.fullmatch(r"/static/[A-Za-z0-9._/-]+", field.data) or ".." in field.data
+    ):
+        raise ValidationError(
+            "Use the path of an image on this site, starting with /static/ "
+            "(images from other websites are not allowed)."
+        )
+
+
+class ExplainerForm(FlaskForm):
+    slug = _slug_field(120)
+    title = _title_field()
+    summary = TextAreaField("Summary", filters=[_strip], validators=[Optional()])
+    body = TextAreaField("Body", validators=[Optional()], description="Markdown.")
+    language = _language_field()
+    image_path = StringField(
+        "Image",
+        filters=[_strip],
+        validators=[Optional(), Length(max=300), _local_image_path],
+        description="Optional: a path on this site, like /static/demo/ijop-flow.svg.",
+    )
+    image_alt = StringField(
+        "Image description",
+        filters=[_strip],
+        validators=[Length(max=300)],
+        description="What the image shows, for people who cannot see it. Needed with an image.",
+    )
+    translation_of = SelectField("Translation of", coerce=int, choices=[])
+    preview = SubmitField("Preview")
+    save = SubmitField("Save")
+
+    def validate_image_alt(self, field: StringField) -> None:
+        if self.image_path.data and not field.data:
+            raise ValidationError("Describe the image for people who cannot see it.")
+
+
+def _web_address(form: FlaskForm, field: StringField) -> None:
+    parts = urlsplit(field.data or "")
+    if parts.scheme not in ("http", "https") or not parts.netloc or re.search(r"\s", field.data):
+        raise ValidationError("Enter a web address starting with https:// or http://.")
+
+
+class LinkForm(FlaskForm):
+    # Named apart from the explainer form's fields: both forms share the edit page.
+    link_title = StringField(
+        "Link title",
+        filters=[_strip],
+        validators=[DataRequired(message="Enter the link's title."), Length(max=200)],
+    )
+    link_url = StringField(
+        "Address",
+        filters=[_strip],
+        validators=[DataRequired(message="Enter the address."), Length(max=500), _web_address],
+        render_kw={"type": "url", "inputmode": "url"},
+    )
+
+
+ROLE_CHOICES = [
+    SelectChoice(Role.EDITOR.value, "Editor: campaigns and explainers"),
+    SelectChoice(Role.ADMIN.value, "Admin: everything, including organiser accounts"),
+]
+
+
+class NewOrganiserForm(FlaskForm):
+    email = EmailField(
+        "Email",
+        filters=[_strip],
+        validators=[DataRequired(message="Enter an email address."), Length(max=MAX_EMAIL_LENGTH)],
+    )
+    role = SelectField("Role", choices=ROLE_CHOICES, default=Role.EDITOR.value)
+
+
+class RoleForm(FlaskForm):
+    role = SelectField("Role", choices=ROLE_CHOICES)
