@@ -4,6 +4,7 @@ import logging
 
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from campaign.extensions import db
@@ -15,6 +16,7 @@ MESSAGES = {
     403: "You do not have permission to see this page.",
     404: "There is no page at this address.",
     405: "This address does not accept that kind of request.",
+    409: "Someone else changed the same thing at the same moment. Go back, reload and try again.",
     413: "What you sent is too large.",
     429: "Too many attempts. Please wait a little and try again.",
     500: "Something went wrong on our side. Nothing you did caused it; please try again.",
@@ -23,6 +25,7 @@ MESSAGES = {
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, csrf_error)
+    app.register_error_handler(IntegrityError, conflict_error)
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(Exception, unexpected_error)
 
@@ -42,6 +45,13 @@ def http_error(error: HTTPException):
 
 def csrf_error(error: CSRFError):
     return _page(400, "This form has expired. Please go back, reload the page and try again.")
+
+
+def conflict_error(error: IntegrityError):
+    # Forms check uniqueness first; this is the race two people can still lose.
+    db.session.rollback()
+    log.warning("integrity error on %s %s: %s", request.method, request.path, error.orig)
+    return _page(409, MESSAGES[409])
 
 
 def unexpected_error(error: Exception):

@@ -85,3 +85,35 @@ def test_forwarded_addresses_are_ignored_unless_proxies_are_trusted(app):
 
     assert seen == ["10.0.0.1"]
     assert TestingConfig.TRUSTED_PROXIES == 0
+
+
+def test_a_lost_uniqueness_race_is_a_409_page_and_changes_nothing(tmp_path):
+    from flask_migrate import upgrade
+    from sqlalchemy import func, select
+
+    from campaign.content.models import Campaign
+    from campaign.extensions import db
+
+    class Settings(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'race.sqlite3'}"
+
+    app = create_app(Settings)
+
+    @app.get("/_test/duplicate-slug")
+    def duplicate_slug():  # what two organisers saving one slug at once amount to
+        db.session.add(Campaign(slug="taken", title="Twin"))
+        db.session.commit()
+        return "saved"
+
+    with app.app_context():
+        upgrade()
+        db.session.add(Campaign(slug="taken", title="First"))
+        db.session.commit()
+
+        response = app.test_client().get("/_test/duplicate-slug")
+
+        assert response.status_code == 409
+        assert "at the same moment" in response.get_data(as_text=True)
+        assert db.session.scalar(select(func.count()).select_from(Campaign)) == 1
+        db.session.remove()
+        db.engine.dispose()
