@@ -48,6 +48,7 @@ def register_blueprints(app: Flask) -> None:
     from campaign.audience import bp as audience_bp
     from campaign.content import bp as content_bp
     from campaign.health import bp as health_bp
+    from campaign.mailer.console import bp as mailer_console_bp
     from campaign.webhooks import bp as webhooks_bp
 
     app.register_blueprint(content_bp)
@@ -56,3 +57,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(webhooks_bp, url_prefix="/webhooks")
     app.register_blueprint(accounts_bp, url_prefix="/admin")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(mailer_console_bp, url_prefix="/admin/mail")

@@ -13,6 +13,8 @@ def fail(message: str) -> None:
 def init_app(app: Flask) -> None:
     from campaign.accounts.cli import create_admin
     from campaign.demo.cli import demo
+    from campaign.mailer.cli import mailer
 
     app.cli.add_command(create_admin)
     app.cli.add_command(demo)
+    app.cli.add_command(mailer)

@@ -1,0 +1,178 @@
+"""The console's Outbox under /admin/mail: what the site sent, what failed, and why."""
+
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from campaign.accounts.access import require_organiser
+from campaign.db import utcnow
+from campaign.extensions import db
+from campaign.mailer.compose import queue_email
+from campaign.mailer.emails import transport_check
+from campaign.mailer.events import webhook_key_problem
+from campaign.mailer.forms import TestMessageForm
+from campaign.mailer.models import MessageStatus, OutboundEmail
+from campaign.mailer.transports import get_transport
+from campaign.mailer.transports.outbox import eml_name
+
+bp = Blueprint("mailer_console", __name__)
+bp.before_request(require_organiser)
+
+PER_PAGE = 50
+RETRYABLE = frozenset({MessageStatus.FAILED, MessageStatus.QUEUED})
+EML_SHOWN_BYTES = 1024 * 1024
+# The message's own HTML, shown in a sandboxed frame: no scripts, no forms, no remote images
+# (a tracking pixel must not fire because an organiser looked), framed only by our console.
+HTML_PREVIEW_POLICY = (
+    "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+    "frame-ancestors 'self'"
+)
+
+
+def mail_settings_problems() -> list[str]:
+    """Sentences naming settings that stop mail from leaving or from being tracked."""
+    problems = []
+    try:
+        get_transport()
+    except RuntimeError as error:
+        problems.append(f"No mail can leave: {error}")
+    config = current_app.config
+    if config["MAIL_TRANSPORT"] == "sendgrid":
+        problem = webhook_key_problem(config.get("SENDGRID_WEBHOOK_PUBLIC_KEY"))
+        if problem:
+            problems.append(
+                f"{problem} SendGrid's bounce, spam-report and unsubscribe events are refused, "
+                "so addresses that bounce or complain keep getting mail."
+            )
+    return problems
+
+
+def eml_path(message: OutboundEmail) -> Path:
+    """Where the file transport writes (or wrote) this message."""
+    name = eml_name({"outbound_id": str(message.id)})
+    return Path(current_app.config["MAIL_FILE_DIR"]) / name
+
+
+def retry_now(message: OutboundEmail) -> bool:
+    """Queue a failed or waiting message for the next dispatch; False if it cannot be."""
+    if message.status not in RETRYABLE:
+        return False
+    message.status = MessageStatus.QUEUED
+    message.next_attempt_at = utcnow()
+    message.claimed_at = None
+    db.session.info["mail_queued"] = True  # wakes the dispatcher once the request commits
+    db.session.flush()
+    return True
+
+
+@bp.get("/")
+def outbox():
+    return _outbox_page(TestMessageForm(email=current_user.email))
+
+
+def _outbox_page(form: TestMessageForm, status_code: int = 200):
+    status = request.args.get("status", "")
+    if status not in set(MessageStatus):
+        status = ""  # an unknown filter shows everything
+    query = select(OutboundEmail).order_by(OutboundEmail.id.desc())
+    if status:
+        query = query.where(OutboundEmail.status == status)
+    page = db.paginate(
+        query,
+        page=request.args.get("page", 1, type=int),
+        per_page=PER_PAGE,
+        max_per_page=PER_PAGE,
+        error_out=False,
+    )
+    counts = dict(
+        db.session.execute(
+            select(OutboundEmail.status, func.count()).group_by(OutboundEmail.status)
+        ).all()
+    )
+    return render_template(
+        "mailer/console/outbox.html",
+        page=page,
+        status=status,
+        counts=counts,
+        total=sum(counts.values()),
+        statuses=list(MessageStatus),
+        problems=mail_settings_problems(),
+        form=form,
+    ), status_code
+
+
+@bp.get("/<int:message_id>")
+def message(message_id: int):
+    message = db.get_or_404(OutboundEmail, message_id)
+    path = eml_path(message)
+    eml = None
+    if path.is_file():
+        with path.open("rb") as file:
+            eml = file.read(EML_SHOWN_BYTES).decode("utf-8", "replace")
+    return render_template(
+        "mailer/console/message.html",
+        message=message,
+        sender=current_app.config["MAIL_FROM"],
+        eml=eml,
+        eml_file=path.name,
+        retryable=message.status in RETRYABLE,
+    )
+
+
+@bp.get("/<int:message_id>/html")
+def message_html(message_id: int):
+    message = db.get_or_404(OutboundEmail, message_id)
+    response = Response(message.html_body, mimetype="text/html")
+    # Set here, so the site's stricter defaults (added with setdefault) leave them alone.
+    response.headers["Content-Security-Policy"] = HTML_PREVIEW_POLICY
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/<int:message_id>/eml")
+def message_eml(message_id: int):
+    message = db.get_or_404(OutboundEmail, message_id)
+    path = eml_path(message)
+    if not path.is_file():
+        abort(404)
+    response = Response(path.read_bytes(), mimetype="message/rfc822")
+    response.headers["Content-Disposition"] = f'attachment; filename="{path.name}"'
+    return response
+
+
+@bp.post("/<int:message_id>/retry")
+def retry(message_id: int):
+    message = db.get_or_404(OutboundEmail, message_id)
+    if retry_now(message):
+        db.session.commit()
+        flash("The message will be sent again in a moment.", "success")
+    else:
+        flash(
+            f"Only failed or queued messages can be sent again; this one is {message.status}.",
+            "error",
+        )
+    return redirect(url_for(".message", message_id=message.id), 303)
+
+
+@bp.post("/test")
+def send_test():
+    form = TestMessageForm()
+    if not form.validate_on_submit():
+        return _outbox_page(form, 400)
+    message = queue_email("transport_check", form.email.data, transport_check(current_user.email))
+    db.session.commit()
+    flash(f"A test message to {message.to_address} is queued; its status is below.", "success")
+    return redirect(url_for(".message", message_id=message.id), 303)
