@@ -59,6 +59,10 @@ class Config:
     CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL")
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+    SUBSCRIBE_RATE_LIMIT = os.environ.get("SUBSCRIBE_RATE_LIMIT", "5 per minute;30 per hour")
+    CONFIRM_RATE_LIMIT = os.environ.get("CONFIRM_RATE_LIMIT", "10 per minute;60 per hour")
+    # How long a subscription confirmation link works; unsubscribe links never expire.
+    CONFIRM_TOKEN_DAYS = env_int("CONFIRM_TOKEN_DAYS", 7)
     TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
     # Argon2id parameters (RFC 9106's second recommended set); tests lower them.
     PASSWORD_TIME_COST = 3

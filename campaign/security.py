@@ -1,8 +1,9 @@
-"""Response headers that keep every page same-origin, and the checks on redirect targets."""
+"""Response headers that keep every page same-origin, and checks on redirects and form posts."""
 
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
+from flask_wtf.csrf import ValidationError, validate_csrf
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 # Nothing may load from another origin. `frame-ancestors` is relaxed only by views that mark
@@ -52,3 +53,57 @@ def is_local_path(target: str | None) -> bool:
         return False
     parts = urlsplit(target)
     return not parts.scheme and not parts.netloc
+
+
+# Forms embedded in public pages (subscribe, sign a petition) carry no CSRF token: a token
+# needs a session cookie, and those pages set no cookie for anonymous readers and are cached by
+# ETag, so they must be the same for everyone. Such a form post is accepted when the browser
+# says it comes from one of our own pages; otherwise the view shows its own form page again
+# (which has a token) and asks the person to press the button once more. The worst a forged
+# post could do is what the form does anyway: start a double opt-in (one capped email) or an
+# unconfirmed signature, never a confirmed one.
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _origin(url: str) -> str | None:
+    """The scheme://host[:port] of a URL, with the default port left out, or None."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    if not parts.scheme or not parts.hostname:
+        return None
+    scheme = parts.scheme.lower()
+    origin = f"{scheme}://{parts.hostname.lower()}"
+    if port is not None and port != _DEFAULT_PORTS.get(scheme):
+        origin += f":{port}"
+    return origin
+
+
+def request_is_same_origin() -> bool:
+    """True when the browser says this request was sent by a page of this site."""
+    # Browsers set Sec-Fetch-Site themselves (pages cannot forge it) on https and localhost;
+    # it also survives our `Referrer-Policy: no-referrer`, which makes some browsers send
+    # `Origin: null` on form posts, even from our own pages.
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site:
+        return fetch_site == "same-origin"
+    origin = request.headers.get("Origin")
+    if not origin or origin == "null":
+        return False
+    ours = {_origin(current_app.config["SITE_URL"]), _origin(request.host_url)}
+    return _origin(origin) in ours - {None}
+
+
+def form_post_is_ours() -> bool:
+    """True for a form post with a valid CSRF token, or one sent from our own origin."""
+    if request_is_same_origin():
+        return True
+    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    try:
+        validate_csrf(request.form.get(field))
+    except ValidationError:
+        return False
+    return True

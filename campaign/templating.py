@@ -10,6 +10,7 @@ from campaign.i18n import language_name, text_direction
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         absolute_url=absolute_url,
+        site_url_for=site_url_for,
         language_name=language_name,
         text_direction=text_direction,
         share_links=share_links,
@@ -27,6 +28,14 @@ def site_settings() -> dict:
 def absolute_url(path: str | None = None) -> str:
     """The public address of a path on this site (SITE_URL, never the request's Host)."""
     return current_app.config["SITE_URL"] + (path if path is not None else request.path)
+
+
+def site_url_for(endpoint: str, **values) -> str:
+    """The public address of an endpoint, built with or without a request (emails, commands)."""
+    # url_for needs a request or SERVER_NAME; binding the map to a placeholder host builds the
+    # path alone, and SITE_URL (never a request's Host) supplies the rest.
+    path = current_app.url_map.bind("site.invalid").build(endpoint, values)
+    return current_app.config["SITE_URL"] + path
 
 
 def share_links(url: str, title: str) -> list[tuple[str, str]]:
