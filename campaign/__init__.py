@@ -46,6 +46,7 @@ def register_blueprints(app: Flask) -> None:
     from campaign.accounts import bp as accounts_bp
     from campaign.admin import bp as admin_bp
     from campaign.audience import bp as audience_bp
+    from campaign.audience.console import bp as audience_console_bp
     from campaign.content import bp as content_bp
     from campaign.health import bp as health_bp
     from campaign.mailer.console import bp as mailer_console_bp
@@ -57,4 +58,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(webhooks_bp, url_prefix="/webhooks")
     app.register_blueprint(accounts_bp, url_prefix="/admin")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(audience_console_bp, url_prefix="/admin/subscribers")
     app.register_blueprint(mailer_console_bp, url_prefix="/admin/mail")

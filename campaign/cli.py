@@ -12,9 +12,11 @@ def fail(message: str) -> None:
 
 def init_app(app: Flask) -> None:
     from campaign.accounts.cli import create_admin
+    from campaign.audience.cli import import_commands
     from campaign.demo.cli import demo
     from campaign.mailer.cli import mailer
 
     app.cli.add_command(create_admin)
     app.cli.add_command(demo)
     app.cli.add_command(mailer)
+    app.cli.add_command(import_commands)

@@ -1,0 +1,202 @@
+"""Import subscribers from a CSV file with a consent column: all of it, or none of it.
+
+Every row is checked before anything is written. If any row is refused (no consent, not an
+email address, a duplicate line), nothing is imported and the report names each refused line,
+so the organiser fixes the file and imports it again; a half-imported list would leave them
+guessing which rows made it. People already on the list are left as they are: an import never
+brings back someone who unsubscribed, and never overrides a bounce or a complaint.
+"""
+
+import csv
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import IO
+
+from sqlalchemy import select
+
+from campaign.addresses import InvalidEmail, checked_email
+from campaign.audience.forms import clean_language
+from campaign.audience.models import Subscriber, SubscriberStatus
+from campaign.db import utcnow
+from campaign.extensions import db
+
+REQUIRED_COLUMNS = ("email", "consent")
+KNOWN_COLUMNS = (*REQUIRED_COLUMNS, "name", "language", "consent_text", "source")
+YES = frozenset({"yes", "y", "true", "1"})
+NO = frozenset({"no", "n", "false", "0", ""})
+LOOKUP_BATCH = 500
+DEFAULT_CONSENT_TEXT = "Consent recorded by the list's owner before import."
+
+
+class ImportFileError(ValueError):
+    """A file we cannot read as a subscriber list at all; the message is one sentence."""
+
+
+@dataclass(frozen=True)
+class Row:
+    line: int
+    email: str
+    name: str
+    language: str
+    consent_text: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Problem:
+    line: int
+    email: str
+    reason: str
+
+
+@dataclass
+class ImportReport:
+    filename: str
+    rows: int = 0
+    imported: list[Row] = field(default_factory=list)  # new, or pending until now
+    kept: list[Problem] = field(default_factory=list)  # already on the list, left alone
+    refused: list[Problem] = field(default_factory=list)
+
+    @property
+    def written(self) -> bool:
+        """True when the rows were imported; False when refused rows stopped the import."""
+        return not self.refused
+
+
+def source_name(filename: str) -> str:
+    """The file's own name, without any folder, as it goes into the consent record."""
+    return PurePath(filename.replace("\\", "/")).name[:150] or "upload.csv"
+
+
+NOT_UTF8 = "The file is not UTF-8 text: save it as “CSV UTF-8” in your spreadsheet and try again."
+
+
+def _reader(stream: IO[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    reader = csv.reader(stream, strict=True)
+    try:
+        header = next(reader, None)
+        if header is None or not any(cell.strip() for cell in header):
+            raise ImportFileError("The file is empty: its first line must name the columns.")
+        columns = [cell.strip().lower() for cell in header]
+        missing = [name for name in REQUIRED_COLUMNS if name not in columns]
+        if missing:
+            raise ImportFileError(
+                f"The file has no {' or '.join(missing)} column; its first line must name the "
+                f"columns ({', '.join(KNOWN_COLUMNS)})."
+            )
+        for values in reader:
+            if not any(value.strip() for value in values):
+                continue  # blank lines are not rows
+            cells = dict(zip(columns, (value.strip() for value in values), strict=False))
+            yield reader.line_num, cells
+    except UnicodeDecodeError:
+        raise ImportFileError(NOT_UTF8) from None
+    except csv.Error as error:
+        raise ImportFileError(f"Line {reader.line_num} of the file is not CSV ({error}).") from None
+
+
+def check_file(stream: IO[str], filename: str) -> tuple[ImportReport, list[Row]]:
+    """Read and check every row; the report says what would be imported and what is refused."""
+    report = ImportReport(filename=source_name(filename))
+    rows: list[Row] = []
+    first_line: dict[str, int] = {}
+    for line, cells in _reader(stream):
+        report.rows += 1
+        typed = cells.get("email", "")
+        consent = cells.get("consent", "").lower()
+        try:
+            email = checked_email(typed)
+        except InvalidEmail as error:
+            report.refused.append(Problem(line, typed, str(error)))
+            continue
+        if consent not in YES:
+            reason = (
+                "No consent: the consent column does not say yes."
+                if consent in NO
+                else f"The consent column says “{cells['consent']}”; write yes or no."
+            )
+            report.refused.append(Problem(line, email, reason))
+            continue
+        if email in first_line:
+            reason = f"The same address is on line {first_line[email]}."
+            report.refused.append(Problem(line, email, reason))
+            continue
+        first_line[email] = line
+        name = cells.get("name", "")
+        if len(name) > 200:
+            report.refused.append(Problem(line, email, "The name is over 200 characters."))
+            continue
+        rows.append(
+            Row(
+                line=line,
+                email=email,
+                name=name,
+                language=clean_language(cells.get("language")),
+                consent_text=cells.get("consent_text") or DEFAULT_CONSENT_TEXT,
+                source=cells.get("source", ""),
+            )
+        )
+    if report.rows == 0:
+        raise ImportFileError("The file names its columns but has no rows to import.")
+    return report, rows
+
+
+def _existing(emails: list[str]) -> dict[str, Subscriber]:
+    found: dict[str, Subscriber] = {}
+    for start in range(0, len(emails), LOOKUP_BATCH):
+        batch = emails[start : start + LOOKUP_BATCH]
+        query = select(Subscriber).where(Subscriber.email.in_(batch))
+        found.update({each.email: each for each in db.session.scalars(query)})
+    return found
+
+
+_KEPT_REASONS = {
+    SubscriberStatus.ACTIVE: "Already subscribed; left as they are.",
+    SubscriberStatus.UNSUBSCRIBED: "Unsubscribed earlier; an import does not bring them back.",
+    SubscriberStatus.BOUNCED: "Email to this address bounced; left as they are.",
+    SubscriberStatus.COMPLAINED: "This address reported our email as spam; left as they are.",
+}
+
+
+def import_subscribers(
+    stream: IO[str], filename: str, progress: Callable[[int], None] | None = None
+) -> ImportReport:
+    """Check a whole file, then import its rows (flushes, no commit); none if any is refused."""
+    report, rows = check_file(stream, filename)
+    if not report.refused:
+        write_rows(report, rows, progress)
+    return report
+
+
+def write_rows(
+    report: ImportReport, rows: list[Row], progress: Callable[[int], None] | None = None
+) -> None:
+    """Make checked rows active subscribers, noting in `report` who was already on the list.
+
+    `progress(1)` is called after each row.
+    """
+    existing = _existing([row.email for row in rows])
+    now = utcnow()
+    source = f"import:{report.filename}"
+    for done, row in enumerate(rows, start=1):
+        subscriber = existing.get(row.email)
+        if subscriber is not None and subscriber.status != SubscriberStatus.PENDING:
+            report.kept.append(Problem(row.line, row.email, _KEPT_REASONS[subscriber.status]))
+        else:
+            if subscriber is None:
+                subscriber = Subscriber(email=row.email)
+                db.session.add(subscriber)
+            subscriber.name = row.name or subscriber.name
+            subscriber.language = row.language
+            subscriber.status = SubscriberStatus.ACTIVE
+            subscriber.consent_source = (f"{source} ({row.source})" if row.source else source)[:200]
+            subscriber.consent_text = row.consent_text
+            subscriber.consent_at = now
+            # confirmed_at stays empty: the owner never confirmed this address with us.
+            report.imported.append(row)
+        if progress is not None:
+            progress(1)
+        if done % LOOKUP_BATCH == 0:
+            db.session.flush()
+    db.session.flush()
