@@ -1,0 +1,81 @@
+"""Subscribing on the demo site as a reader does: the form, the email, the button, leaving."""
+
+import re
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
+
+from campaign.audience.models import Subscriber, SubscriberStatus
+from campaign.extensions import db
+from campaign.mailer.dispatch import dispatch_due
+from campaign.mailer.transports.outbox import FileTransport
+from tests.browser.conftest import LiveServer
+
+READER = "reader.in.browser@example.org"
+
+
+def deliver(live_server: LiveServer, folder: Path, to: str) -> list[EmailMessage]:
+    """Send what the live site has queued through the file transport; `to`'s messages, in order.
+
+    The live app keeps TestingConfig's MAIL_DISPATCHER="manual", and the test dispatches by hand
+    in the app's context: no waiting for a thread to wake, and the .eml files land in this
+    test's folder rather than the instance folder.
+    """
+    with live_server.app.app_context():
+        dispatch_due(transport=FileTransport(folder))
+    parser = BytesParser(policy=policy.default)
+    messages = [parser.parsebytes(path.read_bytes()) for path in folder.glob("*.eml")]
+    mine = [message for message in messages if message["To"] == to]
+    return sorted(mine, key=lambda message: int(message["X-Campaign-Outbound-Id"]))
+
+
+def status_of(live_server: LiveServer, email: str) -> str | None:
+    with live_server.app.app_context():
+        return db.session.scalar(select(Subscriber.status).where(Subscriber.email == email))
+
+
+def subscribe_on_home_page(page: Page, email: str) -> None:
+    page.goto("/")
+    box = page.locator("section.subscribe")
+    box.get_by_label("Email").fill(email)
+    box.get_by_label("Name (optional)").fill("Reader")
+    box.get_by_role("button", name="Subscribe").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your inbox")
+
+
+def test_reader_subscribes_confirms_and_leaves(page: Page, live_server: LiveServer, tmp_path):
+    subscribe_on_home_page(page, READER)
+
+    # The home page's form has no CSRF token and the reader got no cookie for it.
+    assert page.context.cookies() == []
+    assert status_of(live_server, READER) == SubscriberStatus.PENDING
+
+    [confirmation] = deliver(live_server, tmp_path, READER)
+    assert confirmation["Subject"] == "Confirm your subscription to Campaign"
+    text = confirmation.get_body(preferencelist=("plain",)).get_content()
+    [confirm_url] = re.findall(re.escape(live_server.url) + r"/subscribe/confirm/\S+", text)
+
+    page.goto(confirm_url)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm your subscription")
+    assert status_of(live_server, READER) == SubscriberStatus.PENDING  # opening is not confirming
+    page.get_by_role("button", name="Yes, subscribe me").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("You are subscribed")
+    assert status_of(live_server, READER) == SubscriberStatus.ACTIVE
+
+    # Subscribing again sends an "already subscribed" email, which can unsubscribe.
+    subscribe_on_home_page(page, READER)
+    later = deliver(live_server, tmp_path, READER)[-1]
+    assert later["Subject"] == "You are already subscribed to Campaign"
+    assert later["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    unsubscribe_url = later["List-Unsubscribe"].strip("<>")
+    assert unsubscribe_url.startswith(f"{live_server.url}/unsubscribe/")
+
+    page.goto(unsubscribe_url)
+    assert status_of(live_server, READER) == SubscriberStatus.ACTIVE
+    page.get_by_role("button", name="Unsubscribe").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("You are unsubscribed")
+    assert status_of(live_server, READER) == SubscriberStatus.UNSUBSCRIBED
