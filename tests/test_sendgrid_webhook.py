@@ -198,11 +198,9 @@ def test_a_signed_but_malformed_body_is_a_bad_request(client, session, webhook_k
 
 
 def test_without_a_public_key_the_webhook_is_unavailable_and_says_so_in_the_log(
-    client, session, app_settings, signing_key, caplog, monkeypatch
+    client, session, app_settings, signing_key, caplog
 ):
     app_settings(SENDGRID_WEBHOOK_PUBLIC_KEY=None)
-    # migrations/env.py's fileConfig() disables loggers that exist when the schema is built.
-    monkeypatch.setattr(logging.getLogger("campaign.mailer.events"), "disabled", False)
 
     with caplog.at_level(logging.ERROR, logger="campaign.mailer.events"):
         response = post_events(client, signing_key, [event("bounce")])
