@@ -32,12 +32,22 @@ def init_app(app: Flask) -> None:
     app.after_request(add_security_headers)
 
 
+def allow_framing(response: Response) -> Response:
+    """Let any site put this response in an iframe (the petition embed, and only that)."""
+    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.replace(
+        "frame-ancestors 'none'", "frame-ancestors *"
+    )
+    response.allow_framing = True
+    return response
+
+
 def add_security_headers(response: Response) -> Response:
     """The headers every response carries, unless a view already chose its own."""
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "no-referrer")
-    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    if not getattr(response, "allow_framing", False):
+        response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     response.headers.setdefault("Permissions-Policy", "interest-cohort=(), browsing-topics=()")
     if request.is_secure:
@@ -85,8 +95,8 @@ def _origin(url: str) -> str | None:
 def request_is_same_origin() -> bool:
     """True when the browser says this request was sent by a page of this site."""
     # Browsers set Sec-Fetch-Site themselves (pages cannot forge it) on https and localhost;
-    # it also survives our `Referrer-Policy: no-referrer`, which makes some browsers send
-    # `Origin: null` on form posts, even from our own pages.
+    # elsewhere the Origin header tells (our `Referrer-Policy: same-origin` keeps it real; a
+    # stricter policy makes browsers send `Origin: null` even from our own pages).
     fetch_site = request.headers.get("Sec-Fetch-Site")
     if fetch_site:
         return fetch_site == "same-origin"

@@ -13,7 +13,7 @@ def test_public_pages_forbid_other_origins_and_framing(client, session):
     assert "frame-ancestors 'none'" in policy
     assert "script-src 'self'" in policy
     assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["Referrer-Policy"] == "same-origin"
     assert response.headers["X-Frame-Options"] == "DENY"
 
 
