@@ -48,7 +48,7 @@ class Config:
     MAIL_FILE_DIR = os.environ.get("MAIL_FILE_DIR", str(INSTANCE / "mail"))
     MAIL_TIMEOUT_SECONDS = env_int("MAIL_TIMEOUT_SECONDS", 10)
     MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 8)
-    MAIL_RATE_PER_SECOND = env_int("MAIL_RATE_PER_SECOND", 50)
+    MAIL_RATE_PER_SECOND = env_int("MAIL_RATE_PER_SECOND", 50)  # 0: as fast as the transport
     # "thread" or "celery", chosen from CELERY_BROKER_URL unless set (tests send by hand).
     MAIL_DISPATCHER = os.environ.get("MAIL_DISPATCHER")
     SENDGRID_API_KEY = os.environ.get("SENDGRID_API_KEY")
@@ -62,6 +62,9 @@ class Config:
     SUBSCRIBE_RATE_LIMIT = os.environ.get("SUBSCRIBE_RATE_LIMIT", "5 per minute;30 per hour")
     CONFIRM_RATE_LIMIT = os.environ.get("CONFIRM_RATE_LIMIT", "10 per minute;60 per hour")
     # How long a subscription confirmation link works; unsubscribe links never expire.
+    # Sign-ups per client address: a burst limit and a daily one (shared addresses, such as a
+    # university's or a mobile carrier's, need room).
+    SIGN_RATE_LIMIT = os.environ.get("SIGN_RATE_LIMIT", "20 per minute;500 per day")
     CONFIRM_TOKEN_DAYS = env_int("CONFIRM_TOKEN_DAYS", 7)
     TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
     # Argon2id parameters (RFC 9106's second recommended set); tests lower them.
@@ -116,6 +119,7 @@ class TestingConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     MAIL_TRANSPORT = "file"
     MAIL_DISPATCHER = "manual"
+    MAIL_RATE_PER_SECOND = 0  # unpaced; the pacing test sets its own rate
     CELERY_BROKER_URL = None
 
 

@@ -1,6 +1,7 @@
 """The outbox is sent after commit, retried with backoff, and never lost or sent twice."""
 
 import threading
+import time
 from datetime import timedelta
 from email import message_from_bytes
 from pathlib import Path
@@ -216,3 +217,17 @@ def test_two_dispatchers_at_once_send_each_message_exactly_once(app, committed, 
     assert len(list(Path(tmp_path).glob("*.eml"))) == 120
     statuses = committed.scalars(select(OutboundEmail.status)).all()
     assert set(statuses) == {MessageStatus.SENT}
+
+
+def test_sending_is_paced_to_the_configured_rate(app_settings, session):
+    for number in range(5):
+        queue_check(f"reader{number}@example.org")
+    session.commit()
+
+    app_settings(MAIL_RATE_PER_SECOND=20)
+    started = time.monotonic()
+    dispatch_due(transport=ScriptedTransport())
+    elapsed = time.monotonic() - started
+
+    # Five sends at 20 a second need at least four intervals of 50 ms.
+    assert elapsed >= 0.2

@@ -8,6 +8,7 @@ its rows in `sending`; after STALE_CLAIM they are queued again. Nothing committe
 
 import logging
 import random
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -31,6 +32,22 @@ CLAIM_BATCH = 50
 STALE_CLAIM = timedelta(minutes=10)
 FIRST_RETRY = timedelta(seconds=30)
 LONGEST_RETRY = timedelta(hours=2)
+
+
+class Pacer:
+    """Keeps sends at or under `rate` a second (MAIL_RATE_PER_SECOND; 0 means no limit)."""
+
+    def __init__(self, rate: int) -> None:
+        self.interval = 1.0 / rate if rate > 0 else 0.0
+        self.next_slot = time.monotonic()
+
+    def wait(self) -> None:
+        if not self.interval:
+            return
+        now = time.monotonic()
+        if now < self.next_slot:
+            time.sleep(self.next_slot - now)
+        self.next_slot = max(now, self.next_slot) + self.interval
 
 
 @dataclass
@@ -142,6 +159,7 @@ def send_claimed(message: OutboundEmail, transport: Transport, report: DispatchR
 def dispatch_due(limit: int | None = None, transport: Transport | None = None) -> DispatchReport:
     """Send every message that is due now (or up to `limit` of them)."""
     transport = transport or get_transport()
+    pacer = Pacer(current_app.config["MAIL_RATE_PER_SECOND"])
     report = DispatchReport()
     now = utcnow()
     requeue_stale_claims(now)
@@ -152,6 +170,7 @@ def dispatch_due(limit: int | None = None, transport: Transport | None = None) -
         if not ids:
             break
         for message_id in ids:
+            pacer.wait()
             send_claimed(db.session.get(OutboundEmail, message_id), transport, report)
         handled += len(ids)
     return report
