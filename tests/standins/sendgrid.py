@@ -72,13 +72,14 @@ class _Server(ThreadingHTTPServer):
 class SendGridStandIn:
     """Start with `start()`, point SENDGRID_API_HOST at `url`, read `requests` afterwards."""
 
-    def __init__(self) -> None:
+    def __init__(self, port: int = 0, echo: bool = False) -> None:
+        self.echo = echo
         self.requests: list[RecordedRequest] = []
         self.answers: deque[Answer] = deque()
         self.lock = threading.Lock()
         self.stopping = threading.Event()
         self.message_ids = itertools.count(1)
-        self.server = _Server(("127.0.0.1", 0), _Handler)
+        self.server = _Server(("127.0.0.1", port), _Handler)
         self.server.standin = self
         self.thread = threading.Thread(target=self.server.serve_forever, name="sendgrid-standin")
 
@@ -94,6 +95,8 @@ class SendGridStandIn:
         self.answers.append(Answer(status, body, delay, headers))
 
     def record(self, request: RecordedRequest) -> Answer:
+        if self.echo:
+            print(request.method, request.path, json.dumps(request.json)[:2000], flush=True)
         with self.lock:
             self.requests.append(request)
             return self.answers.popleft() if self.answers else Answer()
@@ -107,3 +110,13 @@ class SendGridStandIn:
         self.server.shutdown()
         self.server.server_close()
         self.thread.join()
+
+
+if __name__ == "__main__":
+    # By hand: `python -m tests.standins.sendgrid 8025`, then run the site with
+    # MAIL_TRANSPORT=sendgrid SENDGRID_API_KEY=test SENDGRID_API_HOST=http://127.0.0.1:8025
+    import sys
+
+    standin = SendGridStandIn(port=int(sys.argv[1]) if len(sys.argv) > 1 else 8025, echo=True)
+    print(f"SendGrid stand-in listening on {standin.url}", flush=True)
+    standin.server.serve_forever()
