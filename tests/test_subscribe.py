@@ -202,7 +202,8 @@ def test_pressing_the_button_again_on_the_shown_form_subscribes(client, session)
         {"Origin": SITE},
         {"Origin": "http://localhost"},  # the request's own host
         {"Sec-Fetch-Site": "same-origin"},
-        {"Sec-Fetch-Site": "same-origin", "Origin": "null"},  # what a stricter Referrer-Policy makes browsers send
+        # Origin "null" is what a stricter Referrer-Policy makes browsers send.
+        {"Sec-Fetch-Site": "same-origin", "Origin": "null"},
     ],
 )
 def test_same_origin_post_without_token_subscribes(client, session, headers):
