@@ -21,7 +21,8 @@ def init_app(app: Flask) -> Celery:
         broker_connection_retry_on_startup=True,
         worker_hijack_root_logger=False,
         beat_schedule={
-            "sweep-outbox": {"task": "mailer.dispatch_outbox", "schedule": OUTBOX_SWEEP_SECONDS}
+            "sweep-outbox": {"task": "mailer.dispatch_outbox", "schedule": OUTBOX_SWEEP_SECONDS},
+            "upkeep": {"task": "jobs.run_sweeps", "schedule": OUTBOX_SWEEP_SECONDS},
         },
         include=["campaign.mailer.tasks"],
     )

@@ -4,12 +4,14 @@ from urllib.parse import quote
 
 from flask import Flask, current_app, request
 
+from campaign.countries import country_name
 from campaign.i18n import language_name, text_direction
 
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         absolute_url=absolute_url,
+        country_name=country_name,
         site_url_for=site_url_for,
         language_name=language_name,
         text_direction=text_direction,

@@ -14,6 +14,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from campaign.extensions import db
+from campaign.jobs import run_sweeps
 from campaign.mailer.dispatch import dispatch_due
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,9 @@ class InProcessDispatcher:
                     dispatch_due()
                 except Exception:  # the thread must outlive one bad sweep
                     log.exception("mail dispatch sweep failed; rows stay queued")
+                    db.session.rollback()
+                try:
+                    run_sweeps()
                 finally:
                     db.session.remove()
 

@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from campaign.jobs import run_sweeps
 from campaign.mailer.dispatch import dispatch_due
 
 
@@ -9,3 +10,9 @@ from campaign.mailer.dispatch import dispatch_due
 def dispatch_outbox() -> int:
     """Send what is due; returns how many messages went out."""
     return dispatch_due().sent
+
+
+@shared_task(name="jobs.run_sweeps", ignore_result=True)
+def sweeps() -> None:
+    """Periodic upkeep registered by the features (see campaign/jobs.py)."""
+    run_sweeps()

@@ -1,0 +1,35 @@
+"""Periodic upkeep (a petition's tally, say), run by whatever sends the mail.
+
+Features register a sweep; the in-process dispatcher thread runs every sweep each time it
+wakes (at least every 30 seconds), and with Celery, beat schedules the `jobs.run_sweeps` task.
+A sweep commits its own work and must be safe to run in two processes at once.
+"""
+
+import logging
+from collections.abc import Callable
+
+log = logging.getLogger(__name__)
+
+SWEEPS: dict[str, Callable[[], object]] = {}
+
+
+def sweep(name: str) -> Callable:
+    """Register a function to run on every sweep."""
+
+    def register(function: Callable[[], object]) -> Callable[[], object]:
+        SWEEPS[name] = function
+        return function
+
+    return register
+
+
+def run_sweeps() -> None:
+    """Run every registered sweep; one failing does not stop the others."""
+    from campaign.extensions import db
+
+    for name, function in SWEEPS.items():
+        try:
+            function()
+        except Exception:  # the next sweep tries again
+            db.session.rollback()
+            log.exception("sweep %s failed", name)

@@ -1,0 +1,21 @@
+"""A campaign's open petitions, offered at the end of its pages."""
+
+from campaign.content.calls_to_action import CallToAction, provides_calls_to_action
+from campaign.content.models import Campaign
+from campaign.petitions.queries import open_petitions
+from campaign.templating import site_url_for
+
+
+@provides_calls_to_action
+def sign_petitions(campaign: Campaign) -> list[CallToAction]:
+    """A "sign" box for each open petition of the campaign."""
+    return [
+        CallToAction(
+            kind="sign",
+            heading=petition.title,
+            text=f"Addressed to {petition.target}.",
+            url=site_url_for("petitions.petition", slug=petition.slug),
+            label="Sign the petition",
+        )
+        for petition in open_petitions(campaign)
+    ]

@@ -1,0 +1,151 @@
+"""Signature counts that stay exact under a surge without one hot row.
+
+A confirmation touches only its own signature row. The petition keeps `counted_signatures`
+(and `petition_country_counts` by country): what a periodic tally has folded in. The tally
+folds in confirmed signatures not yet counted (+1) and folds out counted ones since
+invalidated (-1), a batch at a time, in one transaction with the counter update, so a reader
+always sees a consistent pair. The count shown adds the small not-yet-folded difference, so it
+is exact, never behind; `recount` rebuilds everything from the signatures when in doubt.
+"""
+
+from collections import Counter
+
+from sqlalchemy import and_, case, delete, func, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgres_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from campaign.extensions import db
+from campaign.jobs import sweep
+from campaign.petitions.models import CountryCount, Petition, Signature, SignatureStatus
+
+TALLY_BATCH = 5000
+
+_CONFIRMED = Signature.status == SignatureStatus.CONFIRMED
+# Rows whose `counted` flag disagrees with whether they should count.
+_UNFOLDED = or_(
+    and_(_CONFIRMED, Signature.counted.is_(False)),
+    and_(Signature.status != SignatureStatus.CONFIRMED, Signature.counted.is_(True)),
+)
+_DELTA = func.coalesce(func.sum(case((_CONFIRMED, 1), else_=-1)), 0)
+
+
+def signature_count(petition: Petition) -> int:
+    """Confirmed, valid signatures right now."""
+    pending = db.session.scalar(
+        select(_DELTA).where(Signature.petition_id == petition.id, _UNFOLDED)
+    )
+    return petition.counted_signatures + pending
+
+
+def counts_by_country(petition: Petition) -> dict[str, int]:
+    """Confirmed, valid signatures by ISO country code, largest first."""
+    counts = Counter(
+        dict(
+            db.session.execute(
+                select(CountryCount.country, CountryCount.signatures).where(
+                    CountryCount.petition_id == petition.id
+                )
+            ).all()
+        )
+    )
+    pending = db.session.execute(
+        select(Signature.country, _DELTA)
+        .where(Signature.petition_id == petition.id, _UNFOLDED)
+        .group_by(Signature.country)
+    )
+    for country, delta in pending:
+        counts[country] += delta
+    return {country: n for country, n in counts.most_common() if n > 0}
+
+
+def _add_to_country_counts(petition_id: int, deltas: Counter) -> None:
+    dialect = db.session.get_bind().dialect.name
+    make_insert = postgres_insert if dialect == "postgresql" else sqlite_insert
+    for country, delta in deltas.items():
+        if delta == 0:
+            continue
+        statement = make_insert(CountryCount).values(
+            petition_id=petition_id, country=country, signatures=delta
+        )
+        db.session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[CountryCount.petition_id, CountryCount.country],
+                set_={"signatures": CountryCount.signatures + delta},
+            )
+        )
+
+
+def tally_petition(petition_id: int, limit: int = TALLY_BATCH) -> int:
+    """Fold up to `limit` unfolded signatures of one petition into its counters (commits)."""
+    candidates = (
+        select(Signature.id).where(Signature.petition_id == petition_id, _UNFOLDED).limit(limit)
+    )
+    if db.session.get_bind().dialect.name == "postgresql":
+        candidates = candidates.with_for_update(skip_locked=True)
+    ids = list(db.session.scalars(candidates))
+    if not ids:
+        db.session.commit()
+        return 0
+    # The WHERE is checked again as each row is updated, and RETURNING says what changed,
+    # so the counters move by exactly what was folded even if a row changed meanwhile.
+    folded = db.session.execute(
+        update(Signature)
+        .where(Signature.id.in_(ids), _UNFOLDED)
+        .values(counted=_CONFIRMED)
+        .returning(Signature.country, Signature.status)
+    ).all()
+    deltas = Counter()
+    for country, status in folded:
+        deltas[country] += 1 if status == SignatureStatus.CONFIRMED else -1
+    total = sum(deltas.values())
+    if deltas:
+        db.session.execute(
+            update(Petition)
+            .where(Petition.id == petition_id)
+            .values(counted_signatures=Petition.counted_signatures + total)
+        )
+        _add_to_country_counts(petition_id, deltas)
+    db.session.commit()
+    return len(folded)
+
+
+@sweep("petitions.tally")
+def tally_all() -> int:
+    """Fold every petition's new confirmations and invalidations; returns rows folded."""
+    petition_ids = db.session.scalars(
+        select(Signature.petition_id).where(_UNFOLDED).distinct()
+    ).all()
+    db.session.commit()
+    folded = 0
+    for petition_id in petition_ids:
+        while batch := tally_petition(petition_id):
+            folded += batch
+    return folded
+
+
+def recount(petition: Petition) -> tuple[int, int]:
+    """Rebuild a petition's counters from its signatures; returns (before, after)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(Petition.id).where(Petition.id == petition.id).with_for_update())
+    before = petition.counted_signatures
+    db.session.execute(
+        update(Signature).where(Signature.petition_id == petition.id).values(counted=_CONFIRMED)
+    )
+    by_country = db.session.execute(
+        select(Signature.country, func.count())
+        .where(Signature.petition_id == petition.id, _CONFIRMED)
+        .group_by(Signature.country)
+    ).all()
+    db.session.execute(delete(CountryCount).where(CountryCount.petition_id == petition.id))
+    if by_country:
+        db.session.execute(
+            insert(CountryCount),
+            [
+                {"petition_id": petition.id, "country": country, "signatures": n}
+                for country, n in by_country
+            ],
+        )
+    after = sum(n for _country, n in by_country)
+    petition.counted_signatures = after
+    db.session.flush()
+    return before, after

@@ -1,0 +1,102 @@
+"""The sign form, validated at the edge: every field bounded, names plain text."""
+
+import re
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from campaign.addresses import MAX_EMAIL_LENGTH, InvalidEmail, checked_email
+from campaign.countries import country_names
+from campaign.petitions.signing import CONSENT_WORDING
+
+UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
+_LOOKS_LIKE_A_LINK = re.compile(r"(https?:|www\.|://|\b[\w-]+\.(com|net|org|ru|cn|io|xyz)\b)", re.I)
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+def plain_name(form, field) -> None:
+    """Refuse names that are links or would run as a spreadsheet formula in an export."""
+    value = (field.data or "").strip()
+    if _LOOKS_LIKE_A_LINK.search(value):
+        raise ValidationError("Enter your name without a web address.")
+    if value.startswith(_FORMULA_START):
+        raise ValidationError("Your name cannot start with = + - or @.")
+
+
+def valid_email(form, field) -> None:
+    try:
+        field.data = checked_email(field.data or "")
+    except InvalidEmail as error:
+        raise ValidationError(str(error)) from None
+
+
+def known_country(form, field) -> None:
+    if field.data not in country_names():
+        raise ValidationError("Choose your country from the list.")
+
+
+class SignForm(FlaskForm):
+    # No CSRF token: the petition page is cached and sets no cookie; the view checks the origin
+    # instead (campaign.security.form_post_is_ours).
+    class Meta:
+        csrf = False
+
+    name = StringField(
+        "Your name",
+        validators=[DataRequired("Enter your name."), Length(max=100), plain_name],
+        render_kw={"autocomplete": "name", "maxlength": 100},
+    )
+    email = EmailField(
+        "Email",
+        validators=[
+            DataRequired("Enter your email address."),
+            Length(max=MAX_EMAIL_LENGTH),
+            valid_email,
+        ],
+        description="Only to confirm your signature. Never shown.",
+        render_kw={"autocomplete": "email", "maxlength": MAX_EMAIL_LENGTH},
+    )
+    country = SelectField(
+        "Country", validators=[DataRequired("Choose your country."), known_country]
+    )
+    postcode = StringField(
+        "Postcode",
+        validators=[Optional(), Length(max=16)],
+        render_kw={"autocomplete": "postal-code", "maxlength": 16},
+    )
+    comment = TextAreaField(
+        "Why I signed (optional)",
+        validators=[Optional(), Length(max=500, message="Keep it under 500 characters.")],
+        description="Shown on the page with your name once a moderator approves it.",
+        render_kw={"maxlength": 500, "rows": 3},
+    )
+    show_name = BooleanField("Show my name and country on this page")
+    subscribe = BooleanField(CONSENT_WORDING)
+    # A honeypot: hidden from people by CSS and aria-hidden; bots fill it in.
+    website = StringField(
+        "Leave this field empty", render_kw={"autocomplete": "off", "tabindex": "-1"}
+    )
+    source = HiddenField()
+    utm_source = HiddenField()
+    utm_medium = HiddenField()
+    utm_campaign = HiddenField()
+    utm_term = HiddenField()
+    utm_content = HiddenField()
+
+    def __init__(self, *args, language: str = "en", ask_postcode: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.country.choices = [SelectChoice("", "Choose…")] + [
+            SelectChoice(code, name) for code, name in country_names(language).items()
+        ]
+        if not ask_postcode:
+            del self.postcode
+
+    def utm(self) -> dict[str, str]:
+        """The utm_* parameters that came with the visit, trimmed."""
+        return {
+            name: (getattr(self, name).data or "")[:100]
+            for name in UTM_FIELDS
+            if getattr(self, name).data
+        }

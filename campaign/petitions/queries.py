@@ -1,0 +1,82 @@
+"""What the public petition pages read."""
+
+from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
+
+from campaign.content.models import Campaign
+from campaign.content.queries import PUBLIC_CAMPAIGN
+from campaign.extensions import db
+from campaign.petitions.models import (
+    CommentStatus,
+    Petition,
+    PetitionStatus,
+    Signature,
+    SignatureStatus,
+)
+
+# Where an open-ended goal goes once reached: the next step up.
+MILESTONES = (100, 250, 500, 1_000, 2_500, 5_000, 10_000, 25_000, 50_000, 100_000, 250_000,
+              500_000, 1_000_000, 2_500_000, 5_000_000, 10_000_000)  # fmt: skip
+
+
+def public_petition(slug: str) -> Petition | None:
+    """An open or closed petition of a public campaign; drafts are None."""
+    return db.session.scalar(
+        select(Petition)
+        .join(Petition.campaign)
+        .options(contains_eager(Petition.campaign))
+        .where(
+            Petition.slug == slug,
+            Petition.status != PetitionStatus.DRAFT,
+            PUBLIC_CAMPAIGN,
+        )
+    )
+
+
+def open_petitions(campaign: Campaign) -> list[Petition]:
+    """A campaign's petitions that still take signatures."""
+    petitions = db.session.scalars(
+        select(Petition)
+        .where(Petition.campaign_id == campaign.id, Petition.status == PetitionStatus.OPEN)
+        .order_by(Petition.created_at)
+    )
+    return [petition for petition in petitions if not petition.is_closed()]
+
+
+def displayed_goal(count: int, goal: int) -> int:
+    """The goal, or once reached the next milestone above the count."""
+    if count < goal:
+        return goal
+    return next((step for step in MILESTONES if step > count), count * 2)
+
+
+def recent_public_signers(petition: Petition, limit: int = 10) -> list[Signature]:
+    """The latest confirmed signers who chose to show their name."""
+    return list(
+        db.session.scalars(
+            select(Signature)
+            .where(
+                Signature.petition_id == petition.id,
+                Signature.status == SignatureStatus.CONFIRMED,
+                Signature.show_name.is_(True),
+            )
+            .order_by(Signature.confirmed_at.desc())
+            .limit(limit)
+        )
+    )
+
+
+def approved_comments(petition: Petition, limit: int = 10) -> list[Signature]:
+    """The latest "why I signed" comments a moderator approved."""
+    return list(
+        db.session.scalars(
+            select(Signature)
+            .where(
+                Signature.petition_id == petition.id,
+                Signature.status == SignatureStatus.CONFIRMED,
+                Signature.comment_status == CommentStatus.APPROVED,
+            )
+            .order_by(Signature.confirmed_at.desc())
+            .limit(limit)
+        )
+    )

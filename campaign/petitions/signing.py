@@ -1,0 +1,167 @@
+"""Signing a petition with double opt-in: only confirmed signatures count.
+
+The person on the page always sees the same "check your inbox" answer, whether the address is
+new or has signed before; the mailbox's owner learns the rest from the email. One address signs
+a petition once (unique per petition and normalised email), and one signature causes at most
+MAX_EMAILS_PER_SIGNATURE emails, however often the form is sent.
+"""
+
+import hashlib
+import hmac
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from campaign.addresses import normalise_email
+from campaign.audience.subscriptions import subscribe_confirmed
+from campaign.db import utcnow
+from campaign.extensions import db
+from campaign.mailer.compose import queue_email
+from campaign.petitions import emails
+from campaign.petitions.models import CommentStatus, Petition, Signature, SignatureStatus
+from campaign.templating import site_url_for
+from campaign.tokens import TokenError, make_token, read_token
+
+CONFIRM_PURPOSE = "petition-confirm"
+MAX_EMAILS_PER_SIGNATURE = 3
+LATE_CONFIRMATION = timedelta(hours=24)
+
+# Stored with each signature that ticks the box: the consent record is these exact words.
+CONSENT_WORDING = (
+    "Email me updates about this campaign. I can unsubscribe at any time with one click."
+)
+
+
+class SigningError(ValueError):
+    """Signing or confirming cannot happen; the message is for the signer."""
+
+
+@dataclass
+class SignatureRequest:
+    name: str
+    email: str
+    country: str
+    postcode: str = ""
+    comment: str = ""
+    show_name: bool = False
+    subscribe: bool = False
+    source: str = ""
+    utm: dict[str, str] = field(default_factory=dict)
+    ip_hash: str = ""
+    language: str = "en"
+
+
+def _find(petition: Petition, email: str) -> Signature | None:
+    return db.session.scalar(
+        select(Signature).where(Signature.petition_id == petition.id, Signature.email == email)
+    )
+
+
+def sign(petition: Petition, request: SignatureRequest) -> Signature:
+    """Record a pending signature and email its confirmation link (or remind an earlier one)."""
+    if petition.is_closed():
+        raise SigningError("This petition is closed and no longer takes signatures.")
+    email = normalise_email(request.email)
+    existing = _find(petition, email)
+    if existing is not None:
+        _remind(existing, request.language)
+        return existing
+    signature = Signature(
+        petition=petition,
+        name=request.name.strip(),
+        email=email,
+        country=request.country,
+        postcode=request.postcode.strip(),
+        comment=request.comment.strip(),
+        show_name=request.show_name,
+        subscribe=request.subscribe,
+        consent_text=CONSENT_WORDING if request.subscribe else "",
+        source=request.source[:100],
+        utm=request.utm,
+        ip_hash=request.ip_hash,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(signature)
+    except IntegrityError:
+        # The same address signed at the same moment in another request: treat as a repeat.
+        existing = _find(petition, email)
+        _remind(existing, request.language)
+        return existing
+    _email(signature, "petition_confirm", emails.confirm_signature(signature, request.language))
+    return signature
+
+
+def _remind(signature: Signature, language: str) -> None:
+    if signature.status == SignatureStatus.PENDING:
+        context = emails.confirm_signature(signature, language)
+        _email(signature, "petition_confirm", context)
+    elif signature.status == SignatureStatus.CONFIRMED:
+        _email(signature, "petition_already_signed", emails.already_signed(signature, language))
+
+
+def _email(signature: Signature, template: str, context: dict) -> None:
+    if signature.emails_sent >= MAX_EMAILS_PER_SIGNATURE:
+        return
+    signature.emails_sent += 1
+    queue_email(template, signature.email, context)
+    db.session.flush()
+
+
+def confirm(signature: Signature, now: datetime | None = None) -> bool:
+    """Count a signature; True if this call confirmed it, False if it already was."""
+    now = now or utcnow()
+    if signature.status == SignatureStatus.CONFIRMED:
+        return False
+    if signature.status == SignatureStatus.INVALIDATED:
+        raise SigningError("This signature was removed by the petition's organisers.")
+    closed_since = signature.petition.closed_since()
+    if closed_since is not None and (
+        signature.created_at >= closed_since or now > closed_since + LATE_CONFIRMATION
+    ):
+        raise SigningError("This petition closed before your signature could be confirmed.")
+    signature.status = SignatureStatus.CONFIRMED
+    signature.confirmed_at = now
+    if signature.comment:
+        signature.comment_status = CommentStatus.PENDING
+    if signature.subscribe:
+        petition = signature.petition
+        subscribe_confirmed(
+            signature.email,
+            signature.name,
+            source=f"petition:{petition.slug}",
+            language=petition.campaign.language,
+            campaign=petition.campaign,
+            consent_text=signature.consent_text,
+        )
+    db.session.flush()
+    return True
+
+
+def _address_check(signature: Signature) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    message = f"signature:{signature.id}:{signature.email}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:20]
+
+
+def confirm_url(signature: Signature) -> str:
+    """The absolute confirmation link for a signature's email."""
+    token = make_token(CONFIRM_PURPOSE, {"id": signature.id, "check": _address_check(signature)})
+    return site_url_for("petitions.confirm_signature", slug=signature.petition.slug, token=token)
+
+
+def signature_to_confirm(petition: Petition, token: str) -> Signature:
+    """The signature a confirmation link names; TokenError when the link is bad or old."""
+    max_age = current_app.config["CONFIRM_TOKEN_DAYS"] * 24 * 60 * 60
+    payload = read_token(CONFIRM_PURPOSE, token, max_age=max_age)
+    signature = db.session.get(Signature, payload.get("id")) if payload.get("id") else None
+    if (
+        signature is None
+        or signature.petition_id != petition.id
+        or not hmac.compare_digest(_address_check(signature), str(payload.get("check")))
+    ):
+        raise TokenError("This link is not valid.")
+    return signature
