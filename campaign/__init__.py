@@ -49,8 +49,8 @@ def register_blueprints(app: Flask) -> None:
     from campaign.audience.console import bp as audience_console_bp
     from campaign.content import bp as content_bp
     from campaign.health import bp as health_bp
-    from campaign.petitions import bp as petitions_bp
     from campaign.mailer.console import bp as mailer_console_bp
+    from campaign.petitions import bp as petitions_bp
     from campaign.webhooks import bp as webhooks_bp
 
     app.register_blueprint(content_bp)
