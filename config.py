@@ -49,6 +49,10 @@ class Config:
     MAIL_TIMEOUT_SECONDS = env_int("MAIL_TIMEOUT_SECONDS", 10)
     MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 8)
     MAIL_RATE_PER_SECOND = env_int("MAIL_RATE_PER_SECOND", 50)  # 0: as fast as the transport
+    MAIL_BATCH_SIZE = env_int("MAIL_BATCH_SIZE", 500)  # recipients an update batch (max 1000)
+    UPDATE_BATCH_LEASE_SECONDS = env_int("UPDATE_BATCH_LEASE_SECONDS", 120)
+    UPDATE_RETRY_SECONDS = env_int("UPDATE_RETRY_SECONDS", 5)
+    UPDATE_PARALLEL_TASKS = env_int("UPDATE_PARALLEL_TASKS", 4)  # Celery tasks per update
     # "thread" or "celery", chosen from CELERY_BROKER_URL unless set (tests send by hand).
     MAIL_DISPATCHER = os.environ.get("MAIL_DISPATCHER")
     SENDGRID_API_KEY = os.environ.get("SENDGRID_API_KEY")
@@ -82,12 +86,14 @@ class Config:
 
     @classmethod
     def prepare(cls, settings: dict) -> None:
-        """Refuse to start with settings that are unsafe in production."""
+        """Refuse to start with settings that are unsafe or impossible."""
         if not settings.get("SECRET_KEY"):
             raise RuntimeError(
                 "SECRET_KEY is not set. In production it must come from the environment "
                 "(for example: python -c 'import secrets; print(secrets.token_urlsafe(48))')."
             )
+        if not 1 <= settings["MAIL_BATCH_SIZE"] <= 1000:
+            raise RuntimeError("MAIL_BATCH_SIZE must be between 1 and 1000 (SendGrid's limit).")
 
 
 class ProductionConfig(Config):
@@ -102,8 +108,9 @@ class DevelopmentConfig(Config):
 
     @classmethod
     def prepare(cls, settings: dict) -> None:
-        """Fill in a local secret key instead of refusing to start."""
+        """Fill in a local secret key instead of refusing to start without one."""
         settings["SECRET_KEY"] = settings.get("SECRET_KEY") or development_secret_key()
+        super().prepare(settings)
 
 
 class TestingConfig(Config):
@@ -120,6 +127,7 @@ class TestingConfig(Config):
     MAIL_TRANSPORT = "file"
     MAIL_DISPATCHER = "manual"
     MAIL_RATE_PER_SECOND = 0  # unpaced; the pacing test sets its own rate
+    UPDATE_RETRY_SECONDS = 0
     CELERY_BROKER_URL = None
 
 

@@ -51,14 +51,18 @@ def register_blueprints(app: Flask) -> None:
     from campaign.health import bp as health_bp
     from campaign.mailer.console import bp as mailer_console_bp
     from campaign.petitions import bp as petitions_bp
+    from campaign.petitions.console import bp as petitions_console_bp
+    from campaign.updates import bp as updates_bp
     from campaign.webhooks import bp as webhooks_bp
 
     app.register_blueprint(content_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(audience_bp)
     app.register_blueprint(petitions_bp)
+    app.register_blueprint(updates_bp)
     app.register_blueprint(webhooks_bp, url_prefix="/webhooks")
     app.register_blueprint(accounts_bp, url_prefix="/admin")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(audience_console_bp, url_prefix="/admin/subscribers")
     app.register_blueprint(mailer_console_bp, url_prefix="/admin/mail")
+    app.register_blueprint(petitions_console_bp, url_prefix="/admin/petitions")

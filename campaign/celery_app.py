@@ -24,7 +24,7 @@ def init_app(app: Flask) -> Celery:
             "sweep-outbox": {"task": "mailer.dispatch_outbox", "schedule": OUTBOX_SWEEP_SECONDS},
             "upkeep": {"task": "jobs.run_sweeps", "schedule": OUTBOX_SWEEP_SECONDS},
         },
-        include=["campaign.mailer.tasks"],
+        include=["campaign.mailer.tasks", "campaign.updates.runner"],
     )
     celery.set_default()
     app.extensions["celery"] = celery

@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
     from campaign.audience.cli import import_commands
     from campaign.demo.cli import demo
     from campaign.mailer.cli import mailer
+    from campaign.updates import cli as updates_cli  # noqa: F401  (adds `mailer send`)
 
     app.cli.add_command(create_admin)
     app.cli.add_command(demo)

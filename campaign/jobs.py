@@ -23,13 +23,15 @@ def sweep(name: str) -> Callable:
     return register
 
 
-def run_sweeps() -> None:
-    """Run every registered sweep; one failing does not stop the others."""
+def run_sweeps() -> bool:
+    """Run every registered sweep; True if one has more to do at once (a sending update)."""
     from campaign.extensions import db
 
+    more = False
     for name, function in SWEEPS.items():
         try:
-            function()
+            more = function() is True or more
         except Exception:  # the next sweep tries again
             db.session.rollback()
             log.exception("sweep %s failed", name)
+    return more

@@ -59,7 +59,8 @@ class InProcessDispatcher:
                     log.exception("mail dispatch sweep failed; rows stay queued")
                     db.session.rollback()
                 try:
-                    run_sweeps()
+                    if run_sweeps():
+                        self.wake.set()  # more to send: come straight back
                 finally:
                     db.session.remove()
 

@@ -41,13 +41,14 @@ class Pacer:
         self.interval = 1.0 / rate if rate > 0 else 0.0
         self.next_slot = time.monotonic()
 
-    def wait(self) -> None:
+    def wait(self, count: int = 1) -> None:
+        """Wait until `count` more messages may go."""
         if not self.interval:
             return
         now = time.monotonic()
         if now < self.next_slot:
             time.sleep(self.next_slot - now)
-        self.next_slot = max(now, self.next_slot) + self.interval
+        self.next_slot = max(now, self.next_slot) + self.interval * count
 
 
 @dataclass

@@ -11,6 +11,7 @@ import binascii
 import json
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -191,8 +192,20 @@ def record_once(event: dict) -> bool:
     return True
 
 
+# Other features' rows named in custom_args (an update's deliveries): they register here.
+EVENT_HANDLERS: list[Callable[[dict], None]] = []
+
+
+def handles_events(handler: Callable[[dict], None]) -> Callable[[dict], None]:
+    """Register a function that also sees every new (not repeated) SendGrid event."""
+    EVENT_HANDLERS.append(handler)
+    return handler
+
+
 def apply_event(event: dict) -> None:
     """What one event means for our addresses, subscribers and outbox rows."""
+    for handler in EVENT_HANDLERS:
+        handler(event)
     name = event["event"]
     message = _outbound_for(event)
     if name == "bounce" and event.get("type") != "bounce":

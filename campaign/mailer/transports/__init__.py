@@ -31,8 +31,74 @@ class Envelope:
     custom_args: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Recipient:
+    to: str
+    # Marker -> value, replaced in the subject and both parts (the marker names say which).
+    substitutions: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+    custom_args: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class BulkMessage:
+    """One message for many recipients, personalised by substitutions (an update, say)."""
+
+    sender: str
+    subject: str
+    text: str
+    html: str
+    recipients: list[Recipient]
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RecipientResult:
+    outcome: str  # "sent", "failed" (for good) or "retry" (temporarily refused)
+    provider_id: str | None = None
+    error: str | None = None
+
+
+def personalise(message: BulkMessage, recipient: Recipient) -> Envelope:
+    """The single message one recipient gets."""
+
+    def fill(text: str) -> str:
+        for marker, value in recipient.substitutions.items():
+            text = text.replace(marker, value)
+        return text
+
+    return Envelope(
+        sender=message.sender,
+        to=recipient.to,
+        subject=fill(message.subject),
+        text=fill(message.text),
+        html=fill(message.html),
+        headers=message.headers | recipient.headers,
+        custom_args=recipient.custom_args,
+    )
+
+
+def send_one_by_one(transport: "Transport", message: BulkMessage) -> list[RecipientResult]:
+    """Bulk sending for transports that speak one message at a time (file, SMTP)."""
+    results = []
+    for recipient in message.recipients:
+        try:
+            provider_id = transport.send(personalise(message, recipient))
+        except PermanentFailure as error:
+            results.append(RecipientResult("failed", error=str(error)))
+        except TemporaryFailure as error:
+            results.append(RecipientResult("retry", error=str(error)))
+        else:
+            results.append(RecipientResult("sent", provider_id=provider_id))
+    return results
+
+
 class Transport(Protocol):
     def send(self, envelope: Envelope) -> str | None: ...
+
+    def send_bulk(self, message: BulkMessage) -> list[RecipientResult]:
+        """One result per recipient, in order; raises TemporaryFailure if nothing went."""
+        ...
 
 
 def get_transport() -> Transport:

@@ -3,7 +3,13 @@
 import os
 from pathlib import Path
 
-from campaign.mailer.transports import Envelope, TemporaryFailure
+from campaign.mailer.transports import (
+    BulkMessage,
+    Envelope,
+    RecipientResult,
+    TemporaryFailure,
+    send_one_by_one,
+)
 from campaign.mailer.transports.mime import build_message
 
 
@@ -27,3 +33,6 @@ class FileTransport:
         except OSError as error:
             raise TemporaryFailure(f"could not write {target.name}: {error}") from error
         return message["Message-ID"]
+
+    def send_bulk(self, message: BulkMessage) -> list[RecipientResult]:
+        return send_one_by_one(self, message)

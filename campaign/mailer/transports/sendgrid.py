@@ -1,12 +1,34 @@
 """MAIL_TRANSPORT=sendgrid: SendGrid's v3 Mail Send through the official SDK."""
 
+import json
+import re
 from urllib.error import URLError
 
 from python_http_client import exceptions as http_errors
 from sendgrid import SendGridAPIClient
-from sendgrid.helpers.mail import CustomArg, Header, Mail
+from sendgrid.helpers.mail import (
+    Content,
+    CustomArg,
+    From,
+    Header,
+    Mail,
+    Personalization,
+    Subject,
+    Substitution,
+    To,
+)
 
-from campaign.mailer.transports import Envelope, PermanentFailure, TemporaryFailure
+from campaign.mailer.transports import (
+    BulkMessage,
+    Envelope,
+    PermanentFailure,
+    RecipientResult,
+    TemporaryFailure,
+)
+
+# SendGrid takes at most this many personalizations in one request.
+MAX_PERSONALIZATIONS = 1000
+_PERSONALIZATION_FIELD = re.compile(r"^personalizations\.(\d+)\.")
 
 
 def classify_http_error(error: http_errors.HTTPError) -> Exception:
@@ -42,6 +64,9 @@ class SendGridTransport:
             mail.header = Header(name, value)
         for name, value in envelope.custom_args.items():
             mail.custom_arg = CustomArg(name, value)
+        return self._post(mail)
+
+    def _post(self, mail: Mail) -> str | None:
         try:
             response = self.client.send(mail)
         except http_errors.HTTPError as error:
@@ -49,3 +74,68 @@ class SendGridTransport:
         except (URLError, TimeoutError, ConnectionError) as error:
             raise TemporaryFailure(f"SendGrid could not be reached: {error}") from error
         return response.headers.get("X-Message-Id")
+
+    def send_bulk(self, message: BulkMessage) -> list[RecipientResult]:
+        """One request with a personalization per recipient (each address once)."""
+        if len(message.recipients) > MAX_PERSONALIZATIONS:
+            raise ValueError(f"SendGrid takes at most {MAX_PERSONALIZATIONS} recipients a request")
+        results: list[RecipientResult | None] = [None] * len(message.recipients)
+        remaining = list(range(len(message.recipients)))
+        # A 400 that names some personalizations fails those recipients; the rest go again once.
+        for _attempt in range(2):
+            try:
+                provider_id = self._post(_bulk_mail(message, remaining))
+            except PermanentFailure as error:
+                refused = _refused_personalizations(error, len(remaining))
+                if not refused or len(refused) == len(remaining):
+                    for index in remaining:
+                        results[index] = RecipientResult("failed", error=str(error))
+                    return results
+                for position in refused:
+                    results[remaining[position]] = RecipientResult("failed", error=str(error))
+                remaining = [i for n, i in enumerate(remaining) if n not in refused]
+                continue
+            for index in remaining:
+                results[index] = RecipientResult("sent", provider_id=provider_id)
+            return results
+        for index in remaining:
+            results[index] = RecipientResult("retry", error="SendGrid refused the request twice")
+        return results
+
+
+def _bulk_mail(message: BulkMessage, indexes: list[int]) -> Mail:
+    mail = Mail()
+    mail.from_email = From(message.sender)
+    mail.subject = Subject(message.subject)
+    mail.add_content(Content("text/plain", message.text))
+    mail.add_content(Content("text/html", message.html))
+    for name, value in message.headers.items():
+        mail.header = Header(name, value)
+    for index in indexes:
+        recipient = message.recipients[index]
+        personalization = Personalization()
+        personalization.add_to(To(recipient.to))
+        for marker, value in recipient.substitutions.items():
+            personalization.add_substitution(Substitution(marker, value))
+        for name, value in recipient.headers.items():
+            personalization.add_header(Header(name, value))
+        for name, value in recipient.custom_args.items():
+            personalization.add_custom_arg(CustomArg(name, value))
+        mail.add_personalization(personalization)
+    return mail
+
+
+def _refused_personalizations(error: PermanentFailure, count: int) -> set[int]:
+    """Which personalizations a 400 answer names (SendGrid gives `field` per error)."""
+    cause = error.__cause__
+    body = getattr(cause, "body", b"")
+    try:
+        errors = json.loads(body.decode() if isinstance(body, bytes) else body or "{}")["errors"]
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return set()
+    refused = set()
+    for item in errors if isinstance(errors, list) else []:
+        match = _PERSONALIZATION_FIELD.match(str(item.get("field") or ""))
+        if match and int(match.group(1)) < count:
+            refused.add(int(match.group(1)))
+    return refused

@@ -8,7 +8,14 @@ import smtplib
 import ssl
 from urllib.parse import unquote, urlsplit
 
-from campaign.mailer.transports import Envelope, PermanentFailure, TemporaryFailure
+from campaign.mailer.transports import (
+    BulkMessage,
+    Envelope,
+    PermanentFailure,
+    RecipientResult,
+    TemporaryFailure,
+    send_one_by_one,
+)
 from campaign.mailer.transports.mime import build_message
 
 DEFAULT_PORTS = {"smtp": 25, "smtp+starttls": 587, "smtps": 465}
@@ -64,6 +71,9 @@ class SMTPTransport:
         except (smtplib.SMTPException, OSError) as error:
             raise TemporaryFailure(f"SMTP server unreachable: {error}") from error
         return message["Message-ID"]
+
+    def send_bulk(self, message: BulkMessage) -> list[RecipientResult]:
+        return send_one_by_one(self, message)
 
 
 def _by_code(code: int, reply: bytes | str) -> Exception:

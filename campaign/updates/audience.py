@@ -1,0 +1,76 @@
+"""Who an update goes to: a SQL query over subscribers, never a list held in Python.
+
+Deliveries are created from it with INSERT … SELECT in chunks of subscriber ids, so memory
+stays flat whatever the audience size, and running it again adds only who is missing.
+"""
+
+from sqlalchemy import Select, exists, func, insert, literal, select
+
+from campaign.audience.models import Subscriber, SubscriberStatus
+from campaign.extensions import db
+from campaign.petitions.models import Signature, SignatureStatus
+from campaign.updates.models import AudienceKind, Delivery, DeliveryStatus, Update
+
+CHUNK = 20_000
+
+
+def audience_ids(update: Update) -> Select:
+    """The ids of active subscribers the update is for, right now."""
+    query = select(Subscriber.id).where(Subscriber.status == SubscriberStatus.ACTIVE)
+    if update.audience_kind == AudienceKind.CAMPAIGN:
+        query = query.where(Subscriber.campaign_id == update.audience_campaign_id)
+    elif update.audience_kind == AudienceKind.PETITION:
+        query = query.where(
+            exists().where(
+                Signature.petition_id == update.audience_petition_id,
+                Signature.status == SignatureStatus.CONFIRMED,
+                Signature.subscribe.is_(True),
+                Signature.email == Subscriber.email,
+            )
+        )
+    if update.audience_language:
+        query = query.where(Subscriber.language == update.audience_language)
+    if update.audience_country:
+        # Subscribers tell us no country; the signatures they made do.
+        query = query.where(
+            exists().where(
+                Signature.email == Subscriber.email,
+                Signature.country == update.audience_country,
+                Signature.status == SignatureStatus.CONFIRMED,
+            )
+        )
+    return query
+
+
+def audience_size(update: Update) -> int:
+    """How many people the update would reach if it were sent now."""
+    return db.session.scalar(select(func.count()).select_from(audience_ids(update).subquery()))
+
+
+def queue_deliveries(update: Update, chunk: int = CHUNK) -> int:
+    """Create the missing delivery rows, one committed chunk of subscriber ids at a time."""
+    lowest, highest = db.session.execute(
+        select(func.min(Subscriber.id), func.max(Subscriber.id))
+    ).one()
+    if lowest is None:
+        return 0
+    created = 0
+    for start in range(lowest, highest + 1, chunk):
+        missing = (
+            audience_ids(update)
+            .where(Subscriber.id >= start, Subscriber.id < start + chunk)
+            .where(
+                ~exists().where(
+                    Delivery.update_id == update.id, Delivery.subscriber_id == Subscriber.id
+                )
+            )
+        )
+        rows = select(
+            literal(update.id), missing.subquery().c.id, literal(DeliveryStatus.QUEUED.value)
+        )
+        result = db.session.execute(
+            insert(Delivery).from_select(["update_id", "subscriber_id", "status"], rows)
+        )
+        created += max(result.rowcount, 0)
+        db.session.commit()
+    return created

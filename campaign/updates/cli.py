@@ -1,0 +1,72 @@
+"""`flask --app campaign mailer send UPDATE`: send an update in the foreground, resumably."""
+
+import time
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import func, select
+
+from campaign.cli import fail
+from campaign.extensions import db
+from campaign.mailer.cli import mailer
+from campaign.updates.models import Delivery, DeliveryStatus, Update, UpdateStatus
+from campaign.updates.sending import run, start
+
+# After a batch is refused for now, the command waits this long before trying again.
+REFUSED_WAIT_SECONDS = 30
+REFUSED_TRIES = 10
+
+
+def find_update(reference: str) -> Update | None:
+    """An update by slug, or by id when the reference is a number."""
+    query = select(Update).where(Update.slug == reference)
+    if reference.isdigit():
+        query = select(Update).where((Update.slug == reference) | (Update.id == int(reference)))
+    return db.session.scalar(query)
+
+
+def delivery_counts(update_id: int) -> dict[str, int]:
+    """Deliveries of an update by status."""
+    rows = db.session.execute(
+        select(Delivery.status, func.count())
+        .where(Delivery.update_id == update_id)
+        .group_by(Delivery.status)
+    ).all()
+    return {status.value: dict(rows).get(status.value, 0) for status in DeliveryStatus}
+
+
+@mailer.command("send")
+@click.argument("reference", metavar="UPDATE")
+@with_appcontext
+def send(reference: str) -> None:
+    """Send an update (by slug or id) now, in the foreground; run again to resume."""
+    update = find_update(reference)
+    if update is None:
+        fail(f"There is no update {reference!r}.")
+    if update.status == UpdateStatus.CANCELLED:
+        fail(f"Update {update.slug!r} was cancelled; it cannot be sent.")
+    start(update)
+    update_id = update.id
+    counts = delivery_counts(update_id)
+    total = sum(counts.values())
+    finished = total - counts["queued"] - counts["sending"]
+    tries = 0
+    with click.progressbar(length=total, label=f"Sending {update.slug}", show_pos=True) as bar:
+        bar.update(finished)
+
+        def advance(report) -> None:
+            done = total - sum(delivery_counts(update_id)[s] for s in ("queued", "sending"))
+            bar.update(done - bar.pos)
+
+        while True:
+            report = run(update_id, on_batch=advance)
+            if not report.stopped_because.startswith("refused for now") or tries >= REFUSED_TRIES:
+                break
+            tries += 1
+            time.sleep(REFUSED_WAIT_SECONDS)
+    counts = delivery_counts(update_id)
+    click.echo(
+        f"{report.stopped_because}: sent {counts['sent']}, failed {counts['failed']}, "
+        f"skipped {counts['skipped']}, uncertain {counts['uncertain']}, "
+        f"still queued {counts['queued']}"
+    )

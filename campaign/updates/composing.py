@@ -1,0 +1,81 @@
+"""An update as one bulk message: rendered once, personalised by markers per recipient.
+
+The name and the unsubscribe link differ per person; everything else is rendered once per
+batch, so a batch of a thousand costs one template render and one provider request.
+"""
+
+import html
+from urllib.parse import urlsplit
+
+from flask import current_app
+
+from campaign.audience.models import Subscriber
+from campaign.audience.subscriptions import unsubscribe_url
+from campaign.mailer.compose import render_email, unsubscribe_headers
+from campaign.mailer.transports import BulkMessage, Recipient
+from campaign.templating import site_url_for
+from campaign.updates.models import Update
+
+NAME_TEXT = "[%name%]"
+NAME_HTML = "[%name_html%]"
+UNSUBSCRIBE = "[%unsubscribe_url%]"
+
+
+def list_id(update: Update) -> str:
+    """RFC 2919 List-Id: one list per campaign (or the whole site)."""
+    host = urlsplit(current_app.config["SITE_URL"]).hostname or "localhost"
+    if update.campaign is not None:
+        return f"{update.campaign.title} <{update.campaign.slug}.updates.{host}>"
+    return f"{current_app.config['SITE_NAME']} <updates.{host}>"
+
+
+def render_update(update: Update) -> tuple[str, str, str]:
+    """Subject, text and HTML of an update with the per-person markers still in them."""
+    cta = update.cta_petition
+    rendered = render_email(
+        "update",
+        {
+            "subject": update.subject,
+            "preheader": update.preheader,
+            "body_text": update.body,
+            "body_html": update.body_html,
+            "name_marker": NAME_TEXT,
+            "name_marker_html": NAME_HTML,
+            "cta_url": site_url_for("petitions.petition", slug=cta.slug) if cta else None,
+            "cta_label": "Sign the petition" if cta else None,
+            "web_url": site_url_for("updates.update_page", slug=update.slug)
+            if update.publish_on_site
+            else None,
+        },
+        unsubscribe_url=UNSUBSCRIBE,
+    )
+    return rendered.subject, rendered.text, rendered.html
+
+
+def recipient(delivery_id: int, subscriber: Subscriber) -> Recipient:
+    """One person's markers, unsubscribe headers and our delivery id."""
+    link = unsubscribe_url(subscriber)
+    name = subscriber.name.strip()
+    return Recipient(
+        to=subscriber.email,
+        substitutions={
+            NAME_TEXT: f" {name}" if name else "",
+            NAME_HTML: f" {html.escape(name)}" if name else "",
+            UNSUBSCRIBE: link,
+        },
+        headers=unsubscribe_headers(link),
+        custom_args={"delivery_id": str(delivery_id)},
+    )
+
+
+def bulk_message(update: Update, people: list[tuple[int, Subscriber]]) -> BulkMessage:
+    """The batch for these (delivery id, subscriber) pairs."""
+    subject, text, body = render_update(update)
+    return BulkMessage(
+        sender=current_app.config["MAIL_FROM"],
+        subject=subject,
+        text=text,
+        html=body,
+        headers={"List-Id": list_id(update)},
+        recipients=[recipient(delivery_id, person) for delivery_id, person in people],
+    )

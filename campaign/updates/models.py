@@ -1,0 +1,100 @@
+"""Updates (an email to subscribers, also published on the site) and their deliveries.
+
+One Delivery row per (update, subscriber): the row is the record that the update went, or will
+go, to that person. Its status only moves forward through committed steps (see sending.py).
+"""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+
+from campaign.content.models import Campaign
+from campaign.content.rendering import render_markdown
+from campaign.db import Timestamped, UTCDateTime
+from campaign.extensions import db
+from campaign.petitions.models import Petition
+
+
+class UpdateStatus(StrEnum):
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"
+    SENDING = "sending"
+    PAUSED = "paused"
+    SENT = "sent"
+    CANCELLED = "cancelled"
+
+
+class AudienceKind(StrEnum):
+    ALL = "all"  # every active subscriber
+    CAMPAIGN = "campaign"  # active subscribers who joined on a campaign's pages
+    PETITION = "petition"  # confirmed signers of a petition who opted in (and are active)
+
+
+class DeliveryStatus(StrEnum):
+    QUEUED = "queued"
+    SENDING = "sending"  # claimed in a batch that is being handed to the transport
+    SENT = "sent"
+    FAILED = "failed"  # refused for good (the reason is kept)
+    SKIPPED = "skipped"  # left before it was their turn, or the organiser dropped it
+    UNCERTAIN = "uncertain"  # its batch was claimed by a sender that died: sent or not?
+
+
+class Update(Timestamped, db.Model):
+    __tablename__ = "updates"
+    __cache_revision__ = "content"  # published updates appear on campaign pages
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    subject: Mapped[str] = mapped_column(String(200))
+    preheader: Mapped[str] = mapped_column(String(200), default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    cta_petition_id: Mapped[int | None] = mapped_column(ForeignKey("petitions.id"))
+    audience_kind: Mapped[str] = mapped_column(String(16), default=AudienceKind.ALL)
+    audience_campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"))
+    audience_petition_id: Mapped[int | None] = mapped_column(ForeignKey("petitions.id"))
+    audience_language: Mapped[str] = mapped_column(String(16), default="")
+    audience_country: Mapped[str] = mapped_column(String(2), default="")
+    status: Mapped[str] = mapped_column(String(16), default=UpdateStatus.DRAFT)
+    scheduled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    publish_on_site: Mapped[bool] = mapped_column(Boolean, default=False)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    campaign: Mapped[Campaign | None] = relationship(foreign_keys=[campaign_id])
+    cta_petition: Mapped[Petition | None] = relationship(foreign_keys=[cta_petition_id])
+
+    @validates("body")
+    def _render_body(self, key: str, body: str) -> str:
+        self.body_html = render_markdown(body)
+        return body
+
+
+class Delivery(db.Model):
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        UniqueConstraint("update_id", "subscriber_id"),
+        Index("ix_deliveries_update_status", "update_id", "status", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(db.Integer, "sqlite"), primary_key=True
+    )
+    update_id: Mapped[int] = mapped_column(ForeignKey("updates.id", ondelete="CASCADE"))
+    subscriber_id: Mapped[int] = mapped_column(
+        ForeignKey("subscribers.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(16), default=DeliveryStatus.QUEUED)
+    # Which claim took the row: marking sent checks it, so a late sender cannot mark another's.
+    batch: Mapped[str | None] = mapped_column(String(40), index=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    provider_message_id: Mapped[str | None] = mapped_column(String(200))
+    error: Mapped[str | None] = mapped_column(Text)
+    # What the provider reported afterwards (delivered, bounce, spamreport, unsubscribe …).
+    event: Mapped[str | None] = mapped_column(String(20))
+    unsubscribed: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -1,0 +1,243 @@
+"""Sending an update so that a crash can never skip or repeat anyone.
+
+Every batch goes through three committed steps:
+
+1. claim: queued rows -> `sending`, stamped with a fresh batch token (SKIP LOCKED on
+   PostgreSQL, so parallel senders take different rows);
+2. hand the batch to the transport (one SendGrid request, or one message each by file/SMTP);
+3. mark: rows of that batch -> `sent` / `failed`, or back to `queued` when refused for now.
+
+A sender that dies between 1 and 3 leaves its batch in `sending`. Once its lease has run out,
+those rows become `uncertain`: perhaps sent, perhaps not. They are never sent again by
+themselves; the organiser chooses to resend or drop them. Everyone else gets the update once.
+Status is checked again when a batch is built: whoever left in the meantime gets nothing.
+"""
+
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import func, select, update
+
+from campaign.audience.models import Subscriber, SubscriberStatus
+from campaign.db import utcnow
+from campaign.extensions import db
+from campaign.mailer.dispatch import Pacer
+from campaign.mailer.transports import TemporaryFailure, Transport, get_transport
+from campaign.updates.audience import queue_deliveries
+from campaign.updates.composing import bulk_message
+from campaign.updates.models import Delivery, DeliveryStatus, Update, UpdateStatus
+
+log = logging.getLogger(__name__)
+
+BATCH_RETRIES = 3
+
+
+@dataclass
+class SendReport:
+    batches: int = 0
+    sent: int = 0
+    failed: int = 0
+    skipped: int = 0
+    retrying: int = 0
+    requests: int = 0
+    stopped_because: str = ""
+    progress: list[str] = field(default_factory=list)
+
+
+def lease() -> timedelta:
+    """How long a claimed batch may take before its rows are declared uncertain."""
+    return timedelta(seconds=current_app.config["UPDATE_BATCH_LEASE_SECONDS"])
+
+
+def start(update_row: Update, now: datetime | None = None) -> int:
+    """Begin sending: status `sending`, and the audience turned into delivery rows (commits)."""
+    if update_row.status not in (UpdateStatus.DRAFT, UpdateStatus.SCHEDULED, UpdateStatus.PAUSED):
+        return 0
+    update_row.status = UpdateStatus.SENDING
+    update_row.started_at = update_row.started_at or now or utcnow()
+    db.session.commit()
+    return queue_deliveries(update_row)
+
+
+def mark_abandoned_uncertain(update_id: int, now: datetime) -> int:
+    """Batches claimed longer ago than the lease were left by a dead sender (commits)."""
+    result = db.session.execute(
+        update(Delivery)
+        .where(
+            Delivery.update_id == update_id,
+            Delivery.status == DeliveryStatus.SENDING,
+            Delivery.claimed_at < now - lease(),
+        )
+        .values(status=DeliveryStatus.UNCERTAIN)
+    )
+    db.session.commit()
+    return result.rowcount
+
+
+def claim_batch(update_id: int, size: int, now: datetime) -> tuple[str, int] | None:
+    """Claim up to `size` queued deliveries under a new batch token (committed)."""
+    candidates = (
+        select(Delivery.id)
+        .where(Delivery.update_id == update_id, Delivery.status == DeliveryStatus.QUEUED)
+        .order_by(Delivery.id)
+        .limit(size)
+    )
+    if db.session.get_bind().dialect.name == "postgresql":
+        candidates = candidates.with_for_update(skip_locked=True)
+    ids = list(db.session.scalars(candidates))
+    if not ids:
+        db.session.commit()
+        return None
+    token = uuid.uuid4().hex
+    claimed = db.session.execute(
+        update(Delivery)
+        .where(Delivery.id.in_(ids), Delivery.status == DeliveryStatus.QUEUED)
+        .values(status=DeliveryStatus.SENDING, batch=token, claimed_at=now)
+    ).rowcount
+    db.session.commit()
+    return (token, claimed) if claimed else None
+
+
+def _mark(token: str, ids: list[int], **values) -> None:
+    if ids:
+        # Rows declared uncertain while a slow sender was still at work are settled by it.
+        db.session.execute(
+            update(Delivery)
+            .where(
+                Delivery.batch == token,
+                Delivery.id.in_(ids),
+                Delivery.status.in_([DeliveryStatus.SENDING, DeliveryStatus.UNCERTAIN]),
+            )
+            .values(**values)
+        )
+
+
+def send_batch(update_row: Update, token: str, transport: Transport, report: SendReport) -> None:
+    """Send one claimed batch and record each row's outcome (committed)."""
+    rows = db.session.execute(
+        select(Delivery.id, Subscriber)
+        .join(Subscriber, Subscriber.id == Delivery.subscriber_id)
+        .where(Delivery.batch == token, Delivery.status == DeliveryStatus.SENDING)
+        .order_by(Delivery.id)
+    ).all()
+    gone = [delivery_id for delivery_id, person in rows if person.status != SubscriberStatus.ACTIVE]
+    recipients = [(d, person) for d, person in rows if person.status == SubscriberStatus.ACTIVE]
+    _mark(token, gone, status=DeliveryStatus.SKIPPED, error="Left before the update reached them.")
+    report.skipped += len(gone)
+    if recipients:
+        message = bulk_message(update_row, recipients)
+        results = _send_with_retries(transport, message, report)
+        now = utcnow()
+        by_outcome: dict[str, list[tuple[int, object]]] = {"sent": [], "failed": [], "retry": []}
+        for (delivery_id, _person), result in zip(recipients, results, strict=True):
+            by_outcome[result.outcome].append((delivery_id, result))
+        for delivery_id, result in by_outcome["sent"]:
+            _mark(token, [delivery_id], status=DeliveryStatus.SENT, sent_at=now,
+                  provider_message_id=result.provider_id, error=None)  # fmt: skip
+        for delivery_id, result in by_outcome["failed"]:
+            _mark(token, [delivery_id], status=DeliveryStatus.FAILED, error=result.error)
+        for delivery_id, result in by_outcome["retry"]:
+            _mark(
+                token, [delivery_id], status=DeliveryStatus.QUEUED, batch=None, error=result.error
+            )
+        report.sent += len(by_outcome["sent"])
+        report.failed += len(by_outcome["failed"])
+        report.retrying += len(by_outcome["retry"])
+    db.session.commit()
+    report.batches += 1
+
+
+def _send_with_retries(transport: Transport, message, report: SendReport):
+    delay = current_app.config["UPDATE_RETRY_SECONDS"]
+    for attempt in range(1, BATCH_RETRIES + 1):
+        report.requests += 1
+        try:
+            return transport.send_bulk(message)
+        except TemporaryFailure as error:
+            if attempt == BATCH_RETRIES:
+                raise
+            log.warning("batch refused for now (%s); trying again in %ss", error, delay)
+            time.sleep(delay)
+            delay *= 2
+    raise AssertionError("unreachable")
+
+
+def release(token: str, reason: str) -> None:
+    """Give a batch the transport would not take back to the queue (committed)."""
+    db.session.execute(
+        update(Delivery)
+        .where(Delivery.batch == token, Delivery.status == DeliveryStatus.SENDING)
+        .values(status=DeliveryStatus.QUEUED, batch=None, error=reason)
+    )
+    db.session.commit()
+
+
+def finish_if_done(update_row: Update, now: datetime) -> bool:
+    """Mark the update sent once nothing is queued or in flight (committed)."""
+    open_rows = db.session.scalar(
+        select(func.count()).where(
+            Delivery.update_id == update_row.id,
+            Delivery.status.in_([DeliveryStatus.QUEUED, DeliveryStatus.SENDING]),
+        )
+    )
+    if open_rows:
+        db.session.commit()
+        return False
+    db.session.execute(
+        update(Update)
+        .where(Update.id == update_row.id, Update.status == UpdateStatus.SENDING)
+        .values(status=UpdateStatus.SENT, finished_at=now)
+    )
+    if update_row.publish_on_site and update_row.published_at is None:
+        update_row.published_at = now
+    db.session.commit()
+    return True
+
+
+def run(
+    update_id: int,
+    transport: Transport | None = None,
+    max_seconds: float | None = None,
+    on_batch: Callable[[SendReport], None] | None = None,
+) -> SendReport:
+    """Send an update's queued deliveries until done, paused, cancelled or out of time."""
+    transport = transport or get_transport()
+    report = SendReport()
+    size = current_app.config["MAIL_BATCH_SIZE"]
+    pacer = Pacer(current_app.config["MAIL_RATE_PER_SECOND"])
+    deadline = time.monotonic() + max_seconds if max_seconds else None
+    mark_abandoned_uncertain(update_id, utcnow())
+    while True:
+        update_row = db.session.get(Update, update_id)
+        db.session.refresh(update_row)
+        if update_row.status != UpdateStatus.SENDING:
+            report.stopped_because = update_row.status
+            db.session.commit()
+            return report
+        if deadline is not None and time.monotonic() > deadline:
+            report.stopped_because = "time"
+            return report
+        claimed = claim_batch(update_id, size, utcnow())
+        if claimed is None:
+            report.stopped_because = "done" if finish_if_done(update_row, utcnow()) else "in flight"
+            return report
+        token, count = claimed
+        pacer.wait(count)
+        try:
+            send_batch(update_row, token, transport, report)
+        except TemporaryFailure as error:
+            db.session.rollback()
+            release(token, str(error))
+            report.stopped_because = f"refused for now: {error}"
+            return report
+        except Exception:
+            # Unknown whether anything went: leave the batch claimed; the lease decides.
+            db.session.rollback()
+            raise
+        if on_batch:
+            on_batch(report)
