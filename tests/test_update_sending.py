@@ -84,7 +84,10 @@ def test_each_active_subscriber_gets_one_personal_email(app_settings, session, t
     assert statuses(update) == {"sent": 2}
     files = sorted(Path(tmp_path).glob("*.eml"))
     assert len(files) == 2
-    messages = {m["To"]: m for m in (message_from_bytes(f.read_bytes(), policy=policy.default) for f in files)}
+    messages = {
+        m["To"]: m
+        for m in (message_from_bytes(f.read_bytes(), policy=policy.default) for f in files)
+    }
     maya = messages["maya@example.org"]
     text = maya.get_body(("plain",)).get_content()
     html = maya.get_body(("html",)).get_content()
@@ -144,3 +147,137 @@ def test_a_paused_or_cancelled_update_sends_nothing_more(status, session, tmp_pa
 
     assert report.stopped_because == status
     assert list(Path(tmp_path).glob("*.eml")) == []
+
+
+def test_sendgrid_gets_one_request_per_batch_with_a_personalization_each(
+    app_settings, sendgrid_api, session
+):
+    for number in range(5):
+        make_subscriber(f"s{number}@example.org", name=f"Person {number}")
+    update = make_update(subject="Sent in bulk")
+    session.commit()
+    app_settings(MAIL_BATCH_SIZE=3)
+
+    start(update)
+    report = run(update.id)
+
+    assert report.requests == 2
+    first, second = (request.json for request in sendgrid_api.requests)
+    assert len(first["personalizations"]) == 3 and len(second["personalizations"]) == 2
+    people = first["personalizations"] + second["personalizations"]
+    assert sorted(p["to"][0]["email"] for p in people) == [f"s{n}@example.org" for n in range(5)]
+    sample = people[0]
+    assert sample["substitutions"]["[%name%]"] == " Person 0"
+    assert sample["headers"]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert sample["custom_args"]["delivery_id"].isdigit()
+    assert first["headers"]["List-Id"] == "Campaign <updates.campaign.test>"
+    assert [c["type"] for c in first["content"]] == ["text/plain", "text/html"]
+    assert statuses(update) == {"sent": 5}
+
+
+def test_a_refused_batch_is_retried_then_released_back_to_the_queue(sendgrid_api, session):
+    make_subscriber("t@example.org")
+    update = make_update()
+    session.commit()
+    for _ in range(3):
+        sendgrid_api.answer_next(429, {"errors": [{"message": "Too many requests"}]})
+
+    start(update)
+    report = run(update.id)
+
+    assert report.requests == 3
+    assert report.stopped_because.startswith("refused for now")
+    assert statuses(update) == {"queued": 1}
+    assert run(update.id).stopped_because == "done"
+    assert statuses(update) == {"sent": 1}
+
+
+def test_a_recipient_sendgrid_refuses_fails_and_the_others_still_go(sendgrid_api, session):
+    make_subscriber("good@example.org")
+    make_subscriber("bad@example.org")
+    update = make_update()
+    session.commit()
+    sendgrid_api.answer_next(
+        400,
+        {"errors": [{"message": "Invalid address", "field": "personalizations.1.to.0.email"}]},
+    )
+
+    start(update)
+    run(update.id)
+
+    failed = session.execute(
+        select(Subscriber.email, Delivery.error)
+        .join(Delivery, Delivery.subscriber_id == Subscriber.id)
+        .where(Delivery.status == DeliveryStatus.FAILED)
+    ).all()
+    assert [email for email, _error in failed] == ["bad@example.org"]
+    assert "Invalid address" in failed[0].error
+    assert statuses(update) == {"sent": 1, "failed": 1}
+    assert len(sendgrid_api.requests[1].json["personalizations"]) == 1
+
+
+def test_a_finished_update_chosen_for_the_site_is_published(session, tmp_path):
+    make_subscriber("u@example.org")
+    update = make_update(publish_on_site=True)
+    kept_private = make_update(slug="private")
+    session.commit()
+
+    start(update)
+    run(update.id, transport=FileTransport(tmp_path))
+    start(kept_private)
+    run(kept_private.id, transport=FileTransport(tmp_path))
+
+    assert update.published_at is not None
+    assert kept_private.published_at is None
+
+
+def test_the_sweep_starts_a_scheduled_update_once_its_time_has_come(app_settings, session):
+    from datetime import timedelta
+
+    from campaign.updates.runner import start_due_updates
+
+    make_subscriber("v@example.org")
+    later = make_update(status=UpdateStatus.SCHEDULED, scheduled_at=utcnow() + timedelta(hours=1))
+    due = make_update(status=UpdateStatus.SCHEDULED, scheduled_at=utcnow() - timedelta(seconds=5))
+    session.commit()
+
+    assert start_due_updates() == [due.id]
+    assert due.status == UpdateStatus.SENDING
+    assert later.status == UpdateStatus.SCHEDULED
+    assert statuses(due) == {"queued": 1}
+
+
+def test_provider_events_are_recorded_on_the_delivery(session, tmp_path):
+    from campaign.mailer.events import apply_event
+
+    make_subscriber("w@example.org")
+    update = make_update()
+    session.commit()
+    start(update)
+    run(update.id, transport=FileTransport(tmp_path))
+    delivery = session.scalar(select(Delivery))
+
+    for name in ("delivered", "deferred", "unsubscribe"):
+        apply_event({"event": name, "email": "w@example.org", "delivery_id": str(delivery.id)})
+
+    assert delivery.event == "unsubscribe"
+    assert delivery.unsubscribed is True
+
+
+def test_mailer_send_sends_in_the_foreground_and_refuses_an_unknown_update(
+    app, app_settings, session, tmp_path
+):
+    make_subscriber("cli@example.org")
+    make_update(slug="from-the-cli")
+    session.commit()
+    app_settings(MAIL_FILE_DIR=str(tmp_path))
+    runner = app.test_cli_runner()
+
+    result = runner.invoke(args=["mailer", "send", "from-the-cli"])
+    unknown = runner.invoke(args=["mailer", "send", "no-such-update"])
+
+    assert result.exit_code == 0, result.output
+    assert "done: sent 1, failed 0, skipped 0, uncertain 0" in result.output
+    assert len(list(Path(tmp_path).glob("*.eml"))) == 1
+    assert unknown.exit_code == 2
+    assert unknown.output.strip() == "Error: There is no update 'no-such-update'."

@@ -111,7 +111,7 @@ def _bulk_mail(message: BulkMessage, indexes: list[int]) -> Mail:
     mail.add_content(Content("text/html", message.html))
     for name, value in message.headers.items():
         mail.header = Header(name, value)
-    for index in indexes:
+    for position, index in enumerate(indexes):
         recipient = message.recipients[index]
         personalization = Personalization()
         personalization.add_to(To(recipient.to))
@@ -121,7 +121,8 @@ def _bulk_mail(message: BulkMessage, indexes: list[int]) -> Mail:
             personalization.add_header(Header(name, value))
         for name, value in recipient.custom_args.items():
             personalization.add_custom_arg(CustomArg(name, value))
-        mail.add_personalization(personalization)
+        # The SDK inserts at index 0 unless told; SendGrid's error fields count in our order.
+        mail.add_personalization(personalization, index=position)
     return mail
 
 
