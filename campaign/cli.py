@@ -15,9 +15,12 @@ def init_app(app: Flask) -> None:
     from campaign.audience.cli import import_commands
     from campaign.demo.cli import demo
     from campaign.mailer.cli import mailer
+    from campaign.petitions.cli import export_commands, petitions
     from campaign.updates import cli as updates_cli  # noqa: F401  (adds `mailer send`)
 
     app.cli.add_command(create_admin)
     app.cli.add_command(demo)
     app.cli.add_command(mailer)
     app.cli.add_command(import_commands)
+    app.cli.add_command(export_commands)
+    app.cli.add_command(petitions)

@@ -8,6 +8,13 @@ from campaign.content.models import Campaign, CampaignStatus, Explainer, Explain
 from campaign.content.publishing import next_explainer_position
 from campaign.db import utcnow
 from campaign.extensions import db
+from campaign.petitions.models import (
+    CommentStatus,
+    Petition,
+    PetitionStatus,
+    Signature,
+    SignatureStatus,
+)
 
 PASSWORD = "correct horse battery staple"
 _numbers = itertools.count(1)
@@ -51,3 +58,41 @@ def make_user(role: str = Role.EDITOR, email: str | None = None, **fields):
     email = email or f"organiser{next(_numbers)}@example.org"
     user = create_user(email, PASSWORD, role=role, **fields)
     return user
+
+
+def make_petition(campaign: Campaign | None = None, **fields) -> Petition:
+    """An open petition of a live campaign; flushed."""
+    number = next(_numbers)
+    values = {
+        "campaign": campaign or make_campaign(),
+        "slug": f"petition-{number}",
+        "title": f"Petition {number}",
+        "target": "The people in charge",
+        "body": "Please do the right thing.",
+        "goal": 100,
+        "status": PetitionStatus.OPEN,
+    } | fields
+    petition = Petition(**values)
+    db.session.add(petition)
+    db.session.flush()
+    return petition
+
+
+def make_signature(petition: Petition, confirmed: bool = True, **fields) -> Signature:
+    """A signature, confirmed (counting) unless asked otherwise; flushed, not yet tallied."""
+    number = next(_numbers)
+    now = utcnow()
+    values = {
+        "petition": petition,
+        "name": f"Signer {number}",
+        "email": f"signer{number}@example.org",
+        "country": "GB",
+        "status": SignatureStatus.CONFIRMED if confirmed else SignatureStatus.PENDING,
+        "confirmed_at": now if confirmed else None,
+    } | fields
+    if values.get("comment") and "comment_status" not in fields:
+        values["comment_status"] = CommentStatus.PENDING if confirmed else CommentStatus.NONE
+    signature = Signature(**values)
+    db.session.add(signature)
+    db.session.flush()
+    return signature

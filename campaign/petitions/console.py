@@ -1,0 +1,284 @@
+"""The console's petition pages under /admin/petitions: write, close, moderate, clean, deliver."""
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+
+from campaign.accounts.access import require_organiser
+from campaign.countries import country_name
+from campaign.db import utcnow
+from campaign.extensions import db
+from campaign.petitions import reports
+from campaign.petitions.console_forms import (
+    BulkInvalidateForm,
+    PetitionForm,
+    ReopenForm,
+    SignatureSearchForm,
+)
+from campaign.petitions.counting import counts_by_country, signature_count
+from campaign.petitions.delivery import delivery_csv
+from campaign.petitions.models import Petition, Signature
+from campaign.petitions.moderation import (
+    CountChanged,
+    ModerationError,
+    NeedsClosingDate,
+    close_petition,
+    invalidate_matching,
+    invalidate_signature,
+    moderate_comment,
+    petition_slug_is_free,
+    preview_invalidation,
+    reopen_petition,
+)
+from campaign.security import is_local_path
+
+bp = Blueprint("petitions_console", __name__)
+bp.before_request(require_organiser)
+
+PER_PAGE = 50
+SLUG_TAKEN = "Another petition already uses this slug; choose another."
+
+
+def _petition_or_404(petition_id: int) -> Petition:
+    return db.get_or_404(Petition, petition_id)
+
+
+def _signature_or_404(petition: Petition, signature_id: int) -> Signature:
+    signature = db.get_or_404(Signature, signature_id)
+    if signature.petition_id != petition.id:
+        abort(404)
+    return signature
+
+
+def _to_petition(petition: Petition):
+    return redirect(url_for("petitions_console.petition", petition_id=petition.id), 303)
+
+
+@bp.get("/")
+def petitions():
+    return render_template("petitions/console/petitions.html", rows=reports.console_petitions())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new_petition():
+    form = PetitionForm(campaigns=reports.campaigns_by_title())
+    if form.validate_on_submit():
+        if not petition_slug_is_free(form.slug.data):
+            form.slug.errors.append(SLUG_TAKEN)
+        else:
+            petition = Petition()
+            _apply(form, petition)
+            db.session.add(petition)
+            db.session.commit()
+            flash(f"Petition “{petition.title}” created.", "success")
+            return _to_petition(petition)
+    return _form_page(form, None)
+
+
+@bp.route("/<int:petition_id>/edit", methods=["GET", "POST"])
+def edit_petition(petition_id: int):
+    petition = _petition_or_404(petition_id)
+    form = PetitionForm(petition=petition, campaigns=reports.campaigns_by_title())
+    if form.validate_on_submit():
+        if not petition_slug_is_free(form.slug.data, keep=petition):
+            form.slug.errors.append(SLUG_TAKEN)
+        else:
+            _apply(form, petition)
+            db.session.commit()
+            flash("Petition saved.", "success")
+            return _to_petition(petition)
+    return _form_page(form, petition)
+
+
+def _apply(form: PetitionForm, petition: Petition) -> None:
+    petition.campaign_id = form.campaign.data
+    petition.title = form.title.data
+    petition.slug = form.slug.data
+    petition.target = form.target.data
+    petition.body = form.body.data  # renders body_html too (see the model)
+    petition.goal = form.goal.data
+    petition.closes_at = form.closes_at.data
+    petition.ask_postcode = form.ask_postcode.data
+    petition.thank_you_text = form.thank_you_text.data or ""
+    if "status" in form:
+        petition.status = form.status.data
+
+
+def _form_page(form: PetitionForm, petition: Petition | None):
+    page = render_template("petitions/console/petition_form.html", form=form, petition=petition)
+    return page, 400 if form.errors else 200
+
+
+@bp.get("/<int:petition_id>")
+def petition(petition_id: int):
+    return _petition_page(_petition_or_404(petition_id), ReopenForm(formdata=None))
+
+
+def _petition_page(petition: Petition, reopen_form: ReopenForm):
+    by_day = reports.confirmed_by_day(petition)
+    by_country = counts_by_country(petition)
+    language = petition.campaign.language
+    page = render_template(
+        "petitions/console/petition.html",
+        petition=petition,
+        count=signature_count(petition),
+        statuses=reports.status_counts(petition),
+        waiting=reports.waiting_comment_count(petition),
+        by_day=by_day,
+        busiest_day=max((n for _day, n in by_day), default=0),
+        by_country=[(code, country_name(code, language), n) for code, n in by_country.items()],
+        by_source=reports.confirmed_by_source(petition),
+        by_utm_source=reports.confirmed_by_utm_source(petition),
+        reopen_form=reopen_form,
+    )
+    return page, 400 if reopen_form.errors else 200
+
+
+@bp.post("/<int:petition_id>/close")
+def close(petition_id: int):
+    petition = _petition_or_404(petition_id)
+    try:
+        close_petition(petition)
+    except ModerationError as error:
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(f"“{petition.title}” is closed and no longer takes signatures.", "success")
+    return _to_petition(petition)
+
+
+@bp.post("/<int:petition_id>/reopen")
+def reopen(petition_id: int):
+    petition = _petition_or_404(petition_id)
+    form = ReopenForm()
+    if form.validate_on_submit():
+        try:
+            reopen_petition(petition, form.closes_at.data)
+        except NeedsClosingDate as error:
+            form.closes_at.errors.append(str(error))
+        except ModerationError as error:
+            flash(str(error), "error")
+            return _to_petition(petition)
+        else:
+            db.session.commit()
+            flash(f"“{petition.title}” is open again.", "success")
+            return _to_petition(petition)
+    return _petition_page(petition, form)
+
+
+@bp.get("/<int:petition_id>/comments")
+def comments(petition_id: int):
+    petition = _petition_or_404(petition_id)
+    page = db.paginate(
+        reports.waiting_comments(petition),
+        per_page=PER_PAGE,
+        max_per_page=PER_PAGE,
+        error_out=False,
+    )
+    return render_template("petitions/console/comments.html", petition=petition, page=page)
+
+
+@bp.post("/<int:petition_id>/comments/<int:signature_id>/approve")
+def approve_comment(petition_id: int, signature_id: int):
+    return _moderate(petition_id, signature_id, approve=True)
+
+
+@bp.post("/<int:petition_id>/comments/<int:signature_id>/reject")
+def reject_comment(petition_id: int, signature_id: int):
+    return _moderate(petition_id, signature_id, approve=False)
+
+
+def _moderate(petition_id: int, signature_id: int, approve: bool):
+    petition = _petition_or_404(petition_id)
+    signature = _signature_or_404(petition, signature_id)
+    try:
+        moderate_comment(signature, approve)
+    except ModerationError as error:
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        done = "approved: it is on the petition's page" if approve else "rejected"
+        flash(f"The comment of {signature.name} is {done}.", "success")
+    return redirect(url_for("petitions_console.comments", petition_id=petition.id), 303)
+
+
+@bp.get("/<int:petition_id>/signatures")
+def signatures(petition_id: int):
+    petition = _petition_or_404(petition_id)
+    form = SignatureSearchForm(request.args)
+    if not form.validate():  # an unknown status or an overlong search: show everything
+        form = SignatureSearchForm(formdata=None)
+    query = reports.search_signatures(petition, form.search())
+    page = db.paginate(query, per_page=PER_PAGE, max_per_page=PER_PAGE, error_out=False)
+    return render_template(
+        "petitions/console/signatures.html",
+        petition=petition,
+        form=form,
+        page=page,
+        filters={key: value for key, value in form.data.items() if value},
+    )
+
+
+@bp.post("/<int:petition_id>/signatures/<int:signature_id>/invalidate")
+def invalidate(petition_id: int, signature_id: int):
+    petition = _petition_or_404(petition_id)
+    signature = _signature_or_404(petition, signature_id)
+    if invalidate_signature(signature):
+        db.session.commit()
+        flash(f"The signature of {signature.name} is invalidated and no longer counts.", "success")
+    else:
+        flash(f"The signature of {signature.name} was already invalidated.", "info")
+    # Back to the same search and page the button was on.
+    target = request.form.get("next")
+    if not is_local_path(target):
+        target = url_for("petitions_console.signatures", petition_id=petition.id)
+    return redirect(target, 303)
+
+
+@bp.route("/<int:petition_id>/invalidate", methods=["GET", "POST"])
+def bulk_invalidate(petition_id: int):
+    petition = _petition_or_404(petition_id)
+    form = BulkInvalidateForm()
+    preview, changed = None, None
+    if form.validate_on_submit():
+        expected = form.expected_count()
+        if form.confirm.data and expected is not None:
+            try:
+                done = invalidate_matching(petition, form.filter(), expected)
+            except CountChanged as error:
+                changed = str(error)
+            else:
+                db.session.commit()
+                flash(
+                    f"{done:,} signatures invalidated; the count already leaves them out.",
+                    "success",
+                )
+                return _to_petition(petition)
+        preview = preview_invalidation(petition, form.filter())
+    page = render_template(
+        "petitions/console/bulk_invalidate.html",
+        petition=petition,
+        form=form,
+        preview=preview,
+        changed=changed,
+    )
+    return page, 400 if form.errors or form.form_errors else (409 if changed else 200)
+
+
+@bp.get("/<int:petition_id>/export.csv")
+def export(petition_id: int):
+    petition = _petition_or_404(petition_id)
+    # Streamed a batch at a time: memory stays flat however many signed.
+    response = Response(stream_with_context(delivery_csv(petition)), mimetype="text/csv")
+    filename = f"{petition.slug}-signatures-{utcnow().date().isoformat()}.csv"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,281 @@
+"""Console forms for petitions: the shape and limits of what organisers type."""
+
+from datetime import UTC, date, datetime, time
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    Field,
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.widgets import DateTimeLocalInput
+
+from campaign.countries import country_names
+from campaign.db import utcnow
+from campaign.petitions.models import Petition, PetitionStatus, SignatureStatus
+from campaign.petitions.moderation import BulkFilter
+from campaign.petitions.reports import SignatureSearch
+
+END_OF_DAY = time(23, 59, 59)
+MAX_GOAL = 1_000_000_000
+NOT_A_TIME = "Enter a date like 2026-12-31, or a date and time like 2026-12-31T18:00."
+IN_THE_PAST = "Choose a closing date in the future."
+
+
+def _strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+def parse_utc(text: str, end_of_day: bool = False) -> datetime:
+    """A date, or a date and time, typed as UTC; a date alone is its start or its end."""
+    text = text.strip()
+    if len(text) == len("2026-12-31"):
+        day = date.fromisoformat(text)
+        return datetime.combine(day, END_OF_DAY if end_of_day else time(), tzinfo=UTC)
+    moment = datetime.fromisoformat(text)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+class UTCTimeField(Field):
+    """A datetime-local input read as UTC; browsers without one may type a date alone."""
+
+    widget = DateTimeLocalInput()
+
+    def __init__(self, label=None, validators=None, end_of_day: bool = False, **kwargs) -> None:
+        kwargs.setdefault("render_kw", {"step": 1})  # seconds, so 23:59:59 shows as it is
+        super().__init__(label, validators, **kwargs)
+        self.end_of_day = end_of_day
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        return self.data.astimezone(UTC).replace(tzinfo=None, microsecond=0).isoformat()
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.data = None
+        if valuelist and valuelist[0].strip():
+            try:
+                self.data = parse_utc(valuelist[0], self.end_of_day)
+            except ValueError:
+                raise ValueError(NOT_A_TIME) from None
+
+
+def _id(value: object) -> int:
+    # Anything but a number is no campaign, refused as "not a valid choice" like a wrong one.
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _slug_field() -> StringField:
+    return StringField(
+        "Slug",
+        filters=[_strip],
+        validators=[
+            DataRequired(message="Enter a slug."),
+            Length(max=120, message="Keep the slug under 120 characters."),
+            Regexp(
+                r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+                message="Use lowercase letters, digits and single hyphens, like “free-them-now”.",
+            ),
+        ],
+        description="The petition's address: /petitions/ and this. Lowercase, digits, hyphens.",
+    )
+
+
+STATUS_CHOICES = [
+    SelectChoice(PetitionStatus.DRAFT.value, "Draft: hidden from the public"),
+    SelectChoice(PetitionStatus.OPEN.value, "Open: public, taking signatures"),
+]
+
+
+class PetitionForm(FlaskForm):
+    campaign = SelectField("Campaign", coerce=_id, choices=[])
+    title = StringField(
+        "Title",
+        filters=[_strip],
+        validators=[DataRequired(message="Enter a title."), Length(max=200)],
+    )
+    slug = _slug_field()
+    target = StringField(
+        "Addressed to",
+        filters=[_strip],
+        validators=[
+            DataRequired(message="Say who the petition is addressed to."),
+            Length(max=300, message="Keep this under 300 characters."),
+        ],
+        description="Who can make the change, like “The UN High Commissioner for Human Rights”.",
+    )
+    body = TextAreaField(
+        "Text",
+        validators=[DataRequired(message="Write what the petition asks for.")],
+        description="Markdown.",
+    )
+    goal = IntegerField(
+        "Goal",
+        validators=[
+            NumberRange(
+                min=1, max=MAX_GOAL, message=f"The goal must be between 1 and {MAX_GOAL:,}."
+            )
+        ],
+        invalid_value_message="Enter the goal as a whole number, like 10000.",
+        description="Signatures to aim for; once reached, the page shows the next milestone.",
+    )
+    closes_at = UTCTimeField(
+        "Closing date (optional)",
+        validators=[Optional()],
+        end_of_day=True,
+        description="In UTC. A date alone means the end of that day (23:59:59 UTC).",
+    )
+    ask_postcode = BooleanField("Ask signers for their postcode")
+    thank_you_text = TextAreaField(
+        "Thank-you text",
+        filters=[_strip],
+        validators=[Optional(), Length(max=2000)],
+        description="Shown to signers once they confirm. Plain text.",
+    )
+    status = SelectField("Status", choices=STATUS_CHOICES)
+
+    def __init__(self, *args, petition: Petition | None = None, campaigns=(), **kwargs) -> None:
+        super().__init__(*args, obj=petition, **kwargs)
+        if petition is not None and not self.campaign.raw_data:
+            self.campaign.data = petition.campaign_id  # the model holds an object, the select an id
+        self._petition = petition
+        self.campaign.choices = [SelectChoice(each.id, each.title) for each in campaigns]
+        if petition is not None and petition.status == PetitionStatus.CLOSED:
+            # A closed petition is reopened with its own button, which checks the closing date.
+            del self.status
+
+    def validate_closes_at(self, field: UTCTimeField) -> None:
+        if field.data is None or field.data > utcnow():
+            return
+        saved = self._petition.closes_at if self._petition is not None else None
+        opening = (
+            "status" in self
+            and self.status.data == PetitionStatus.OPEN
+            and (self._petition is None or self._petition.status != PetitionStatus.OPEN)
+        )
+        # A past date already saved may stay (fixing a typo in an ended petition), but it may
+        # not be set anew, nor carried into opening a draft.
+        if field.data != saved or opening:
+            raise ValidationError(IN_THE_PAST)
+
+
+class ReopenForm(FlaskForm):
+    closes_at = UTCTimeField(
+        "New closing date",
+        validators=[Optional()],
+        end_of_day=True,
+        description="In UTC. Needed when the old closing date has passed.",
+    )
+
+    def validate_closes_at(self, field: UTCTimeField) -> None:
+        if field.data is not None and field.data <= utcnow():
+            raise ValidationError(IN_THE_PAST)
+
+
+SIGNATURE_STATUS_CHOICES = [
+    SelectChoice("", "Any status"),
+    *(SelectChoice(status.value, status.value.capitalize()) for status in SignatureStatus),
+]
+
+
+class SignatureSearchForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET form: it changes nothing
+
+    email = StringField(
+        "Email is or contains", filters=[_strip], validators=[Optional(), Length(max=254)]
+    )
+    name = StringField("Name contains", filters=[_strip], validators=[Optional(), Length(max=100)])
+    country = SelectField("Country", validators=[Optional()])
+    status = SelectField("Status", choices=SIGNATURE_STATUS_CHOICES, validators=[Optional()])
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.country.choices = [SelectChoice("", "Any country")] + [
+            SelectChoice(code, name) for code, name in country_names().items()
+        ]
+
+    def search(self) -> SignatureSearch:
+        """The search the form describes."""
+        return SignatureSearch(
+            email=self.email.data or "",
+            name=self.name.data or "",
+            country=self.country.data or "",
+            status=self.status.data or "",
+        )
+
+
+def _domain(value: str | None) -> str | None:
+    return value.strip().lstrip("@").lower() if isinstance(value, str) else value
+
+
+class BulkInvalidateForm(FlaskForm):
+    ip_hash = StringField(
+        "IP hash is",
+        filters=[_strip],
+        validators=[Optional(), Length(max=64)],
+        description="The keyed hash the signature list shows, exactly.",
+    )
+    email_domain = StringField(
+        "Email domain is",
+        filters=[_domain],
+        validators=[
+            Optional(),
+            Length(max=253),
+            Regexp(
+                r"^[^\s@/]+\.[^\s@/.]+$",
+                message="Enter a domain like spam.example, without a name before it.",
+            ),
+        ],
+        description="“spam.example” matches every address ending in @spam.example.",
+    )
+    created_from = UTCTimeField(
+        "Signed from", validators=[Optional()], description="In UTC, this moment included."
+    )
+    created_before = UTCTimeField(
+        "Signed before", validators=[Optional()], description="In UTC, up to this moment."
+    )
+    source = StringField("Source is", filters=[_strip], validators=[Optional(), Length(max=100)])
+    # The count the organiser saw in the preview; confirming acts only if it still holds.
+    expected = HiddenField()
+    preview = SubmitField("Preview")
+    confirm = SubmitField("Invalidate these signatures")
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if valid and self.filter().is_empty():
+            self.form_errors.append("Give at least one filter: invalidating needs a narrow aim.")
+            return False
+        return valid
+
+    def validate_created_before(self, field: UTCTimeField) -> None:
+        start = self.created_from.data
+        if field.data is not None and start is not None and field.data <= start:
+            raise ValidationError("Choose a time after “Signed from”.")
+
+    def filter(self) -> BulkFilter:
+        """The filter the form describes."""
+        return BulkFilter(
+            ip_hash=self.ip_hash.data or "",
+            email_domain=self.email_domain.data or "",
+            created_from=self.created_from.data,
+            created_before=self.created_before.data,
+            source=self.source.data or "",
+        )
+
+    def expected_count(self) -> int | None:
+        """The count shown in the preview the organiser confirms, if any."""
+        value = self.expected.data or ""
+        return int(value) if value.isdigit() else None

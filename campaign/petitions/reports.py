@@ -1,0 +1,162 @@
+"""What the console reads about petitions: the list, a petition's numbers, signers, comments."""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import Date, Select, cast, func, select
+from sqlalchemy.orm import contains_eager
+
+from campaign.content.models import Campaign
+from campaign.db import utcnow
+from campaign.extensions import db
+from campaign.petitions.counting import signature_count
+from campaign.petitions.models import CommentStatus, Petition, Signature, SignatureStatus
+
+STATS_DAYS = 30
+
+_WAITING = (Signature.status == SignatureStatus.CONFIRMED) & (
+    Signature.comment_status == CommentStatus.PENDING
+)
+
+
+@dataclass(frozen=True)
+class PetitionRow:
+    petition: Petition
+    count: int
+    waiting_comments: int
+
+
+def console_petitions() -> list[PetitionRow]:
+    """Every petition, drafts included, newest first, with its live count and waiting comments."""
+    waiting = dict(
+        db.session.execute(
+            select(Signature.petition_id, func.count())
+            .where(_WAITING)
+            .group_by(Signature.petition_id)
+        ).all()
+    )
+    petitions = db.session.scalars(
+        select(Petition)
+        .join(Petition.campaign)
+        .options(contains_eager(Petition.campaign))
+        .order_by(Petition.created_at.desc(), Petition.id.desc())
+    )
+    # One count query a petition: organisers run a handful of petitions, not thousands.
+    return [
+        PetitionRow(petition, signature_count(petition), waiting.get(petition.id, 0))
+        for petition in petitions
+    ]
+
+
+def campaigns_by_title() -> list[Campaign]:
+    """Every campaign a petition could belong to, drafts included."""
+    return list(db.session.scalars(select(Campaign).order_by(Campaign.title, Campaign.id)))
+
+
+def status_counts(petition: Petition) -> dict[str, int]:
+    """How many signatures a petition holds in each status (confirmed includes unfolded ones)."""
+    counts = dict(
+        db.session.execute(
+            select(Signature.status, func.count())
+            .where(Signature.petition_id == petition.id)
+            .group_by(Signature.status)
+        ).all()
+    )
+    return {status.value: counts.get(status.value, 0) for status in SignatureStatus}
+
+
+def waiting_comments(petition: Petition) -> Select:
+    """Comments of confirmed signers that wait for a moderator, oldest first."""
+    return (
+        select(Signature)
+        .where(Signature.petition_id == petition.id, _WAITING)
+        .order_by(Signature.confirmed_at, Signature.id)
+    )
+
+
+def waiting_comment_count(petition: Petition) -> int:
+    """How many comments wait for a moderator."""
+    return db.session.scalar(
+        select(func.count()).where(Signature.petition_id == petition.id, _WAITING)
+    )
+
+
+def _utc_day(column):
+    # SQLite keeps UTC text, so date() reads the UTC day; PostgreSQL must be told the zone,
+    # or the day would follow the connection's time zone.
+    if db.session.get_bind().dialect.name == "postgresql":
+        return cast(func.timezone("UTC", column), Date)
+    return func.date(column)
+
+
+def _as_date(value: date | str) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def confirmed_by_day(
+    petition: Petition, days: int = STATS_DAYS, now: datetime | None = None
+) -> list[tuple[date, int]]:
+    """Confirmations per UTC day over the last `days` days, oldest first, empty days as 0."""
+    today = (now or utcnow()).astimezone(UTC).date()
+    first = today - timedelta(days=days - 1)
+    since = datetime(first.year, first.month, first.day, tzinfo=UTC)
+    utc_day = _utc_day(Signature.confirmed_at)
+    counts = {
+        _as_date(value): n
+        for value, n in db.session.execute(
+            select(utc_day, func.count())
+            .where(
+                Signature.petition_id == petition.id,
+                Signature.status == SignatureStatus.CONFIRMED,
+                Signature.confirmed_at >= since,
+            )
+            .group_by(utc_day)
+        )
+    }
+    every_day = [first + timedelta(days=n) for n in range(days)]
+    return [(day, counts.get(day, 0)) for day in every_day]
+
+
+def confirmed_by_source(petition: Petition) -> list[tuple[str, int]]:
+    """Confirmed signatures by the `source` they came with, largest first."""
+    return _grouped(petition, Signature.source)
+
+
+def confirmed_by_utm_source(petition: Petition) -> list[tuple[str, int]]:
+    """Confirmed signatures by their utm_source, largest first."""
+    return _grouped(petition, Signature.utm["utm_source"].as_string())
+
+
+def _grouped(petition: Petition, column) -> list[tuple[str, int]]:
+    rows = db.session.execute(
+        select(column, func.count().label("n"))
+        .where(Signature.petition_id == petition.id, Signature.status == SignatureStatus.CONFIRMED)
+        .group_by(column)
+        .order_by(func.count().desc(), column)
+    )
+    return [(value or "", n) for value, n in rows]
+
+
+@dataclass(frozen=True)
+class SignatureSearch:
+    """What the organiser searches signatures by; empty parts match everything."""
+
+    email: str = ""
+    name: str = ""
+    country: str = ""
+    status: str = ""
+
+
+def search_signatures(petition: Petition, search: SignatureSearch) -> Select:
+    """A petition's signatures matching a search, newest first."""
+    query = select(Signature).where(Signature.petition_id == petition.id)
+    if search.email:
+        # Emails are stored lower-cased; a substring also finds the exact address.
+        query = query.where(Signature.email.contains(search.email.lower(), autoescape=True))
+    if search.name:
+        query = query.where(Signature.name.icontains(search.name, autoescape=True))
+    if search.country:
+        query = query.where(Signature.country == search.country)
+    if search.status:
+        query = query.where(Signature.status == search.status)
+    return query.order_by(Signature.created_at.desc(), Signature.id.desc())
