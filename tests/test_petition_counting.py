@@ -29,54 +29,16 @@ from campaign.petitions.counting import counts_by_country, recount, signature_co
 from campaign.petitions.models import (
     CountryCount,
     Petition,
-    PetitionStatus,
     Signature,
     SignatureStatus,
 )
 from campaign.petitions.queries import MILESTONES, displayed_goal, public_petition
 from campaign.petitions.signing import SigningError, confirm
 from tests.conftest import ON_POSTGRES
-from tests.factories import make_campaign
+from tests.factories import make_campaign, make_petition, make_signature
 
 _numbers = itertools.count(1)
 NEEDS_POSTGRES = "needs PostgreSQL (TEST_DATABASE_URL): SQLite has one writer at a time"
-
-
-def make_petition(**fields) -> Petition:
-    """An open petition of a live campaign; flushed."""
-    number = next(_numbers)
-    values = {
-        "campaign": make_campaign(),
-        "slug": f"counting-{number}",
-        "title": f"Petition {number}",
-        "target": "The people in charge",
-        "body": "Please do the right thing.",
-        "goal": 100,
-        "status": PetitionStatus.OPEN,
-    } | fields
-    petition = Petition(**values)
-    db.session.add(petition)
-    db.session.flush()
-    return petition
-
-
-def make_signature(
-    petition: Petition, status: str = SignatureStatus.PENDING, country: str = "GB", **fields
-) -> Signature:
-    """A signature in any state (confirmed ones are not yet counted); flushed."""
-    number = next(_numbers)
-    values = {
-        "petition": petition,
-        "name": f"Signer {number}",
-        "email": f"signer{number}@example.org",
-        "country": country,
-        "status": status,
-        "confirmed_at": utcnow() if status != SignatureStatus.PENDING else None,
-    } | fields
-    signature = Signature(**values)
-    db.session.add(signature)
-    db.session.flush()
-    return signature
 
 
 def invalidate(signature: Signature) -> None:
@@ -111,7 +73,9 @@ def folded_by_country(petition_id: int) -> Counter:
 
 def test_count_is_exact_before_and_after_the_tally(session):
     petition = make_petition()
-    signatures = [make_signature(petition, country=c) for c in ("GB", "GB", "FR", "DE", "FR")]
+    signatures = [
+        make_signature(petition, confirmed=False, country=c) for c in ("GB", "GB", "FR", "DE", "FR")
+    ]
     for signature in signatures[:4]:
         assert confirm(signature) is True
 
@@ -139,7 +103,7 @@ def test_count_is_exact_before_and_after_the_tally(session):
 
 def test_confirming_twice_counts_once(session):
     petition = make_petition()
-    signature = make_signature(petition)
+    signature = make_signature(petition, confirmed=False)
 
     assert confirm(signature) is True
     assert confirm(signature) is False
@@ -150,8 +114,8 @@ def test_confirming_twice_counts_once(session):
 
 def test_pending_signatures_do_not_count(session):
     petition = make_petition()
-    make_signature(petition)
-    make_signature(petition, country="FR")
+    make_signature(petition, confirmed=False)
+    make_signature(petition, confirmed=False, country="FR")
 
     assert signature_count(petition) == 0
     assert counts_by_country(petition) == {}
@@ -162,8 +126,8 @@ def test_invalidating_a_counted_signature_drops_the_count_at_once_and_the_tally_
     session,
 ):
     petition = make_petition()
-    spam = make_signature(petition, SignatureStatus.CONFIRMED, country="RU")
-    make_signature(petition, SignatureStatus.CONFIRMED, country="GB")
+    spam = make_signature(petition, country="RU")
+    make_signature(petition, country="GB")
     tally_all()
     session.refresh(petition)
     assert petition.counted_signatures == 2
@@ -183,7 +147,7 @@ def test_invalidating_a_counted_signature_drops_the_count_at_once_and_the_tally_
 
 def test_invalidating_a_signature_the_tally_never_counted_needs_no_folding(session):
     petition = make_petition()
-    signature = make_signature(petition, SignatureStatus.CONFIRMED)
+    signature = make_signature(petition)
 
     invalidate(signature)
 
@@ -195,7 +159,7 @@ def test_invalidating_a_signature_the_tally_never_counted_needs_no_folding(sessi
 
 def test_an_invalidated_signature_cannot_be_confirmed_again(session):
     petition = make_petition()
-    signature = make_signature(petition, SignatureStatus.CONFIRMED)
+    signature = make_signature(petition)
     invalidate(signature)
 
     with pytest.raises(SigningError, match="removed by the petition's organisers"):
@@ -207,7 +171,7 @@ def test_the_tally_folds_in_batches_until_nothing_is_left(session, monkeypatch):
     monkeypatch.setattr(counting, "TALLY_BATCH", 3)
     petition = make_petition()
     for number in range(8):
-        make_signature(petition, SignatureStatus.CONFIRMED, country=("GB", "FR")[number % 2])
+        make_signature(petition, country=("GB", "FR")[number % 2])
 
     assert counting.tally_petition(petition.id, limit=3) == 3
     session.refresh(petition)
@@ -223,8 +187,8 @@ def test_the_tally_folds_in_batches_until_nothing_is_left(session, monkeypatch):
 def test_recount_repairs_a_deliberately_broken_counter(session):
     petition = make_petition()
     for country in ("GB", "GB", "FR"):
-        make_signature(petition, SignatureStatus.CONFIRMED, country=country)
-    make_signature(petition)  # pending: never counts
+        make_signature(petition, country=country)
+    make_signature(petition, confirmed=False)  # pending: never counts
     tally_all()
     # Break everything the tally keeps: the total, a country's count, a stray country.
     session.execute(
@@ -253,8 +217,8 @@ def test_recount_repairs_a_deliberately_broken_counter(session):
 
 def test_recount_also_flags_rows_so_the_tally_does_not_fold_them_twice(session):
     petition = make_petition()
-    make_signature(petition, SignatureStatus.CONFIRMED)
-    make_signature(petition, SignatureStatus.CONFIRMED)
+    make_signature(petition)
+    make_signature(petition)
 
     recount(petition)  # before any tally: recount counts them and marks them counted
 
