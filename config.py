@@ -61,6 +61,12 @@ class Config:
     SENDGRID_WEBHOOK_MAX_AGE_SECONDS = env_int("SENDGRID_WEBHOOK_MAX_AGE_SECONDS", 300)
     SMTP_URL = os.environ.get("SMTP_URL")
     CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL")
+    STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY")
+    STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET")
+    STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE")  # tests: a local stand-in
+    # The "cover the fees" estimate: a card payment's typical percentage and fixed part.
+    DONATION_FEE_PERCENT = os.environ.get("DONATION_FEE_PERCENT", "1.5")
+    DONATION_FEE_FIXED = env_int("DONATION_FEE_FIXED", 20)
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
     SUBSCRIBE_RATE_LIMIT = os.environ.get("SUBSCRIBE_RATE_LIMIT", "5 per minute;30 per hour")

@@ -48,17 +48,20 @@ def register_blueprints(app: Flask) -> None:
     from campaign.audience import bp as audience_bp
     from campaign.audience.console import bp as audience_console_bp
     from campaign.content import bp as content_bp
+    from campaign.donations import bp as donations_bp
     from campaign.health import bp as health_bp
     from campaign.mailer.console import bp as mailer_console_bp
     from campaign.petitions import bp as petitions_bp
     from campaign.petitions.console import bp as petitions_console_bp
     from campaign.updates import bp as updates_bp
+    from campaign.updates.console import bp as updates_console_bp
     from campaign.webhooks import bp as webhooks_bp
 
     app.register_blueprint(content_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(audience_bp)
     app.register_blueprint(petitions_bp)
+    app.register_blueprint(donations_bp)
     app.register_blueprint(updates_bp)
     app.register_blueprint(webhooks_bp, url_prefix="/webhooks")
     app.register_blueprint(accounts_bp, url_prefix="/admin")
@@ -66,3 +69,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(audience_console_bp, url_prefix="/admin/subscribers")
     app.register_blueprint(mailer_console_bp, url_prefix="/admin/mail")
     app.register_blueprint(petitions_console_bp, url_prefix="/admin/petitions")
+    app.register_blueprint(updates_console_bp, url_prefix="/admin/updates")

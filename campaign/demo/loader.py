@@ -15,6 +15,7 @@ from campaign.accounts.models import Role, User
 from campaign.accounts.service import create_user, generate_password
 from campaign.content.models import Campaign, CampaignStatus, Explainer, ExplainerStatus
 from campaign.content.publishing import add_link
+from campaign.demo.appeals import load_appeal
 from campaign.demo.petitions import load_petition
 from campaign.extensions import db
 
@@ -42,6 +43,8 @@ def load_demo() -> LoadReport:
         _explainer(campaign, item, position, report)
     for item in data.get("petitions", []):
         load_petition(campaign, item, report.created, report.kept)
+    for item in data.get("appeals", []):
+        load_appeal(campaign, item, report.created, report.kept)
     report.organiser_password = _first_organiser()
     db.session.flush()
     return report

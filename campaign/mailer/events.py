@@ -28,7 +28,7 @@ from campaign.audience.models import Subscriber, SubscriberStatus
 from campaign.db import utcnow
 from campaign.extensions import db
 from campaign.mailer.models import MessageStatus, OutboundEmail, Suppression, SuppressionReason
-from campaign.webhooks.models import WebhookEvent
+from campaign.webhooks.dedupe import first_delivery
 
 log = logging.getLogger(__name__)
 
@@ -175,21 +175,8 @@ def apply_events(events: list[dict]) -> EventReport:
 
 
 def record_once(event: dict) -> bool:
-    """Record the event's id; False when it was recorded before (here or by a racing request)."""
-    try:
-        # A SAVEPOINT, so a duplicate only undoes this insert. On PostgreSQL a concurrent
-        # delivery of the same event waits on the unique index, then lands here.
-        with db.session.begin_nested():
-            db.session.add(
-                WebhookEvent(
-                    provider=PROVIDER,
-                    event_id=event["sg_event_id"],
-                    event_type=event["event"][:80],
-                )
-            )
-    except IntegrityError:
-        return False
-    return True
+    """Record a SendGrid event's id; False when it was recorded before."""
+    return first_delivery(PROVIDER, event["sg_event_id"], event["event"])
 
 
 # Other features' rows named in custom_args (an update's deliveries): they register here.

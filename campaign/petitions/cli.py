@@ -28,11 +28,8 @@ def export_commands() -> None:
 @with_appcontext
 def signatures(slug: str) -> None:
     """Print a petition's confirmed signatures as CSV, for delivery (no email addresses)."""
-    petition = _petition(slug)
-    stdout = click.get_text_stream("stdout")
-    for line in delivery_csv(petition):
-        stdout.write(line)
-    stdout.flush()
+    for line in delivery_csv(_petition(slug)):
+        click.echo(line, nl=False)
 
 
 @click.group("petitions")

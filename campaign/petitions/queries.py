@@ -15,8 +15,24 @@ from campaign.petitions.models import (
 )
 
 # Where an open-ended goal goes once reached: the next step up.
-MILESTONES = (100, 250, 500, 1_000, 2_500, 5_000, 10_000, 25_000, 50_000, 100_000, 250_000,
-              500_000, 1_000_000, 2_500_000, 5_000_000, 10_000_000)  # fmt: skip
+MILESTONES = (
+    100,
+    250,
+    500,
+    1_000,
+    2_500,
+    5_000,
+    10_000,
+    25_000,
+    50_000,
+    100_000,
+    250_000,
+    500_000,
+    1_000_000,
+    2_500_000,
+    5_000_000,
+    10_000_000,
+)
 
 
 def public_petition(slug: str) -> Petition | None:

@@ -5,8 +5,15 @@ from campaign.mailer.events import handles_events
 from campaign.updates.models import Delivery
 
 # The event we keep for a delivery: later, stronger news replaces earlier news, never back.
-STRENGTH = {"deferred": 1, "delivered": 2, "unsubscribe": 3, "group_unsubscribe": 3,
-            "bounce": 4, "dropped": 4, "spamreport": 5}  # fmt: skip
+STRENGTH = {
+    "deferred": 1,
+    "delivered": 2,
+    "unsubscribe": 3,
+    "group_unsubscribe": 3,
+    "bounce": 4,
+    "dropped": 4,
+    "spamreport": 5,
+}
 
 
 @handles_events

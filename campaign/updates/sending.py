@@ -137,8 +137,14 @@ def send_batch(update_row: Update, token: str, transport: Transport, report: Sen
         for (delivery_id, _person), result in zip(recipients, results, strict=True):
             by_outcome[result.outcome].append((delivery_id, result))
         for delivery_id, result in by_outcome["sent"]:
-            _mark(token, [delivery_id], status=DeliveryStatus.SENT, sent_at=now,
-                  provider_message_id=result.provider_id, error=None)  # fmt: skip
+            _mark(
+                token,
+                [delivery_id],
+                status=DeliveryStatus.SENT,
+                sent_at=now,
+                provider_message_id=result.provider_id,
+                error=None,
+            )
         for delivery_id, result in by_outcome["failed"]:
             _mark(token, [delivery_id], status=DeliveryStatus.FAILED, error=result.error)
         for delivery_id, result in by_outcome["retry"]:

@@ -32,3 +32,19 @@ def sendgrid():
         "SendGrid webhook: %s events applied, %s duplicates", report.processed, report.duplicates
     )
     return {"processed": report.processed, "duplicates": report.duplicates}
+
+
+@bp.post("/stripe")
+def stripe():
+    """Stripe's signed events: verified, recorded once, then applied to our donations."""
+    from campaign.donations import payments
+
+    try:
+        outcome = payments.receive(
+            request.get_data(cache=False), request.headers.get("Stripe-Signature")
+        )
+    except payments.WebhookRefused as refusal:
+        if refusal.status != 503:
+            log.warning("Stripe webhook refused (%s): %s", refusal.status, refusal.reason)
+        return {"error": refusal.reason}, refusal.status
+    return {"received": True, "outcome": outcome}

@@ -1,0 +1,82 @@
+"""Turning a donor's choice into a pending donation and a checkout session."""
+
+from dataclasses import dataclass
+
+from campaign.donations.forms import CONSENT_WORDING
+from campaign.donations.models import Appeal, AppealStatus, Donation, DonationStatus, Interval
+from campaign.donations.money import AmountError, estimated_fee, format_money, to_major, to_minor
+from campaign.donations.stripe_gateway import CheckoutSession, get_gateway
+from campaign.extensions import db
+from campaign.templating import site_url_for
+
+
+@dataclass(frozen=True)
+class Choice:
+    amount: int  # minor units, before any fee cover
+    interval: str
+    cover_fees: bool
+    subscribe: bool
+
+
+def read_choice(
+    appeal: Appeal, amount: str, other: str, interval: str, cover_fees: bool, subscribe: bool
+) -> Choice:
+    """Validate what the donor chose; AmountError with a sentence when it cannot be given."""
+    if appeal.status != AppealStatus.OPEN or appeal.external_url:
+        raise AmountError("This appeal does not take donations here.")
+    text = other if (amount or "") in ("", "other") else amount
+    if not (text or "").strip():
+        raise AmountError("Choose an amount, or enter another amount.")
+    minor = to_minor(text, appeal.currency)
+    if minor < appeal.minimum_amount:
+        raise AmountError(
+            f"The smallest gift is {format_money(appeal.minimum_amount, appeal.currency)}."
+        )
+    if minor > appeal.maximum_amount:
+        raise AmountError(
+            f"The largest gift online is {format_money(appeal.maximum_amount, appeal.currency)}."
+        )
+    if interval not in (Interval.ONCE, Interval.MONTH):
+        raise AmountError("Choose once or every month.")
+    if interval == Interval.MONTH and not appeal.allow_monthly:
+        raise AmountError("This appeal takes one-off gifts only.")
+    return Choice(minor, interval, cover_fees, subscribe)
+
+
+def start_donation(appeal: Appeal, choice: Choice) -> Donation:
+    """A pending donation row (flushed: its id goes to Stripe)."""
+    fee = estimated_fee(choice.amount) if choice.cover_fees else 0
+    donation = Donation(
+        appeal=appeal,
+        amount=choice.amount + fee,
+        fee_cover=fee,
+        currency=appeal.currency,
+        interval=choice.interval,
+        status=DonationStatus.PENDING,
+        subscribe=choice.subscribe,
+        consent_text=CONSENT_WORDING if choice.subscribe else "",
+    )
+    db.session.add(donation)
+    db.session.flush()
+    return donation
+
+
+def open_checkout(donation: Donation) -> CheckoutSession:
+    """Create the checkout session for a pending donation; GatewayError if that fails."""
+    appeal = donation.appeal
+    major = to_major(donation.amount - donation.fee_cover, donation.currency)
+    session = get_gateway().create_checkout(
+        donation,
+        appeal,
+        success_url=site_url_for("donations.thanks", slug=appeal.slug),
+        cancel_url=site_url_for(
+            "donations.appeal",
+            slug=appeal.slug,
+            amount=major,
+            interval=donation.interval,
+            cancelled=1,
+        ),
+    )
+    donation.checkout_session_id = session.id
+    db.session.flush()
+    return session

@@ -1,0 +1,78 @@
+"""Amounts as integers in minor units, parsed and shown per currency."""
+
+from decimal import Decimal, InvalidOperation
+
+from babel.numbers import format_currency
+from flask import current_app
+
+# Stripe's zero-decimal currencies: an amount of 500 JPY is 500, not 5.00.
+ZERO_DECIMAL = frozenset(
+    {
+        "bif",
+        "clp",
+        "djf",
+        "gnf",
+        "jpy",
+        "kmf",
+        "krw",
+        "mga",
+        "pyg",
+        "rwf",
+        "ugx",
+        "vnd",
+        "vuv",
+        "xaf",
+        "xof",
+        "xpf",
+    }
+)
+
+
+class AmountError(ValueError):
+    """An amount a donor cannot give; the message says why."""
+
+
+def exponent(currency: str) -> int:
+    """Digits after the decimal point in the currency's major unit."""
+    return 0 if currency.lower() in ZERO_DECIMAL else 2
+
+
+def to_minor(major: str, currency: str) -> int:
+    """Parse "25" or "25.50" (major units) into minor units, refusing fractions of a cent."""
+    text = (major or "").strip().replace(",", "")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise AmountError("Enter an amount as a number, like 25 or 25.50.") from None
+    if not value.is_finite() or value <= 0:
+        raise AmountError("Enter an amount greater than zero.")
+    minor = value.scaleb(exponent(currency))
+    if minor != minor.to_integral_value():
+        places = exponent(currency)
+        raise AmountError(
+            "Enter a whole amount." if places == 0 else f"Use at most {places} decimal places."
+        )
+    return int(minor)
+
+
+def to_major(minor: int, currency: str) -> str:
+    """Minor units in the form's notation: 2550 -> "25.50", 2500 -> "25"."""
+    places = exponent(currency)
+    whole, part = divmod(minor, 10**places)
+    return str(whole) if part == 0 else f"{whole}.{part:0{places}d}"
+
+
+def format_money(minor: int, currency: str, locale: str = "en") -> str:
+    """An amount for people to read: 2500 gbp -> "£25.00"."""
+    major = Decimal(minor).scaleb(-exponent(currency))
+    try:
+        return format_currency(major, currency.upper(), locale=locale.replace("-", "_"))
+    except (ValueError, LookupError):
+        return format_currency(major, currency.upper(), locale="en")
+
+
+def estimated_fee(amount: int) -> int:
+    """What the card payment is likely to cost us, so a donor can choose to cover it."""
+    percent = Decimal(current_app.config["DONATION_FEE_PERCENT"])
+    fixed = current_app.config["DONATION_FEE_FIXED"]
+    return int((Decimal(amount) * percent / 100).to_integral_value() + fixed)

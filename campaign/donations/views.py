@@ -1,0 +1,202 @@
+"""Public donation pages: thin views over giving.py, payments.py and queries.py."""
+
+from flask import abort, current_app, redirect, render_template, request
+from sqlalchemy import select, update
+
+from campaign.donations import bp
+from campaign.donations import test_checkout as local
+from campaign.donations.forms import DonateForm
+from campaign.donations.giving import open_checkout, read_choice, start_donation
+from campaign.donations.models import Appeal, Donation, DonationStatus, Interval
+from campaign.donations.money import AmountError, format_money, to_major
+from campaign.donations.queries import public_appeal, raised
+from campaign.donations.receipts import donation_to_manage
+from campaign.donations.stripe_gateway import GatewayError, get_gateway, local_checkout_allowed
+from campaign.extensions import csrf, db
+from campaign.security import CONTENT_SECURITY_POLICY, form_post_is_ours
+from campaign.templating import site_url_for
+from campaign.tokens import TokenError
+
+STRIPE_CHECKOUT = "https://checkout.stripe.com"
+STRIPE_PORTAL = "https://billing.stripe.com"
+
+
+def _may_post_to(response, origin: str):
+    # A form whose answer redirects to another origin needs that origin in form-action.
+    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.replace(
+        "form-action 'self'", f"form-action 'self' {origin}"
+    )
+    return response
+
+
+def _appeal_or_404(slug: str) -> Appeal:
+    return public_appeal(slug) or abort(404)
+
+
+def _page(appeal: Appeal, form: DonateForm, status: int = 200, **extra):
+    total = raised(appeal)
+    language = appeal.campaign.language
+    presets = [
+        (to_major(amount, appeal.currency), format_money(amount, appeal.currency, language))
+        for amount in appeal.preset_amounts
+    ]
+    html = render_template(
+        "donations/appeal.html",
+        appeal=appeal,
+        form=form,
+        presets=presets,
+        raised=total,
+        raised_text=format_money(total.amount, appeal.currency, language),
+        goal_text=format_money(appeal.goal, appeal.currency, language) if appeal.goal else None,
+        test_mode=local_checkout_allowed(),
+        **extra,
+    )
+    return _may_post_to(current_app.make_response((html, status)), STRIPE_CHECKOUT)
+
+
+@bp.get("/donate/<slug>")
+def appeal(slug: str):
+    found = _appeal_or_404(slug)
+    form = DonateForm(
+        formdata=None,
+        data={
+            "amount": request.args.get("amount", "")[:20],
+            "interval": request.args.get("interval")
+            if request.args.get("interval") in (Interval.ONCE, Interval.MONTH)
+            else Interval.ONCE.value,
+        },
+    )
+    if form.amount.data and form.amount.data not in [
+        to_major(a, found.currency) for a in found.preset_amounts
+    ]:
+        form.other_amount.data, form.amount.data = form.amount.data, "other"
+    return _page(found, form, cancelled=request.args.get("cancelled") == "1")
+
+
+@bp.post("/donate/<slug>")
+@csrf.exempt  # checked by form_post_is_ours: the appeal page sets no cookie to hold a token
+def donate(slug: str):
+    found = _appeal_or_404(slug)
+    form = DonateForm(formdata=request.form)
+    if not form_post_is_ours():
+        return _page(found, form, with_token=True)
+    if form.website.data:
+        abort(400)
+    try:
+        choice = read_choice(
+            found,
+            form.amount.data,
+            form.other_amount.data,
+            form.interval.data,
+            form.cover_fees.data,
+            form.subscribe.data,
+        )
+    except AmountError as error:
+        return _page(found, form, status=400, amount_error=str(error))
+    donation = start_donation(found, choice)
+    db.session.commit()
+    try:
+        session = open_checkout(donation)
+    except GatewayError as error:
+        donation.status = DonationStatus.FAILED
+        donation.failure_reason = str(error)
+        db.session.commit()
+        return _page(found, form, status=502, gateway_error=str(error))
+    db.session.commit()
+    return redirect(session.url, 303)
+
+
+@bp.get("/donate/<slug>/thanks")
+def thanks(slug: str):
+    found = _appeal_or_404(slug)
+    session_id = request.args.get("session_id", "")[:255]
+    donation = (
+        db.session.scalar(
+            select(Donation).where(
+                Donation.checkout_session_id == session_id, Donation.appeal_id == found.id
+            )
+        )
+        if session_id
+        else None
+    )
+    # This page never marks anything paid: only a verified webhook does.
+    return render_template(
+        "donations/thanks.html",
+        appeal=found,
+        donation=donation,
+        amount=format_money(donation.amount, donation.currency) if donation else None,
+    )
+
+
+@bp.get("/donate/<slug>/out")
+def out(slug: str):
+    found = _appeal_or_404(slug)
+    if not found.external_url:
+        abort(404)
+    db.session.execute(
+        update(Appeal)
+        .where(Appeal.id == found.id)
+        .values(external_clicks=Appeal.external_clicks + 1)
+    )
+    db.session.commit()
+    return redirect(found.external_url, 303)
+
+
+@bp.route("/donate/manage/<token>", methods=["GET", "POST"])
+def manage(token: str):
+    try:
+        first = donation_to_manage(token)
+    except TokenError:
+        return render_template("donations/manage.html", invalid=True), 400
+    if request.method == "GET" or not first.customer_id:
+        return render_template(
+            "donations/manage.html", donation=first, test_mode=local_checkout_allowed()
+        )
+    if local_checkout_allowed():
+        local.cancel_monthly(first)
+        return render_template(
+            "donations/manage.html", donation=first, test_mode=True, stopped=True
+        )
+    try:
+        portal = get_gateway().create_portal(
+            first.customer_id, site_url_for("donations.appeal", slug=first.appeal.slug)
+        )
+    except GatewayError as error:
+        return render_template(
+            "donations/manage.html", donation=first, gateway_error=str(error)
+        ), 502
+    return redirect(portal, 303)
+
+
+@bp.route("/donate/test-checkout/<session_id>", methods=["GET", "POST"])
+def test_checkout(session_id: str):
+    if not local_checkout_allowed():
+        abort(404)  # never in production, never beside real Stripe keys
+    donation = db.session.scalar(select(Donation).where(Donation.checkout_session_id == session_id))
+    if donation is None:
+        abort(404)
+    appeal = donation.appeal
+    if request.method == "GET" or donation.status != DonationStatus.PENDING:
+        return render_template(
+            "donations/test_checkout.html",
+            donation=donation,
+            appeal=appeal,
+            amount=format_money(donation.amount, donation.currency),
+        )
+    if request.form.get("action") == "pay":
+        email = (request.form.get("email") or "").strip()[:254]
+        local.pay(donation, email=email, name=(request.form.get("name") or "").strip()[:200])
+        return redirect(
+            site_url_for("donations.thanks", slug=appeal.slug, session_id=session_id), 303
+        )
+    local.cancel(donation)
+    return redirect(
+        site_url_for(
+            "donations.appeal",
+            slug=appeal.slug,
+            amount=to_major(donation.amount - donation.fee_cover, donation.currency),
+            interval=donation.interval,
+            cancelled=1,
+        ),
+        303,
+    )
