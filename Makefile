@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app campaign
 # and the console's one-time password printed on first run.
 export CAMPAIGN_ENV ?= development
 
-.PHONY: setup run test lint format clean
+.PHONY: setup run test lint format clean bench
 
 setup: $(VENV)/.installed
 
@@ -27,6 +27,11 @@ run: setup
 
 test: setup
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# People signing one petition at once, against gunicorn on a scratch PostgreSQL database
+# (BENCH_DATABASE_URL, default campaign_bench on 127.0.0.1), compared with a bare Flask app.
+bench: setup
+	$(BIN)/python -m bench.sign
 
 lint: setup
 	$(BIN)/ruff check .
