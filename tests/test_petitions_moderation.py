@@ -267,6 +267,7 @@ def test_bulk_preview_then_confirm_invalidates_and_the_public_count_drops(client
     assert "The first 20, oldest first" in html
     assert len(re.findall(r"<td>bot\d+@spam\.example</td>", html)) == 20
     assert preview_count(html) == 26
+    assert ">Invalidate these 26 signatures</button>" in html
     assert petition.counted_signatures == 27  # a preview changes nothing
 
     done = bulk(client, petition, email_domain="spam.example", expected="26", confirm="Invalidate")

@@ -128,6 +128,7 @@ class PetitionForm(FlaskForm):
                 min=1, max=MAX_GOAL, message=f"The goal must be between 1 and {MAX_GOAL:,}."
             )
         ],
+        default=1000,
         invalid_value_message="Enter the goal as a whole number, like 10000.",
         description="Signatures to aim for; once reached, the page shows the next milestone.",
     )
@@ -251,7 +252,7 @@ class BulkInvalidateForm(FlaskForm):
     # The count the organiser saw in the preview; confirming acts only if it still holds.
     expected = HiddenField()
     preview = SubmitField("Preview")
-    confirm = SubmitField("Invalidate these signatures")
+    confirm = SubmitField("Invalidate")  # the button, with its count, is in the template
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
