@@ -360,11 +360,6 @@ def test_a_sender_killed_mid_send_and_run_again_reaches_everyone_once(
     print(f"killed after {accepted_before_kill} of {total_batches} batches; {uncertain} uncertain")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a SendGrid request that timed out may have been accepted, yet the batch is "
-    "retried at once as a temporary failure; its people get the update twice",
-)
 def test_a_request_that_timed_out_is_not_sent_again(scratch, standin, tmp_path):
     slug = f"timeout-{tmp_path.name}"
     update_id = new_update(scratch, slug)
@@ -379,12 +374,6 @@ def test_a_request_that_timed_out_is_not_sent_again(scratch, standin, tmp_path):
     assert_everyone_got_it_once(scratch, update_id, standin)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: start() commits status `sending` before queueing deliveries in chunks; a "
-    "sender killed in between leaves later chunks unqueued, and the rerun's start() returns "
-    "early, so they never get the update and the update is marked sent",
-)
 def test_a_sender_killed_while_queueing_and_run_again_reaches_everyone_once(scratch, tmp_path):
     slug = f"queueing-{tmp_path.name}"
     update_id = new_update(scratch, slug)

@@ -4,6 +4,8 @@ Deliveries are created from it with INSERT … SELECT in chunks of subscriber id
 stays flat whatever the audience size, and running it again adds only who is missing.
 """
 
+from datetime import datetime
+
 from sqlalchemy import Select, exists, func, insert, literal, select
 
 from campaign.audience.models import Subscriber, SubscriberStatus
@@ -47,30 +49,36 @@ def audience_size(update: Update) -> int:
     return db.session.scalar(select(func.count()).select_from(audience_ids(update).subquery()))
 
 
-def queue_deliveries(update: Update, chunk: int = CHUNK) -> int:
+def queue_deliveries(
+    update: Update, chunk: int = CHUNK, joined_before: datetime | None = None
+) -> int:
     """Create the missing delivery rows, one committed chunk of subscriber ids at a time."""
     lowest, highest = db.session.execute(
         select(func.min(Subscriber.id), func.max(Subscriber.id))
     ).one()
     if lowest is None:
         return 0
-    created = 0
+    before = _delivery_count(update)
     for start in range(lowest, highest + 1, chunk):
-        missing = (
-            audience_ids(update)
-            .where(Subscriber.id >= start, Subscriber.id < start + chunk)
-            .where(
-                ~exists().where(
-                    Delivery.update_id == update.id, Delivery.subscriber_id == Subscriber.id
-                )
+        audience = audience_ids(update)
+        if joined_before is not None:
+            joined = func.coalesce(Subscriber.confirmed_at, Subscriber.created_at)
+            audience = audience.where(joined <= joined_before)
+        missing = audience.where(Subscriber.id >= start, Subscriber.id < start + chunk).where(
+            ~exists().where(
+                Delivery.update_id == update.id, Delivery.subscriber_id == Subscriber.id
             )
         )
         rows = select(
             literal(update.id), missing.subquery().c.id, literal(DeliveryStatus.QUEUED.value)
         )
-        result = db.session.execute(
-            insert(Delivery).from_select(["update_id", "subscriber_id", "status"], rows)
+        db.session.execute(
+            insert(Delivery.__table__).from_select(["update_id", "subscriber_id", "status"], rows)
         )
-        created += max(result.rowcount, 0)
         db.session.commit()
-    return created
+    # Counted, not summed from rowcount: drivers do not all report it for INSERT … SELECT.
+    return _delivery_count(update) - before
+
+
+def _delivery_count(update: Update) -> int:
+    return db.session.scalar(select(func.count()).where(Delivery.update_id == update.id))

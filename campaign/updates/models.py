@@ -62,6 +62,8 @@ class Update(Timestamped, db.Model):
     scheduled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set once every delivery row exists: a sender that died while queueing left it empty.
+    audience_queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     publish_on_site: Mapped[bool] = mapped_column(Boolean, default=False)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

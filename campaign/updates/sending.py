@@ -27,7 +27,12 @@ from campaign.audience.models import Subscriber, SubscriberStatus
 from campaign.db import utcnow
 from campaign.extensions import db
 from campaign.mailer.dispatch import Pacer
-from campaign.mailer.transports import TemporaryFailure, Transport, get_transport
+from campaign.mailer.transports import (
+    TemporaryFailure,
+    Transport,
+    UnknownOutcome,
+    get_transport,
+)
 from campaign.updates.audience import queue_deliveries
 from campaign.updates.composing import bulk_message
 from campaign.updates.models import Delivery, DeliveryStatus, Update, UpdateStatus
@@ -44,6 +49,7 @@ class SendReport:
     failed: int = 0
     skipped: int = 0
     retrying: int = 0
+    uncertain: int = 0
     requests: int = 0
     stopped_because: str = ""
     progress: list[str] = field(default_factory=list)
@@ -55,13 +61,28 @@ def lease() -> timedelta:
 
 
 def start(update_row: Update, now: datetime | None = None) -> int:
-    """Begin sending: status `sending`, and the audience turned into delivery rows (commits)."""
-    if update_row.status not in (UpdateStatus.DRAFT, UpdateStatus.SCHEDULED, UpdateStatus.PAUSED):
+    """Begin (or resume) sending: status `sending`, the audience queued (commits)."""
+    if update_row.status in (UpdateStatus.DRAFT, UpdateStatus.SCHEDULED, UpdateStatus.PAUSED):
+        update_row.status = UpdateStatus.SENDING
+        update_row.started_at = update_row.started_at or now or utcnow()
+        db.session.commit()
+    if update_row.status != UpdateStatus.SENDING:
         return 0
-    update_row.status = UpdateStatus.SENDING
-    update_row.started_at = update_row.started_at or now or utcnow()
+    return ensure_queued(update_row)
+
+
+def ensure_queued(update_row: Update) -> int:
+    """Create the delivery rows unless a previous run finished doing so (commits).
+
+    A sender killed halfway through queueing left some chunks out; this finishes them, adding
+    only people who had joined before the update started.
+    """
+    if update_row.audience_queued_at is not None:
+        return 0
+    created = queue_deliveries(update_row, joined_before=update_row.started_at)
+    update_row.audience_queued_at = utcnow()
     db.session.commit()
-    return queue_deliveries(update_row)
+    return created
 
 
 def mark_abandoned_uncertain(update_id: int, now: datetime) -> int:
@@ -133,7 +154,12 @@ def send_batch(update_row: Update, token: str, transport: Transport, report: Sen
         message = bulk_message(update_row, recipients)
         results = _send_with_retries(transport, message, report)
         now = utcnow()
-        by_outcome: dict[str, list[tuple[int, object]]] = {"sent": [], "failed": [], "retry": []}
+        by_outcome: dict[str, list[tuple[int, object]]] = {
+            "sent": [],
+            "failed": [],
+            "retry": [],
+            "uncertain": [],
+        }
         for (delivery_id, _person), result in zip(recipients, results, strict=True):
             by_outcome[result.outcome].append((delivery_id, result))
         for delivery_id, result in by_outcome["sent"]:
@@ -147,6 +173,8 @@ def send_batch(update_row: Update, token: str, transport: Transport, report: Sen
             )
         for delivery_id, result in by_outcome["failed"]:
             _mark(token, [delivery_id], status=DeliveryStatus.FAILED, error=result.error)
+        for delivery_id, result in by_outcome["uncertain"]:
+            _mark(token, [delivery_id], status=DeliveryStatus.UNCERTAIN, error=result.error)
         for delivery_id, result in by_outcome["retry"]:
             _mark(
                 token, [delivery_id], status=DeliveryStatus.QUEUED, batch=None, error=result.error
@@ -164,6 +192,8 @@ def _send_with_retries(transport: Transport, message, report: SendReport):
         report.requests += 1
         try:
             return transport.send_bulk(message)
+        except UnknownOutcome:
+            raise  # it may have gone: never send it again by ourselves
         except TemporaryFailure as error:
             if attempt == BATCH_RETRIES:
                 raise
@@ -171,6 +201,16 @@ def _send_with_retries(transport: Transport, message, report: SendReport):
             time.sleep(delay)
             delay *= 2
     raise AssertionError("unreachable")
+
+
+def declare_uncertain(token: str, reason: str) -> None:
+    """A batch the provider may or may not have taken: the organiser decides (committed)."""
+    db.session.execute(
+        update(Delivery)
+        .where(Delivery.batch == token, Delivery.status == DeliveryStatus.SENDING)
+        .values(status=DeliveryStatus.UNCERTAIN, error=reason)
+    )
+    db.session.commit()
 
 
 def release(token: str, reason: str) -> None:
@@ -218,6 +258,7 @@ def run(
     pacer = Pacer(current_app.config["MAIL_RATE_PER_SECOND"])
     deadline = time.monotonic() + max_seconds if max_seconds else None
     mark_abandoned_uncertain(update_id, utcnow())
+    ensure_queued(db.session.get(Update, update_id))
     while True:
         update_row = db.session.get(Update, update_id)
         db.session.refresh(update_row)
@@ -236,6 +277,11 @@ def run(
         pacer.wait(count)
         try:
             send_batch(update_row, token, transport, report)
+        except UnknownOutcome as error:
+            db.session.rollback()
+            declare_uncertain(token, str(error))
+            report.uncertain += count
+            continue
         except TemporaryFailure as error:
             db.session.rollback()
             release(token, str(error))

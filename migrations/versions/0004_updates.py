@@ -37,6 +37,7 @@ def upgrade():
     sa.Column('scheduled_at', UTCDateTime(), nullable=True),
     sa.Column('started_at', UTCDateTime(), nullable=True),
     sa.Column('finished_at', UTCDateTime(), nullable=True),
+    sa.Column('audience_queued_at', UTCDateTime(), nullable=True),
     sa.Column('publish_on_site', sa.Boolean(), nullable=False),
     sa.Column('published_at', UTCDateTime(), nullable=True),
     sa.Column('created_at', UTCDateTime(), nullable=False),

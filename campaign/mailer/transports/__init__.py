@@ -19,6 +19,14 @@ class PermanentFailure(Exception):
     """Sending failed for good; do not try again."""
 
 
+class UnknownOutcome(TemporaryFailure):
+    """The request went out but no answer came back: the provider may have sent it.
+
+    Transactional mail retries it (a second confirmation email does no harm); an update marks
+    the batch uncertain instead, because its promise is never twice.
+    """
+
+
 @dataclass(frozen=True)
 class Envelope:
     sender: str
@@ -54,7 +62,7 @@ class BulkMessage:
 
 @dataclass(frozen=True)
 class RecipientResult:
-    outcome: str  # "sent", "failed" (for good) or "retry" (temporarily refused)
+    outcome: str  # "sent", "failed" (for good), "retry" (refused for now) or "uncertain"
     provider_id: str | None = None
     error: str | None = None
 
@@ -86,6 +94,8 @@ def send_one_by_one(transport: "Transport", message: BulkMessage) -> list[Recipi
             provider_id = transport.send(personalise(message, recipient))
         except PermanentFailure as error:
             results.append(RecipientResult("failed", error=str(error)))
+        except UnknownOutcome as error:
+            results.append(RecipientResult("uncertain", error=str(error)))
         except TemporaryFailure as error:
             results.append(RecipientResult("retry", error=str(error)))
         else:

@@ -24,6 +24,7 @@ from campaign.mailer.transports import (
     PermanentFailure,
     RecipientResult,
     TemporaryFailure,
+    UnknownOutcome,
 )
 
 # SendGrid takes at most this many personalizations in one request.
@@ -71,7 +72,13 @@ class SendGridTransport:
             response = self.client.send(mail)
         except http_errors.HTTPError as error:
             raise classify_http_error(error) from error
-        except (URLError, TimeoutError, ConnectionError) as error:
+        except URLError as error:
+            # urllib wraps failures to connect (refused, DNS, connect timeout): nothing was sent.
+            raise TemporaryFailure(f"SendGrid could not be reached: {error}") from error
+        except (TimeoutError, ConnectionResetError, ConnectionAbortedError) as error:
+            # Connected and sent, then no answer: SendGrid may have accepted the mail.
+            raise UnknownOutcome(f"SendGrid did not answer in time: {error}") from error
+        except ConnectionError as error:
             raise TemporaryFailure(f"SendGrid could not be reached: {error}") from error
         return response.headers.get("X-Message-Id")
 
