@@ -197,3 +197,16 @@ def smtp_sink(app_settings):
         yield sink
     finally:
         sink.stop()
+
+
+@pytest.fixture
+def stripe_api(app_settings):
+    """A local stand-in for Stripe's API, with STRIPE_SECRET_KEY and STRIPE_API_BASE on it."""
+    from tests.standins.stripe import StripeStandIn
+
+    standin = StripeStandIn().start()
+    app_settings(STRIPE_SECRET_KEY="sk_test_standin", STRIPE_API_BASE=standin.url)
+    try:
+        yield standin
+    finally:
+        standin.stop()
