@@ -1,6 +1,7 @@
 """Amounts as integers in minor units, parsed and shown per currency."""
 
-from decimal import Decimal, InvalidOperation
+import re
+from decimal import Decimal
 
 from babel.numbers import format_currency
 from flask import current_app
@@ -28,6 +29,12 @@ ZERO_DECIMAL = frozenset(
 )
 
 
+# Digits with an optional decimal point; commas only as thousands separators ("1,000.50"), so
+# a decimal comma ("25,50") is refused rather than read as 2550, and no exponent ("1e9999")
+# reaches Decimal's limits (nor do a million digits: the length is capped too).
+_AMOUNT = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+")
+
+
 class AmountError(ValueError):
     """An amount a donor cannot give; the message says why."""
 
@@ -39,12 +46,11 @@ def exponent(currency: str) -> int:
 
 def to_minor(major: str, currency: str) -> int:
     """Parse "25" or "25.50" (major units) into minor units, refusing fractions of a cent."""
-    text = (major or "").strip().replace(",", "")
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise AmountError("Enter an amount as a number, like 25 or 25.50.") from None
-    if not value.is_finite() or value <= 0:
+    text = (major or "").strip()
+    if len(text) > 20 or not _AMOUNT.fullmatch(text):
+        raise AmountError("Enter an amount as a number, like 25 or 25.50.")
+    value = Decimal(text.replace(",", ""))
+    if value <= 0:
         raise AmountError("Enter an amount greater than zero.")
     minor = value.scaleb(exponent(currency))
     if minor != minor.to_integral_value():

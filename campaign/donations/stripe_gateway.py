@@ -4,6 +4,7 @@ Views never import the SDK. Without STRIPE_SECRET_KEY, outside production, the l
 checkout (test_checkout.py) stands in for Stripe with the same interface.
 """
 
+import logging
 import uuid
 from dataclasses import dataclass
 from typing import Protocol
@@ -13,9 +14,20 @@ from flask import current_app
 
 from campaign.donations.models import Appeal, Donation, Interval
 
+log = logging.getLogger(__name__)
+
 
 class GatewayError(RuntimeError):
     """The payment service refused or could not be reached; nothing was charged."""
+
+
+def _refusal(error: stripe.StripeError) -> GatewayError:
+    """A sentence for the donor. Only card errors carry one meant for them; the SDK's other
+    messages name hosts and ask people to write to Stripe's support, so they go to the log."""
+    if isinstance(error, stripe.CardError) and error.user_message:
+        return GatewayError(error.user_message)
+    log.error("Stripe call failed: %s", error)
+    return GatewayError("The payment service could not be reached.")
 
 
 @dataclass(frozen=True)
@@ -77,7 +89,7 @@ class StripeGateway:
                 params=params, options={"idempotency_key": f"donation-{donation.id}-checkout"}
             )
         except stripe.StripeError as error:
-            raise GatewayError(str(error.user_message or error)) from error
+            raise _refusal(error) from error
         return CheckoutSession(id=session.id, url=session.url)
 
     def create_portal(self, customer_id: str, return_url: str) -> str:
@@ -87,7 +99,7 @@ class StripeGateway:
                 options={"idempotency_key": f"portal-{customer_id}-{uuid.uuid4().hex}"},
             )
         except stripe.StripeError as error:
-            raise GatewayError(str(error.user_message or error)) from error
+            raise _refusal(error) from error
         return session.url
 
 
