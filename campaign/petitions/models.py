@@ -75,12 +75,13 @@ class Petition(Timestamped, db.Model):
         return self.closes_at is not None and (now or utcnow()) >= self.closes_at
 
     def closed_since(self) -> datetime | None:
-        """When signing stopped: the organiser's close, or the closing date once passed."""
-        if self.status == PetitionStatus.CLOSED:
-            return self.closed_at
+        """When signing stopped: the earlier of the organiser's close and a passed closing date."""
+        moments = []
+        if self.status == PetitionStatus.CLOSED and self.closed_at is not None:
+            moments.append(self.closed_at)
         if self.closes_at is not None and utcnow() >= self.closes_at:
-            return self.closes_at
-        return None
+            moments.append(self.closes_at)
+        return min(moments, default=None)
 
 
 class Signature(db.Model):
