@@ -118,13 +118,7 @@ def test_a_refused_form_keeps_what_was_typed(client, session):
     assert re.search(r'<option selected value="PT">|<option value="PT" selected>', html)
 
 
-WTFORMS_WORDING = (
-    "WTForms adds its own wording beside ours: 'Not a valid choice.' before the country "
-    "sentence, 'Field cannot be longer than 254 characters.' before the email one"
-)
 
-
-@pytest.mark.xfail(strict=True, reason=WTFORMS_WORDING)
 @pytest.mark.parametrize(
     ("fields", "field", "message"),
     [

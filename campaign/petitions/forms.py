@@ -52,14 +52,16 @@ class SignForm(FlaskForm):
         "Email",
         validators=[
             DataRequired("Enter your email address."),
-            Length(max=MAX_EMAIL_LENGTH),
-            valid_email,
+            valid_email,  # checks the length too, in our own words
         ],
         description="Only to confirm your signature. Never shown.",
         render_kw={"autocomplete": "email", "maxlength": MAX_EMAIL_LENGTH},
     )
+    # known_country checks the choice, in our own words (WTForms would add its own).
     country = SelectField(
-        "Country", validators=[DataRequired("Choose your country."), known_country]
+        "Country",
+        validators=[DataRequired("Choose your country."), known_country],
+        validate_choice=False,
     )
     postcode = StringField(
         "Postcode",
