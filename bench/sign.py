@@ -173,6 +173,7 @@ def gunicorn(
         "--threads", str(args.threads),
         "--graceful-timeout", "5",
         "--error-logfile", str(log),
+        "--no-control-socket",  # two servers at once would share ~/.gunicorn/gunicorn.ctl
         app,
     ]  # fmt: skip
     process = subprocess.Popen(
@@ -194,7 +195,7 @@ def wait_until_ready(server: Server, path: str) -> None:
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
-            raise BenchError(f"{server.name} server exited; see {server.log}")
+            raise BenchError(f"{server.name} server exited (its log is printed above)")
         with contextlib.suppress(OSError):
             if request(server.port, "GET", path)[0] == 200:
                 return
