@@ -49,6 +49,7 @@ def register_blueprints(app: Flask) -> None:
     from campaign.audience.console import bp as audience_console_bp
     from campaign.content import bp as content_bp
     from campaign.donations import bp as donations_bp
+    from campaign.donations.console import bp as donations_console_bp
     from campaign.health import bp as health_bp
     from campaign.mailer.console import bp as mailer_console_bp
     from campaign.petitions import bp as petitions_bp
@@ -69,4 +70,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(audience_console_bp, url_prefix="/admin/subscribers")
     app.register_blueprint(mailer_console_bp, url_prefix="/admin/mail")
     app.register_blueprint(petitions_console_bp, url_prefix="/admin/petitions")
+    app.register_blueprint(donations_console_bp, url_prefix="/admin/donations")
     app.register_blueprint(updates_console_bp, url_prefix="/admin/updates")

@@ -1,0 +1,194 @@
+"""The console's donation pages under /admin/donations: appeals, donations, totals, export."""
+
+from collections.abc import Callable
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+
+from campaign.accounts.access import require_organiser
+from campaign.db import utcnow
+from campaign.donations import editing, reports
+from campaign.donations.console_forms import AppealForm, DonationFilterForm
+from campaign.donations.models import Appeal, Donation
+from campaign.donations.money import format_money
+from campaign.donations.payments import WebhookRefused
+from campaign.donations.stripe_gateway import local_checkout_allowed
+from campaign.extensions import db
+from campaign.security import is_local_path
+
+bp = Blueprint("donations_console", __name__)
+bp.before_request(require_organiser)
+
+PER_PAGE = 50
+SLUG_TAKEN = "Another appeal, or a page of the site, already uses this slug; choose another."
+CURRENCY_FIXED = (
+    "This appeal already has donations in {currency}, so its currency stays: totals count one "
+    "currency. Create another appeal for gifts in another currency."
+)
+
+
+@bp.context_processor
+def _every_page() -> dict:
+    # Every donations page carries the Stripe set-up banner and formats money the same way.
+    return {"stripe_banner": reports.stripe_banner(), "money": format_money}
+
+
+# --- appeals ------------------------------------------------------------------------------
+
+
+@bp.get("/appeals")
+def appeals():
+    return render_template("donations/console/appeals.html", rows=reports.console_appeals())
+
+
+@bp.route("/appeals/new", methods=["GET", "POST"])
+def new_appeal():
+    form = AppealForm(campaigns=reports.campaigns_by_title())
+    if form.validate_on_submit() and _free(form, None):
+        appeal = Appeal()
+        _apply(form, appeal)
+        db.session.add(appeal)
+        db.session.commit()
+        flash(f"Appeal “{appeal.title}” created.", "success")
+        return redirect(url_for("donations_console.appeals"), 303)
+    return _form_page(form, None)
+
+
+@bp.route("/appeals/<int:appeal_id>/edit", methods=["GET", "POST"])
+def edit_appeal(appeal_id: int):
+    appeal = db.get_or_404(Appeal, appeal_id)
+    form = AppealForm(appeal=appeal, campaigns=reports.campaigns_by_title())
+    if form.validate_on_submit() and _free(form, appeal):
+        _apply(form, appeal)
+        db.session.commit()
+        flash(f"Appeal “{appeal.title}” saved.", "success")
+        return redirect(url_for("donations_console.appeals"), 303)
+    return _form_page(form, appeal)
+
+
+def _free(form: AppealForm, appeal: Appeal | None) -> bool:
+    """The checks that need the database; refusals go beside their fields."""
+    if not editing.appeal_slug_is_free(form.slug.data, keep=appeal):
+        form.slug.errors.append(SLUG_TAKEN)
+    currency = form.amounts().currency
+    if appeal is not None and not editing.currency_may_change(appeal, currency):
+        form.currency.errors.append(CURRENCY_FIXED.format(currency=appeal.currency.upper()))
+    return not form.errors
+
+
+def _apply(form: AppealForm, appeal: Appeal) -> None:
+    amounts = form.amounts()
+    appeal.campaign_id = form.campaign.data
+    appeal.slug = form.slug.data
+    appeal.title = form.title.data
+    appeal.body = form.body.data  # renders body_html too (see the model)
+    appeal.currency = amounts.currency
+    appeal.preset_amounts = amounts.presets
+    appeal.minimum_amount = amounts.minimum
+    appeal.maximum_amount = amounts.maximum
+    appeal.goal = amounts.goal
+    appeal.allow_monthly = form.allow_monthly.data
+    appeal.external_url = form.external_url.data or None
+    appeal.status = form.status.data
+
+
+def _form_page(form: AppealForm, appeal: Appeal | None):
+    page = render_template("donations/console/appeal_form.html", form=form, appeal=appeal)
+    return page, 400 if form.errors else 200
+
+
+# --- donations ----------------------------------------------------------------------------
+
+
+def _filter_form() -> DonationFilterForm:
+    form = DonationFilterForm(request.args, appeals=reports.appeals_by_title())
+    if not form.validate():  # an unknown appeal or status: show everything
+        form = DonationFilterForm(formdata=None, appeals=reports.appeals_by_title())
+    return form
+
+
+@bp.get("/")
+def donations():
+    form = _filter_form()
+    chosen = form.filter()
+    page = db.paginate(
+        reports.search_donations(chosen), per_page=PER_PAGE, max_per_page=PER_PAGE, error_out=False
+    )
+    return render_template(
+        "donations/console/donations.html",
+        form=form,
+        page=page,
+        filters={key: value for key, value in form.data.items() if value},
+        totals=reports.totals_by_currency(chosen),
+        by_day=reports.paid_by_day(chosen),
+        test_mode=local_checkout_allowed(),
+        may_refund=editing.may_test_refund,
+        may_renew=editing.is_running_monthly_gift,
+    )
+
+
+@bp.get("/export.csv")
+def export():
+    chosen = _filter_form().filter()
+    # Streamed a batch at a time: memory stays flat however many gave.
+    response = Response(stream_with_context(reports.donations_csv(chosen)), mimetype="text/csv")
+    filename = f"donations-{utcnow().date().isoformat()}.csv"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# --- the local test checkout's buttons (development without Stripe keys only) -------------
+
+
+@bp.post("/<int:donation_id>/test-refund")
+def test_refund(donation_id: int):
+    return _test_action(donation_id, editing.may_test_refund, editing.send_test_refund, "refunded")
+
+
+@bp.post("/<int:donation_id>/test-renew")
+def test_renew(donation_id: int):
+    return _test_action(
+        donation_id, editing.is_running_monthly_gift, editing.send_test_renewal, "renewed"
+    )
+
+
+@bp.post("/<int:donation_id>/test-stop")
+def test_stop(donation_id: int):
+    return _test_action(
+        donation_id, editing.is_running_monthly_gift, editing.send_test_stop, "stopped"
+    )
+
+
+def _test_action(
+    donation_id: int,
+    allowed: Callable[[Donation], bool],
+    send: Callable[[Donation], None],
+    done: str,
+):
+    if not local_checkout_allowed():
+        abort(404)  # never in production, never beside real Stripe keys
+    donation = db.get_or_404(Donation, donation_id)
+    if not allowed(donation):
+        flash(f"Donation {donation.id} cannot be {done} now.", "error")
+    else:
+        try:
+            send(donation)  # a signed test event, through the webhook code
+        except WebhookRefused as error:
+            flash(f"The test event was refused: {error.reason}", "error")
+        else:
+            flash(f"Donation {donation.id} {done} through a signed test event.", "success")
+    # Back to the same filter and page the button was on.
+    target = request.form.get("next")
+    if not is_local_path(target):
+        target = url_for("donations_console.donations")
+    return redirect(target, 303)

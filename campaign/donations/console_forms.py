@@ -1,0 +1,249 @@
+"""Console forms for appeals and donations: the shape and limits of what organisers type."""
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+
+from campaign.donations.editing import (
+    MAX_GOAL,
+    MAX_PAYMENT,
+    CurrencyError,
+    read_amount,
+    read_currency,
+    read_presets,
+)
+from campaign.donations.models import Appeal, AppealStatus, DonationStatus, Interval
+from campaign.donations.money import AmountError, format_money, to_major
+from campaign.donations.reports import DonationFilter
+
+NEW_APPEAL = {
+    "currency": "GBP",
+    "preset_amounts": "10, 25, 50, 100",
+    "minimum_amount": "1",
+    "maximum_amount": "10000",
+    "allow_monthly": True,
+    "status": AppealStatus.DRAFT.value,
+}
+
+
+def _strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _id(value: object) -> int:
+    # Anything but a number is no campaign, refused as "not a valid choice" like a wrong one.
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+@dataclass(frozen=True)
+class AppealAmounts:
+    """The money settings of an appeal, read from the form: minor units of `currency`."""
+
+    currency: str
+    presets: list[int]
+    minimum: int
+    maximum: int
+    goal: int | None
+
+
+STATUS_CHOICES = [
+    SelectChoice(AppealStatus.DRAFT.value, "Draft: hidden from the public"),
+    SelectChoice(AppealStatus.OPEN.value, "Open: public, taking donations"),
+    SelectChoice(AppealStatus.CLOSED.value, "Closed: public, thanks donors, takes no more"),
+]
+
+
+class AppealForm(FlaskForm):
+    campaign = SelectField("Campaign", coerce=_id, choices=[])
+    slug = StringField(
+        "Slug",
+        filters=[_strip],
+        validators=[
+            DataRequired(message="Enter a slug."),
+            Length(max=120, message="Keep the slug under 120 characters."),
+            Regexp(
+                r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+                message="Use lowercase letters, digits and single hyphens, like “legal-fund”.",
+            ),
+        ],
+        description="The appeal's address: /donate/ and this. Lowercase, digits, hyphens.",
+    )
+    title = StringField(
+        "Title",
+        filters=[_strip],
+        validators=[DataRequired(message="Enter a title."), Length(max=200)],
+    )
+    body = TextAreaField(
+        "Text",
+        validators=[DataRequired(message="Write what the money is for.")],
+        description="Markdown.",
+    )
+    currency = StringField(
+        "Currency",
+        filters=[_strip],
+        validators=[DataRequired(message="Enter a currency code, like GBP, EUR or USD.")],
+        description="A three-letter ISO 4217 code, like GBP, EUR or USD.",
+        render_kw={"maxlength": 3, "size": 4},
+    )
+    preset_amounts = StringField(
+        "Preset amounts (optional)",
+        filters=[_strip],
+        description="In pounds, euros, dollars… (not pence or cents), separated by commas, like "
+        "“10, 25, 50, 100”, without thousands separators. Donors can always give another amount.",
+    )
+    minimum_amount = StringField(
+        "Smallest gift",
+        filters=[_strip],
+        validators=[DataRequired(message="Enter the smallest gift, like 1 or 2.50.")],
+        render_kw={"inputmode": "decimal"},
+    )
+    maximum_amount = StringField(
+        "Largest gift",
+        filters=[_strip],
+        validators=[DataRequired(message="Enter the largest gift, like 10000.")],
+        render_kw={"inputmode": "decimal"},
+    )
+    goal = StringField(
+        "Goal (optional)",
+        filters=[_strip],
+        description="The amount the thermometer climbs toward.",
+        render_kw={"inputmode": "decimal"},
+    )
+    allow_monthly = BooleanField("Offer monthly giving")
+    external_url = StringField(
+        "Partner's donation page (optional)",
+        filters=[_strip],
+        validators=[Optional(), Length(max=500, message="Keep the address under 500 characters.")],
+        description="An https:// address. When set, the appeal explains and links out to the "
+        "partner (clicks are counted) and takes no donations here: currency, amounts and "
+        "monthly giving are then not used.",
+    )
+    status = SelectField("Status", choices=STATUS_CHOICES)
+
+    def __init__(self, *args, appeal: Appeal | None = None, campaigns=(), **kwargs) -> None:
+        kwargs.setdefault("data", appeal_data(appeal) if appeal is not None else NEW_APPEAL)
+        super().__init__(*args, **kwargs)
+        self.campaign.choices = [SelectChoice(each.id, each.title) for each in campaigns]
+        self._amounts: AppealAmounts | None = None
+
+    def validate_external_url(self, field: StringField) -> None:
+        parts = urlsplit(field.data)
+        if parts.scheme.lower() == "http":
+            raise ValidationError("Use the https:// address: donors must not leave unencrypted.")
+        if parts.scheme.lower() != "https" or not parts.hostname or " " in field.data:
+            raise ValidationError("Enter the full address, like https://partner.example/donate.")
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        # The amounts are read in the currency typed, so they are checked together here.
+        return self._read_amounts() and valid
+
+    def _read_amounts(self) -> bool:
+        try:
+            currency = read_currency(self.currency.data)
+        except CurrencyError as error:
+            if self.currency.data:  # an empty one already has its own message
+                self.currency.errors.append(str(error))
+            currency = ""  # still check how the amounts are written, as with two decimals
+        minimum = self._amount(self.minimum_amount, currency)
+        maximum = self._amount(self.maximum_amount, currency)
+        if minimum is not None and maximum is not None and minimum > maximum:
+            self.maximum_amount.errors.append("The largest gift cannot be below the smallest.")
+        goal = self._amount(self.goal, currency, MAX_GOAL)
+        presets = self._presets(currency)
+        if currency and minimum is not None and maximum is not None and minimum <= maximum:
+            self._presets_within(presets, currency, minimum, maximum)
+        if self.errors:
+            return False
+        self._amounts = AppealAmounts(currency, presets, minimum, maximum, goal)
+        return True
+
+    def _amount(self, field: StringField, currency: str, largest: int = MAX_PAYMENT) -> int | None:
+        if not field.data or field.errors:
+            return None
+        try:
+            return read_amount(field.data, currency, largest)
+        except AmountError as error:
+            field.errors.append(str(error))
+            return None
+
+    def _presets(self, currency: str) -> list[int]:
+        try:
+            return read_presets(self.preset_amounts.data, currency)
+        except AmountError as error:
+            self.preset_amounts.errors.append(str(error))
+            return []
+
+    def _presets_within(self, presets: list[int], currency: str, low: int, high: int) -> None:
+        for amount in presets:
+            if not low <= amount <= high:
+                self.preset_amounts.errors.append(
+                    f"“{to_major(amount, currency)}” is outside the gifts allowed "
+                    f"({format_money(low, currency)} to {format_money(high, currency)})."
+                )
+
+    def amounts(self) -> AppealAmounts:
+        """The money settings, once the form is valid."""
+        if self._amounts is None:
+            raise RuntimeError("amounts() needs a valid form")
+        return self._amounts
+
+
+def appeal_data(appeal: Appeal) -> dict:
+    """An appeal as the form shows it: amounts in major units, the currency in capitals."""
+    currency = appeal.currency
+    return {
+        "campaign": appeal.campaign_id,
+        "slug": appeal.slug,
+        "title": appeal.title,
+        "body": appeal.body,
+        "currency": currency.upper(),
+        "preset_amounts": ", ".join(to_major(each, currency) for each in appeal.preset_amounts),
+        "minimum_amount": to_major(appeal.minimum_amount, currency),
+        "maximum_amount": to_major(appeal.maximum_amount, currency),
+        "goal": to_major(appeal.goal, currency) if appeal.goal else "",
+        "allow_monthly": appeal.allow_monthly,
+        "external_url": appeal.external_url or "",
+        "status": appeal.status,
+    }
+
+
+DONATION_STATUS_CHOICES = [
+    SelectChoice("", "Any status"),
+    *(SelectChoice(status.value, status.value.capitalize()) for status in DonationStatus),
+]
+INTERVAL_CHOICES = [
+    SelectChoice("", "Once or monthly"),
+    SelectChoice(Interval.ONCE.value, "Once"),
+    SelectChoice(Interval.MONTH.value, "Monthly"),
+]
+
+
+class DonationFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET form: it changes nothing
+
+    appeal = SelectField("Appeal", validators=[Optional()])
+    status = SelectField("Status", choices=DONATION_STATUS_CHOICES, validators=[Optional()])
+    interval = SelectField("How often", choices=INTERVAL_CHOICES, validators=[Optional()])
+
+    def __init__(self, *args, appeals=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.appeal.choices = [SelectChoice("", "Every appeal")] + [
+            SelectChoice(str(each.id), each.title) for each in appeals
+        ]
+
+    def filter(self) -> DonationFilter:
+        """The filter the form describes."""
+        appeal = self.appeal.data or ""
+        return DonationFilter(
+            appeal_id=int(appeal) if appeal.isdigit() else None,
+            status=self.status.data or "",
+            interval=self.interval.data or "",
+        )

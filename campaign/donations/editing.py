@@ -1,0 +1,131 @@
+"""What organisers may set on an appeal: currencies, preset amounts, free slugs, test actions."""
+
+import re
+from functools import cache
+
+from babel import Locale
+from babel.numbers import get_currency_name, get_territory_currencies
+from sqlalchemy import exists, select
+
+from campaign.donations import test_checkout
+from campaign.donations.models import Appeal, Donation, DonationStatus, Interval
+from campaign.donations.money import AmountError, format_money, to_minor
+from campaign.extensions import db
+
+# Stripe refuses a single payment above 99,999,999 minor units (eight digits), in any currency.
+MAX_PAYMENT = 99_999_999
+# The goal is an Integer column: PostgreSQL's limit, in minor units.
+MAX_GOAL = 2_000_000_000
+MAX_PRESETS = 8
+# /donate/manage/<token> and /donate/test-checkout/<id> would shadow these appeals'
+# /donate/<slug>/thanks and /out pages.
+RESERVED_SLUGS = frozenset({"manage", "test-checkout"})
+
+_CURRENCY_CODE = re.compile(r"^[A-Za-z]{3}$")
+_PRESET_SEPARATORS = re.compile(r"[,;\s]+")
+
+
+class CurrencyError(ValueError):
+    """A currency code we cannot take; the message says why."""
+
+
+@cache
+def currencies_in_use() -> frozenset[str]:
+    """ISO 4217 codes that are legal tender somewhere today (CLDR, through Babel)."""
+    # Babel's full list also holds retired currencies (DEM), metals (XAU) and test codes (XTS).
+    territories = [code for code in Locale("en").territories if code.isalpha()]
+    return frozenset(code for each in territories for code in get_territory_currencies(each))
+
+
+def read_currency(text: str) -> str:
+    """An ISO 4217 code in either case, checked against the codes in use, stored lower-case."""
+    code = (text or "").strip()
+    if not _CURRENCY_CODE.match(code):
+        raise CurrencyError("Enter a three-letter currency code, like GBP, EUR or USD.")
+    if code.upper() not in currencies_in_use():
+        raise CurrencyError(
+            f"“{code.upper()}” is not a currency in use today; enter one like GBP, EUR or USD."
+        )
+    return code.lower()
+
+
+def currency_name(code: str) -> str:
+    """The currency's English name, for the form's hint and the appeal list."""
+    return get_currency_name(code.upper(), locale="en")
+
+
+def read_presets(text: str, currency: str) -> list[int]:
+    """Presets typed like "10, 25, 50" (major units) → minor units, in the order typed."""
+    # Commas separate amounts here, so "1,000" cannot mean a thousand: the hint says so.
+    parts = [part for part in _PRESET_SEPARATORS.split(text or "") if part]
+    if len(parts) > MAX_PRESETS:
+        raise AmountError(f"Offer at most {MAX_PRESETS} amounts; donors can type any other.")
+    amounts: list[int] = []
+    for part in parts:
+        try:
+            amount = to_minor(part, currency)
+        except AmountError as error:
+            raise AmountError(f"“{part}”: {error}") from None
+        if amount in amounts:
+            raise AmountError(f"“{part}” is there twice.")
+        amounts.append(amount)
+    return amounts
+
+
+def read_amount(text: str, currency: str, largest: int = MAX_PAYMENT) -> int:
+    """One amount in major units → minor units, at most `largest`; AmountError says why."""
+    amount = to_minor(text, currency)
+    if amount > largest:
+        raise AmountError(f"Enter at most {format_money(largest, currency)}.")
+    return amount
+
+
+def appeal_slug_is_free(slug: str, keep: Appeal | None = None) -> bool:
+    """No other appeal uses the slug, and no page of the site would shadow it."""
+    if slug in RESERVED_SLUGS:
+        return False
+    query = select(Appeal.id).where(Appeal.slug == slug)
+    if keep is not None:
+        query = query.where(Appeal.id != keep.id)
+    return db.session.scalar(query) is None
+
+
+def currency_may_change(appeal: Appeal, currency: str) -> bool:
+    """A currency may change until the appeal has donations: totals count only its currency."""
+    if currency == appeal.currency:
+        return True
+    return not db.session.scalar(select(exists().where(Donation.appeal_id == appeal.id)))
+
+
+# --- the local test checkout's organiser buttons (development only) -----------------------
+
+
+def may_test_refund(donation: Donation) -> bool:
+    """A paid donation with something left to refund."""
+    return donation.status == DonationStatus.PAID and donation.amount_refunded < donation.amount
+
+
+def is_running_monthly_gift(donation: Donation) -> bool:
+    """The first donation of a monthly gift whose subscription has not been stopped."""
+    return (
+        donation.interval == Interval.MONTH
+        and donation.first_donation_id is None
+        and donation.subscription_id is not None
+        and donation.status == DonationStatus.PAID
+        and donation.subscription_status != "cancelled"
+    )
+
+
+def send_test_refund(donation: Donation) -> None:
+    """Refund what is left of a paid donation, through a signed test charge.refunded."""
+    test_checkout.refund(donation, donation.amount - donation.amount_refunded)
+
+
+def send_test_renewal(first: Donation) -> None:
+    """A month passes: a signed test invoice.paid makes a renewal row."""
+    test_checkout.renew(first)
+
+
+def send_test_stop(first: Donation) -> None:
+    """The donor stops the gift: a signed test customer.subscription.deleted."""
+    test_checkout.cancel_monthly(first)
