@@ -118,7 +118,6 @@ def test_a_refused_form_keeps_what_was_typed(client, session):
     assert re.search(r'<option selected value="PT">|<option value="PT" selected>', html)
 
 
-
 @pytest.mark.parametrize(
     ("fields", "field", "message"),
     [

@@ -5,6 +5,7 @@ from flask import abort, render_template
 from campaign.caching import cached_page
 from campaign.content import bp, queries
 from campaign.content.calls_to_action import calls_to_action
+from campaign.content.hub_sections import hub_sections
 from campaign.content.publishing import translation_group
 
 
@@ -26,6 +27,7 @@ def campaign_hub(slug: str):
         "content/campaign.html",
         campaign=campaign,
         explainers=queries.campaign_explainers(campaign),
+        sections=hub_sections(campaign),
         actions=calls_to_action(campaign),
     )
 

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("updates", __name__)
 
-from campaign.updates import events, runner, views  # noqa: E402, F401  (register on import)
+from campaign.updates import events, hub, runner, views  # noqa: E402, F401  (register on import)

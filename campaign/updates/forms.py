@@ -1,0 +1,190 @@
+"""Console forms for updates: what organisers type, its shape and its limits."""
+
+from datetime import UTC, datetime
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    EmailField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+
+from campaign.addresses import MAX_EMAIL_LENGTH, InvalidEmail, checked_email
+from campaign.content.models import Campaign
+from campaign.countries import country_names
+from campaign.petitions.models import Petition, PetitionStatus
+from campaign.updates.models import AudienceKind
+
+NONE = 0  # the choice meaning "no campaign" or "no petition" in the selects
+
+
+def _strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+AUDIENCE_CHOICES = [
+    SelectChoice(AudienceKind.ALL.value, "All active subscribers"),
+    SelectChoice(AudienceKind.CAMPAIGN.value, "Subscribers who joined on a campaign's pages"),
+    SelectChoice(AudienceKind.PETITION.value, "Confirmed signers of a petition who opted in"),
+]
+
+
+class UpdateForm(FlaskForm):
+    subject = StringField(
+        "Subject",
+        filters=[_strip],
+        validators=[
+            DataRequired(message="Enter a subject."),
+            Length(max=200, message="Keep the subject under 200 characters."),
+        ],
+    )
+    preheader = StringField(
+        "Preheader",
+        filters=[_strip],
+        validators=[Length(max=200, message="Keep the preheader under 200 characters.")],
+        description="Optional: the line mail programs show after the subject.",
+    )
+    slug = StringField(
+        "Slug",
+        filters=[_strip],
+        validators=[
+            DataRequired(message="Enter a slug."),
+            Length(max=120, message="Keep the slug under 120 characters."),
+            Regexp(
+                r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+                message="Use lowercase letters, digits and single hyphens, like “cables-out”.",
+            ),
+        ],
+        description="Its address on the site: /updates/ and this. Lowercase, digits, hyphens.",
+    )
+    body = TextAreaField(
+        "Text", validators=[DataRequired(message="Write the update.")], description="Markdown."
+    )
+    campaign = SelectField(
+        "Campaign",
+        coerce=int,
+        choices=[],
+        description="Its list name in mail programs, and the hub page it is listed on.",
+    )
+    cta_petition = SelectField(
+        "Call to action",
+        coerce=int,
+        choices=[],
+        description="Optional: a “Sign the petition” button for one of the campaign's petitions.",
+    )
+    audience_kind = SelectField("Send to", choices=AUDIENCE_CHOICES)
+    audience_campaign = SelectField("Which campaign's subscribers", coerce=int, choices=[])
+    audience_petition = SelectField("Which petition's signers", coerce=int, choices=[])
+    audience_language = StringField(
+        "Only subscribers whose language is",
+        filters=[_strip],
+        validators=[
+            Optional(),
+            Length(max=16),
+            Regexp(
+                r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$",
+                message="Use a language code like “en”, “ug” or “zh-Hant”, or leave it empty.",
+            ),
+        ],
+        description="Optional: a language code such as en or ug.",
+    )
+    audience_country = SelectField(
+        "Only people who signed from",
+        choices=[],
+        description="Optional: narrows to subscribers with a confirmed signature from there.",
+    )
+    publish_on_site = BooleanField("Publish on the site once it has been sent")
+
+    def __init__(
+        self,
+        *args,
+        campaigns: list[Campaign] = (),
+        petitions: list[Petition] = (),
+        **kwargs,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        campaign_choices = [SelectChoice(each.id, each.title) for each in campaigns]
+        petition_choices = [
+            SelectChoice(each.id, f"{each.title} ({each.campaign.title}, {each.status})")
+            for each in petitions
+        ]
+        self._petitions = {each.id: each for each in petitions}
+        self.campaign.choices = [SelectChoice(NONE, "None: the whole site"), *campaign_choices]
+        self.cta_petition.choices = [SelectChoice(NONE, "None"), *petition_choices]
+        self.audience_campaign.choices = [
+            SelectChoice(NONE, "Choose a campaign"),
+            *campaign_choices,
+        ]
+        self.audience_petition.choices = [
+            SelectChoice(NONE, "Choose a petition"),
+            *petition_choices,
+        ]
+        self.audience_country.choices = [SelectChoice("", "Any country")] + [
+            SelectChoice(code, name) for code, name in country_names().items()
+        ]
+
+    def validate_cta_petition(self, field: SelectField) -> None:
+        petition = self._petitions.get(field.data)
+        if petition is None:  # none chosen, or not a choice (which the select reports)
+            return
+        if petition.campaign_id != self.campaign.data:
+            raise ValidationError(
+                "Choose a petition of the update's campaign (or choose that campaign above)."
+            )
+        if petition.status == PetitionStatus.DRAFT:
+            raise ValidationError(
+                "This petition is a draft, so readers could not open it; open it first."
+            )
+
+    def validate_audience_campaign(self, field: SelectField) -> None:
+        if self.audience_kind.data == AudienceKind.CAMPAIGN and field.data == NONE:
+            raise ValidationError("Choose whose subscribers the update goes to.")
+
+    def validate_audience_petition(self, field: SelectField) -> None:
+        if self.audience_kind.data == AudienceKind.PETITION and field.data == NONE:
+            raise ValidationError("Choose which petition's signers the update goes to.")
+
+
+def _valid_email(form: FlaskForm, field: EmailField) -> None:
+    try:
+        field.data = checked_email(field.data)
+    except InvalidEmail as error:
+        raise ValidationError(str(error)) from None
+
+
+class TestSendForm(FlaskForm):
+    email = EmailField(
+        "Send a test to",
+        validators=[
+            DataRequired(message="Enter the address to send the test to."),
+            Length(max=MAX_EMAIL_LENGTH, message="That email address is too long."),
+            _valid_email,
+        ],
+        description="It goes out now, as subscribers will get it, and counts as nothing sent.",
+    )
+
+
+class ScheduleForm(FlaskForm):
+    send_at = DateTimeLocalField(
+        "Send at",
+        format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+        validators=[InputRequired(message="Choose when to send the update.")],
+        invalid_value_message="Enter a date and time like 2026-12-31T18:00.",
+        description="In UTC. It goes out within a minute of this time.",
+    )
+
+    def send_at_utc(self) -> datetime:
+        """The chosen moment, read as UTC."""
+        return self.send_at.data.replace(tzinfo=UTC)
