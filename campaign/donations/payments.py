@@ -1,6 +1,6 @@
 """Stripe webhooks, the only source of truth about money.
 
-`receive()` verifies the signature (stripe.Webhook.construct_event, default tolerance),
+`receive()` verifies the signature (stripe's check, construct_event's default tolerance),
 records the event id (a repeat changes nothing, even when two deliveries race), and applies
 the event. Each donation row carries Stripe's ids as unique columns, so two different events
 about one payment (checkout.session.completed and invoice.paid for a first monthly payment,
@@ -63,12 +63,16 @@ def receive(payload: bytes, signature: str | None) -> str:
     if not signature:
         raise WebhookRefused(400, "Missing Stripe-Signature header.")
     try:
-        stripe.Webhook.construct_event(payload, signature, secret)
-    except ValueError:
-        raise WebhookRefused(400, "The body is not valid JSON.") from None
+        # construct_event's check and tolerance, without its Event object: that one fails
+        # with an AttributeError (a 500) on a signed body that is JSON but not an object.
+        stripe.WebhookSignature.verify_header(
+            payload, signature, secret, stripe.Webhook.DEFAULT_TOLERANCE
+        )
+        event = json.loads(payload)
     except stripe.SignatureVerificationError:
         raise WebhookRefused(400, "The signature does not match, or is too old.") from None
-    event = json.loads(payload)
+    except ValueError:
+        raise WebhookRefused(400, "The body is not valid JSON.") from None
     if not isinstance(event, dict) or not event.get("id") or not event.get("type"):
         raise WebhookRefused(400, "The body is not a Stripe event.")
     if not first_delivery(PROVIDER, event["id"], event["type"]):
@@ -155,6 +159,10 @@ def _take_donor(donation: Donation, details: dict | None) -> None:
 
 def mark_paid(donation: Donation) -> bool:
     """Paid now, with a receipt; False if it already was (or was refunded or disputed)."""
+    # checkout.session.completed and invoice.paid for one payment often arrive together:
+    # read the row again under a lock, so the second of them sees the first one's commit.
+    db.session.flush()
+    db.session.refresh(donation, with_for_update=True)
     if donation.status in (DonationStatus.PAID, DonationStatus.REFUNDED, DonationStatus.DISPUTED):
         return False
     donation.status = DonationStatus.PAID
@@ -237,6 +245,10 @@ def invoice_paid(invoice: dict) -> None:
             subscription_id=subscription_id,
             customer_id=invoice.get("customer"),
         )
+        # This may come before checkout.session.completed: the receipt needs an address now.
+        _take_donor(
+            first, {"email": invoice.get("customer_email"), "name": invoice.get("customer_name")}
+        )
         mark_paid(first)
         return
     renewal = Donation(
@@ -311,7 +323,8 @@ def dispute_closed(dispute: dict) -> None:
     donation = _disputed_donation(dispute)
     if donation is None or donation.status != DonationStatus.DISPUTED:
         return
-    if dispute.get("status") == "won":
+    # warning_closed: an inquiry that never became a chargeback; no money was taken.
+    if dispute.get("status") in ("won", "warning_closed"):
         donation.status = DonationStatus.PAID
     else:
         donation.status = DonationStatus.REFUNDED

@@ -149,9 +149,11 @@ def manage(token: str):
     except TokenError:
         return render_template("donations/manage.html", invalid=True), 400
     if request.method == "GET" or not first.customer_id:
-        return render_template(
+        html = render_template(
             "donations/manage.html", donation=first, test_mode=local_checkout_allowed()
         )
+        # The button's answer redirects to Stripe's portal: form-action must allow it.
+        return _may_post_to(current_app.make_response(html), STRIPE_PORTAL)
     if local_checkout_allowed():
         local.cancel_monthly(first)
         return render_template(
@@ -162,9 +164,8 @@ def manage(token: str):
             first.customer_id, site_url_for("donations.appeal", slug=first.appeal.slug)
         )
     except GatewayError as error:
-        return render_template(
-            "donations/manage.html", donation=first, gateway_error=str(error)
-        ), 502
+        html = render_template("donations/manage.html", donation=first, gateway_error=str(error))
+        return _may_post_to(current_app.make_response((html, 502)), STRIPE_PORTAL)
     return redirect(portal, 303)
 
 

@@ -1,0 +1,812 @@
+"""POST /webhooks/stripe: real payloads signed with stripe's own helper, and what they do to
+donations, the thermometer and receipts. Stripe objects are built in the shape of API version
+2026-10-28 (an invoice's subscription under parent.subscription_details), with the older
+top-level `subscription` where a test says so.
+"""
+
+import itertools
+import json
+import re
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+import stripe
+from sqlalchemy import delete, func, select
+
+from campaign.content.models import Campaign
+from campaign.donations import payments
+from campaign.donations.models import Appeal, Donation, DonationStatus, Interval
+from campaign.donations.queries import Raised, raised
+from campaign.donations.receipts import MANAGE_PURPOSE
+from campaign.extensions import db
+from campaign.mailer.models import OutboundEmail
+from campaign.tokens import make_token
+from campaign.webhooks.models import WebhookEvent
+from tests.conftest import ON_POSTGRES
+from tests.donation_factories import make_appeal, make_donation
+from tests.factories import make_campaign
+from tests.helpers import post_form
+from tests.standins.stripe import PORTAL_SESSIONS
+
+SECRET = "whsec_test_0123456789abcdef"
+SITE = "http://campaign.test"
+DONOR = "donor@example.org"
+ORGANISATION = "Cable Watch"
+ADDRESS = "1 Example Street, London N1 1AA"
+
+_numbers = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def signing_secret(app_settings) -> None:
+    app_settings(
+        STRIPE_WEBHOOK_SECRET=SECRET,
+        ORGANISATION_NAME=ORGANISATION,
+        ORGANISATION_ADDRESS=ADDRESS,
+    )
+
+
+def stripe_id(prefix: str) -> str:
+    return f"{prefix}_test_{next(_numbers):06d}"
+
+
+def event(kind: str, obj: dict, event_id: str | None = None) -> dict:
+    return {
+        "id": event_id or stripe_id("evt"),
+        "object": "event",
+        "api_version": "2026-10-28.endive",
+        "type": kind,
+        "created": int(time.time()),
+        "livemode": False,
+        "data": {"object": obj},
+    }
+
+
+def send(client, body: dict | str, secret: str = SECRET, timestamp: int | None = None):
+    """POST a payload signed as Stripe signs it."""
+    payload = body if isinstance(body, str) else json.dumps(body)
+    header = stripe.WebhookSignature.generate_signature_header(payload, secret, timestamp)
+    return client.post(
+        "/webhooks/stripe",
+        data=payload,
+        headers={"Stripe-Signature": header, "Content-Type": "application/json"},
+    )
+
+
+@dataclass
+class Gift:
+    """A donation sent to checkout, and the ids Stripe gives the payment."""
+
+    donation: Donation
+    payment_intent: str
+    subscription: str
+    customer: str
+    invoice: str
+
+    @classmethod
+    def start(cls, appeal: Appeal | None = None, **fields) -> "Gift":
+        return cls(
+            make_donation(appeal, **fields),
+            stripe_id("pi"),
+            stripe_id("sub"),
+            stripe_id("cus"),
+            stripe_id("in"),
+        )
+
+    @property
+    def monthly(self) -> bool:
+        return self.donation.interval == Interval.MONTH
+
+    def _metadata(self) -> dict:
+        return {"donation_id": str(self.donation.id), "appeal": self.donation.appeal.slug}
+
+    def session(self, payment_status: str = "paid", **fields) -> dict:
+        """The checkout.session in checkout.session.* events."""
+        session = {
+            "id": self.donation.checkout_session_id,
+            "object": "checkout.session",
+            "client_reference_id": str(self.donation.id),
+            "metadata": self._metadata(),
+            "amount_total": self.donation.amount,
+            "currency": self.donation.currency,
+            "customer": self.customer,
+            "customer_details": {"email": DONOR, "name": "Dana Donor"},
+            "payment_status": payment_status,
+            "status": "complete",
+        }
+        if self.monthly:
+            session |= {
+                "mode": "subscription",
+                "subscription": self.subscription,
+                "invoice": self.invoice,
+                "payment_intent": None,
+            }
+        else:
+            session |= {"mode": "payment", "payment_intent": self.payment_intent}
+        return session | fields
+
+    def invoice_object(
+        self, invoice_id: str | None = None, reason: str = "subscription_create", **fields
+    ) -> dict:
+        """An invoice of the gift's subscription (invoice.paid, invoice.payment_failed)."""
+        return {
+            "id": invoice_id or self.invoice,
+            "object": "invoice",
+            "billing_reason": reason,
+            "customer": self.customer,
+            "customer_email": DONOR,
+            "customer_name": "Dana Donor",
+            "amount_paid": self.donation.amount,
+            "currency": self.donation.currency,
+            "status": "paid",
+            "metadata": {},
+            "parent": {
+                "type": "subscription_details",
+                "subscription_details": {
+                    "subscription": self.subscription,
+                    "metadata": self._metadata(),
+                },
+            },
+        } | fields
+
+    def charge(self, amount_refunded: int) -> dict:
+        return {
+            "id": f"ch_for_{self.payment_intent}",
+            "object": "charge",
+            "payment_intent": self.payment_intent,
+            "amount": self.donation.amount,
+            "amount_refunded": amount_refunded,
+            "refunded": amount_refunded >= self.donation.amount,
+        }
+
+    def dispute(self, status: str) -> dict:
+        return {
+            "id": f"dp_for_{self.payment_intent}",
+            "object": "dispute",
+            "charge": f"ch_for_{self.payment_intent}",
+            "payment_intent": self.payment_intent,
+            "amount": self.donation.amount,
+            "status": status,
+        }
+
+
+def receipts(to: str = DONOR) -> list[OutboundEmail]:
+    return list(
+        db.session.scalars(
+            select(OutboundEmail)
+            .where(OutboundEmail.template == "donation_receipt", OutboundEmail.to_address == to)
+            .order_by(OutboundEmail.id)
+        )
+    )
+
+
+def rows_of(appeal: Appeal) -> list[Donation]:
+    return list(
+        db.session.scalars(
+            select(Donation).where(Donation.appeal_id == appeal.id).order_by(Donation.id)
+        )
+    )
+
+
+def pay_one_off(client, gift: Gift) -> None:
+    assert send(client, event("checkout.session.completed", gift.session())).status_code == 200
+
+
+def manage_path(receipt: OutboundEmail) -> str:
+    [url] = re.findall(re.escape(SITE) + r"(/donate/manage/\S+)", receipt.text_body)
+    return url
+
+
+# --- the signature --------------------------------------------------------------------
+
+
+def test_a_correctly_signed_event_is_acknowledged_and_recorded(client, session):
+    body = event("customer.created", {"id": "cus_x", "object": "customer"})
+
+    response = send(client, body)
+
+    assert response.status_code == 200
+    assert response.json == {"received": True, "outcome": "processed"}
+    recorded = session.scalars(select(WebhookEvent.event_id)).all()
+    assert recorded == [body["id"]]
+
+
+def test_a_wrong_signature_is_refused_and_changes_nothing(client, session):
+    gift = Gift.start()
+
+    response = send(client, event("checkout.session.completed", gift.session()), "whsec_other")
+
+    assert response.status_code == 400
+    assert session.scalar(select(func.count()).select_from(WebhookEvent)) == 0
+    session.refresh(gift.donation)
+    assert gift.donation.status == DonationStatus.PENDING
+
+
+def test_a_payload_changed_after_signing_is_refused(client, session):
+    gift = Gift.start()
+    honest = json.dumps(event("checkout.session.completed", gift.session("unpaid")))
+    header = stripe.WebhookSignature.generate_signature_header(honest, SECRET)
+    forged = honest.replace('"unpaid"', '"paid"')
+
+    response = client.post("/webhooks/stripe", data=forged, headers={"Stripe-Signature": header})
+
+    assert response.status_code == 400
+    session.refresh(gift.donation)
+    assert gift.donation.status == DonationStatus.PENDING
+
+
+@pytest.mark.parametrize(("age", "status"), [(301, 400), (3600, 400), (240, 200)])
+def test_a_signature_older_than_five_minutes_is_refused(client, session, age, status):
+    body = event("customer.created", {"id": "cus_x"})
+
+    response = send(client, body, timestamp=int(time.time()) - age)
+
+    assert response.status_code == status
+
+
+def test_a_missing_signature_header_is_refused(client, session):
+    payload = json.dumps(event("customer.created", {"id": "cus_x"}))
+
+    response = client.post("/webhooks/stripe", data=payload)
+
+    assert response.status_code == 400
+    assert "Stripe-Signature" in response.json["error"]
+
+
+@pytest.mark.parametrize(
+    "payload", ["not json", '{"id": "evt_1", "type": ', "[]", '"evt_1"', "null", "{}"]
+)
+def test_a_signed_body_that_is_not_a_stripe_event_is_refused(client, session, payload):
+    response = send(client, payload)
+
+    assert response.status_code == 400
+    assert session.scalar(select(func.count()).select_from(WebhookEvent)) == 0
+
+
+def test_without_a_webhook_secret_in_production_the_endpoint_answers_503(
+    client, session, app_settings
+):
+    app_settings(ENV_NAME="production", STRIPE_WEBHOOK_SECRET=None, STRIPE_SECRET_KEY=None)
+    body = event("customer.created", {"id": "cus_x"})
+
+    # Not even an event signed with the local test checkout's secret gets in.
+    response = send(client, body, payments.local_webhook_secret())
+
+    assert response.status_code == 503
+
+
+def test_beside_real_stripe_keys_the_local_secret_is_not_accepted(client, session, app_settings):
+    app_settings(STRIPE_WEBHOOK_SECRET=None, STRIPE_SECRET_KEY="sk_test_real")
+
+    response = send(
+        client, event("customer.created", {"id": "cus_x"}), payments.local_webhook_secret()
+    )
+
+    assert response.status_code == 503
+
+
+# --- repeats ----------------------------------------------------------------------------
+
+
+def test_a_replayed_event_is_acknowledged_and_changes_nothing(client, session):
+    gift = Gift.start()
+    body = event("checkout.session.completed", gift.session())
+
+    first = send(client, body)
+    session.refresh(gift.donation)
+    paid_at = gift.donation.paid_at
+    again = send(client, body)
+
+    assert (first.status_code, again.status_code) == (200, 200)
+    assert again.json["outcome"] == "duplicate"
+    session.refresh(gift.donation)
+    assert gift.donation.paid_at == paid_at
+    assert len(receipts()) == 1
+
+
+def test_a_late_repeat_after_a_refund_does_not_make_the_gift_paid_again(client, session):
+    gift = Gift.start()
+    paid = event("checkout.session.completed", gift.session())
+    send(client, paid)
+    send(client, event("charge.refunded", gift.charge(amount_refunded=2500)))
+
+    send(client, paid)  # the same event again
+    send(client, event("checkout.session.completed", gift.session()))  # a new id, same payment
+
+    session.refresh(gift.donation)
+    assert gift.donation.status == DonationStatus.REFUNDED
+    assert raised(gift.donation.appeal) == Raised(0, 0)
+    assert len(receipts()) == 1
+
+
+# --- one-off gifts ----------------------------------------------------------------------
+
+
+def test_a_paid_checkout_marks_the_gift_paid_and_sends_one_receipt(client, session):
+    appeal = make_appeal(title="Fund the cables campaign")
+    gift = Gift.start(appeal)
+
+    response = send(client, event("checkout.session.completed", gift.session()))
+
+    assert response.status_code == 200
+    donation = session.get(Donation, gift.donation.id)
+    assert donation.status == DonationStatus.PAID
+    assert donation.payment_intent_id == gift.payment_intent
+    assert (donation.donor_email, donation.donor_name) == (DONOR, "Dana Donor")
+    assert raised(appeal) == Raised(2500, 1)
+
+    [receipt] = receipts()
+    assert receipt.subject == "Thank you: your donation of £25.00"
+    text = receipt.text_body
+    assert "Amount:    £25.00\n" in text
+    assert f"Date:      {donation.paid_at:%-d %B %Y}\n" in text
+    assert "Appeal:    Fund the cables campaign\n" in text
+    assert f"Reference: D{donation.id:06d}\n" in text
+    assert f"Received by: {ORGANISATION}, {ADDRESS}\n" in text
+    assert "/donate/manage/" not in text  # nothing to manage for a one-off gift
+    assert "£25.00" in receipt.html_body
+    assert ADDRESS in receipt.html_body
+
+
+def test_an_unpaid_checkout_waits_for_the_async_payment_to_succeed(client, session):
+    gift = Gift.start()
+
+    send(client, event("checkout.session.completed", gift.session("unpaid")))
+    session.refresh(gift.donation)
+    pending = gift.donation.status
+    sent_before = len(receipts())
+    send(client, event("checkout.session.async_payment_succeeded", gift.session("paid")))
+
+    assert pending == DonationStatus.PENDING
+    assert sent_before == 0
+    session.refresh(gift.donation)
+    assert gift.donation.status == DonationStatus.PAID
+    assert len(receipts()) == 1
+    assert raised(gift.donation.appeal) == Raised(2500, 1)
+
+
+def test_an_async_payment_that_fails_marks_the_gift_failed(client, session):
+    gift = Gift.start()
+
+    send(client, event("checkout.session.completed", gift.session("unpaid")))
+    send(client, event("checkout.session.async_payment_failed", gift.session("unpaid")))
+
+    session.refresh(gift.donation)
+    assert gift.donation.status == DonationStatus.FAILED
+    assert gift.donation.failure_reason
+    assert receipts() == []
+    assert raised(gift.donation.appeal) == Raised(0, 0)
+
+
+def test_an_expired_checkout_marks_the_gift_cancelled(client, session):
+    gift = Gift.start()
+
+    send(client, event("checkout.session.expired", gift.session("unpaid", status="expired")))
+
+    session.refresh(gift.donation)
+    assert gift.donation.status == DonationStatus.CANCELLED
+
+
+def test_a_session_of_another_checkout_of_the_same_donation_is_not_this_payment(client, session):
+    gift = Gift.start()
+
+    send(client, event("checkout.session.completed", gift.session(id="cs_test_someone_else")))
+
+    session.refresh(gift.donation)
+    assert gift.donation.status == DonationStatus.PENDING
+
+
+# --- refunds and disputes ---------------------------------------------------------------
+
+
+def test_a_partial_then_a_full_refund_take_the_gift_off_the_thermometer(client, session):
+    appeal = make_appeal()
+    gift = Gift.start(appeal)
+    other = Gift.start(appeal, amount=1000)
+    pay_one_off(client, gift)
+    pay_one_off(client, other)
+    before = raised(appeal)
+
+    send(client, event("charge.refunded", gift.charge(amount_refunded=1000)))
+    partly = raised(appeal)
+    session.refresh(gift.donation)
+    status_after_partial = gift.donation.status
+    send(client, event("charge.refunded", gift.charge(amount_refunded=2500)))
+
+    assert before == Raised(3500, 2)
+    assert partly == Raised(2500, 2)
+    assert status_after_partial == DonationStatus.PAID
+    assert raised(appeal) == Raised(1000, 1)
+    session.refresh(gift.donation)
+    assert gift.donation.status == DonationStatus.REFUNDED
+    assert gift.donation.amount_refunded == 2500
+    assert gift.donation.charge_id == f"ch_for_{gift.payment_intent}"
+
+
+def test_a_refund_of_a_payment_we_do_not_know_changes_nothing(client, session):
+    gift = Gift.start()
+    pay_one_off(client, gift)
+    stranger = Gift.start()  # never paid: its payment intent is on no row
+
+    response = send(client, event("charge.refunded", stranger.charge(amount_refunded=2500)))
+
+    assert response.status_code == 200
+    assert raised(gift.donation.appeal) == Raised(2500, 1)
+
+
+def test_a_disputed_gift_is_not_counted_and_counts_again_when_the_dispute_is_won(client, session):
+    gift = Gift.start()
+    pay_one_off(client, gift)
+
+    send(client, event("charge.dispute.created", gift.dispute("needs_response")))
+    session.refresh(gift.donation)
+    disputed = gift.donation.status
+    while_disputed = raised(gift.donation.appeal)
+    send(client, event("charge.dispute.closed", gift.dispute("won")))
+
+    assert disputed == DonationStatus.DISPUTED
+    assert while_disputed == Raised(0, 0)
+    session.refresh(gift.donation)
+    assert gift.donation.status == DonationStatus.PAID
+    assert raised(gift.donation.appeal) == Raised(2500, 1)
+
+
+def test_a_lost_dispute_is_a_full_refund(client, session):
+    gift = Gift.start()
+    pay_one_off(client, gift)
+
+    send(client, event("charge.dispute.created", gift.dispute("needs_response")))
+    send(client, event("charge.dispute.closed", gift.dispute("lost")))
+
+    session.refresh(gift.donation)
+    assert gift.donation.status == DonationStatus.REFUNDED
+    assert gift.donation.amount_refunded == 2500
+    assert raised(gift.donation.appeal) == Raised(0, 0)
+
+
+def test_an_inquiry_closed_without_a_chargeback_keeps_the_gift(client, session):
+    # An inquiry (a "warning" dispute) takes no money; when it closes, the gift stands.
+    gift = Gift.start()
+    pay_one_off(client, gift)
+
+    send(client, event("charge.dispute.created", gift.dispute("warning_needs_response")))
+    send(client, event("charge.dispute.closed", gift.dispute("warning_closed")))
+
+    session.refresh(gift.donation)
+    assert gift.donation.status == DonationStatus.PAID
+    assert gift.donation.amount_refunded == 0
+    assert raised(gift.donation.appeal) == Raised(2500, 1)
+
+
+# --- monthly gifts ----------------------------------------------------------------------
+
+
+def monthly_gift(appeal: Appeal | None = None) -> Gift:
+    return Gift.start(appeal, amount=1000, interval=Interval.MONTH)
+
+
+@pytest.mark.parametrize("invoice_first", [False, True], ids=["checkout-first", "invoice-first"])
+def test_the_two_events_about_a_first_monthly_payment_count_it_once(client, session, invoice_first):
+    appeal = make_appeal()
+    gift = monthly_gift(appeal)
+    completed = event("checkout.session.completed", gift.session())
+    invoice_paid = event("invoice.paid", gift.invoice_object())
+
+    for body in [invoice_paid, completed] if invoice_first else [completed, invoice_paid]:
+        assert send(client, body).status_code == 200
+
+    [donation] = rows_of(appeal)
+    assert donation.status == DonationStatus.PAID
+    assert (donation.invoice_id, donation.subscription_id, donation.customer_id) == (
+        gift.invoice,
+        gift.subscription,
+        gift.customer,
+    )
+    assert donation.subscription_status == "active"
+    assert raised(appeal) == Raised(1000, 1)
+    assert len(receipts()) == 1
+
+
+def test_a_monthly_receipt_says_monthly_and_links_to_managing_the_gift(client, session):
+    appeal = make_appeal(title="Fund the cables campaign")
+    gift = monthly_gift(appeal)
+
+    send(client, event("checkout.session.completed", gift.session()))
+
+    [receipt] = receipts()
+    assert receipt.subject == "Thank you: your monthly donation of £10.00"
+    assert "Amount:    £10.00 a month\n" in receipt.text_body
+    assert "To change your card or stop your monthly gift at any time:" in receipt.text_body
+    path = manage_path(receipt)
+    assert f'href="{SITE}{path}"' in receipt.html_body
+    page = client.get(path)
+    assert page.status_code == 200
+    assert "Fund the cables campaign" in page.get_data(as_text=True)
+
+
+def test_each_renewal_is_its_own_paid_row_and_a_repeat_of_one_changes_nothing(client, session):
+    appeal = make_appeal()
+    gift = monthly_gift(appeal)
+    send(client, event("checkout.session.completed", gift.session()))
+    send(client, event("invoice.paid", gift.invoice_object()))
+    second, third = stripe_id("in"), stripe_id("in")
+
+    send(client, event("invoice.paid", gift.invoice_object(second, "subscription_cycle")))
+    send(client, event("invoice.paid", gift.invoice_object(second, "subscription_cycle")))
+    # Older API versions put the subscription on the invoice itself.
+    legacy = gift.invoice_object(third, "subscription_cycle", subscription=gift.subscription)
+    del legacy["parent"]
+    send(client, event("invoice.paid", legacy))
+
+    first, renewal, later = rows_of(appeal)
+    assert [row.invoice_id for row in (first, renewal, later)] == [gift.invoice, second, third]
+    assert all(row.status == DonationStatus.PAID for row in (first, renewal, later))
+    assert renewal.first_donation_id == later.first_donation_id == first.id
+    assert (renewal.amount, renewal.interval, renewal.donor_email) == (1000, "month", DONOR)
+    assert raised(appeal) == Raised(3000, 1)  # three payments, one donor
+    mails = receipts()
+    assert len(mails) == 3
+    # A renewal's receipt manages the gift as a whole: the first row's link.
+    assert manage_path(mails[1]) == manage_path(mails[0])
+
+
+def test_a_failed_monthly_payment_marks_the_gift_past_due(client, session):
+    gift = monthly_gift()
+    send(client, event("checkout.session.completed", gift.session()))
+
+    failed = gift.invoice_object(stripe_id("in"), "subscription_cycle", status="open")
+    send(client, event("invoice.payment_failed", failed))
+
+    session.refresh(gift.donation)
+    assert gift.donation.subscription_status == "past_due"
+    assert gift.donation.status == DonationStatus.PAID  # the first payment still stands
+    assert raised(gift.donation.appeal) == Raised(1000, 1)
+
+
+def test_a_deleted_subscription_cancels_the_monthly_gift(client, session):
+    gift = monthly_gift()
+    send(client, event("checkout.session.completed", gift.session()))
+
+    subscription = {"id": gift.subscription, "object": "subscription", "status": "canceled"}
+    send(client, event("customer.subscription.deleted", subscription))
+
+    session.refresh(gift.donation)
+    assert gift.donation.subscription_status == "cancelled"
+    assert raised(gift.donation.appeal) == Raised(1000, 1)  # what was given stays given
+
+
+@pytest.mark.parametrize(
+    "kind",
+    ["customer.created", "payment_intent.succeeded", "invoice.finalized", "charge.succeeded"],
+)
+def test_unknown_event_types_are_acknowledged_and_ignored(client, session, kind):
+    gift = Gift.start()
+    obj = gift.session() | {"object": kind.split(".")[0]}
+
+    response = send(client, event(kind, obj))
+
+    assert response.status_code == 200
+    session.refresh(gift.donation)
+    assert gift.donation.status == DonationStatus.PENDING
+    assert receipts() == []
+
+
+# --- the manage link -----------------------------------------------------------------
+
+
+def paid_monthly_gift(client) -> tuple[Gift, str]:
+    gift = monthly_gift()
+    send(client, event("checkout.session.completed", gift.session()))
+    return gift, manage_path(receipts()[0])
+
+
+def test_the_manage_page_offers_one_button_to_the_payment_providers_page(
+    client, session, stripe_api
+):
+    _, path = paid_monthly_gift(client)
+
+    page = client.get(path)
+
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert len(re.findall(r"<button", html)) == 1
+    assert "Manage my monthly gift" in html
+    assert stripe_api.requests == []  # a portal session is made only when asked for
+    # The form's answer is a redirect to Stripe's portal, which form-action must allow.
+    assert "https://billing.stripe.com" in page.headers["Content-Security-Policy"]
+
+
+def test_pressing_manage_opens_a_stripe_portal_session_for_the_donor(client, session, stripe_api):
+    gift, path = paid_monthly_gift(client)
+
+    response = post_form(client, path, {})
+
+    assert response.status_code == 303
+    [request] = stripe_api.created(PORTAL_SESSIONS)
+    assert response.headers["Location"] == "https://billing.stripe.com/p/session/test_standin0001"
+    assert request.params["customer"] == gift.customer
+    assert request.params["return_url"] == f"{SITE}/donate/{gift.donation.appeal.slug}"
+    assert request.header("Idempotency-Key")
+
+
+def test_a_portal_that_fails_is_a_sentence_on_the_manage_page(client, session, stripe_api):
+    _, path = paid_monthly_gift(client)
+    stripe_api.answer_next(500, should_retry=False)
+
+    response = post_form(client, path, {})
+
+    assert response.status_code == 502
+    html = response.get_data(as_text=True)
+    assert "The payment service could not be reached." in html
+    assert "support@stripe.com" not in html
+
+
+def test_a_tampered_manage_link_is_refused(client, session):
+    gift, path = paid_monthly_gift(client)
+    token = path.rsplit("/", 1)[1]
+    tampered = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+    # Correctly signed, but its check does not match the gift (as for a changed email).
+    forged = make_token(MANAGE_PURPOSE, {"id": gift.donation.id, "check": "0" * 20})
+
+    for bad in (tampered, forged):
+        response = client.get(f"/donate/manage/{bad}")
+        assert response.status_code == 400
+        assert "This link is not valid." in response.get_data(as_text=True)
+
+
+def test_in_test_mode_the_manage_link_stops_the_gift_through_the_webhook(client, session):
+    gift, path = paid_monthly_gift(client)
+
+    page = client.get(path)
+    response = post_form(client, path, {})
+
+    assert "Stop my monthly gift" in page.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Your monthly gift is stopped." in response.get_data(as_text=True)
+    session.refresh(gift.donation)
+    assert gift.donation.subscription_status == "cancelled"
+
+
+def test_the_local_test_checkout_pays_even_when_a_webhook_secret_is_configured(client, session):
+    # A developer with STRIPE_WEBHOOK_SECRET in .env but no secret key gets the test checkout,
+    # whose events must then be signed with the secret the endpoint checks.
+    appeal = make_appeal()
+    response = client.post(
+        f"/donate/{appeal.slug}",
+        data={"amount": "25", "interval": "once"},
+        headers={"Sec-Fetch-Site": "same-origin"},
+    )
+    checkout = response.headers["Location"].removeprefix(SITE)
+
+    paid = post_form(client, checkout, {"action": "pay", "email": DONOR})
+
+    assert paid.status_code == 303
+    [donation] = rows_of(appeal)
+    assert donation.status == DonationStatus.PAID
+    assert len(receipts()) == 1
+
+
+# --- two deliveries at once, on PostgreSQL -----------------------------------------------
+
+
+@dataclass
+class Committed:
+    appeal_id: int
+    gift: Gift
+
+
+@pytest.fixture
+def committed(app, monkeypatch) -> Iterator[Committed]:
+    """A monthly gift really committed (threads cannot see the test's transaction); removed
+    afterwards with everything the deliveries made. Every handler pauses before its commit,
+    so a second delivery arrives while the first still holds its locks."""
+    if not ON_POSTGRES:
+        pytest.skip("needs PostgreSQL (TEST_DATABASE_URL)")
+
+    def slowly(handler):
+        def handle(obj: dict) -> None:
+            handler(obj)
+            time.sleep(0.3)
+
+        return handle
+
+    for kind, handler in list(payments.HANDLERS.items()):
+        monkeypatch.setitem(payments.HANDLERS, kind, slowly(handler))
+
+    with app.app_context():
+        campaign = make_campaign()
+        appeal = make_appeal(campaign)
+        gift = monthly_gift(appeal)
+        db.session.commit()
+        campaign_id, appeal_id = campaign.id, appeal.id
+        try:
+            yield Committed(appeal_id, gift)
+        finally:
+            db.session.rollback()
+            db.session.execute(delete(OutboundEmail).where(OutboundEmail.to_address == DONOR))
+            db.session.execute(delete(WebhookEvent).where(WebhookEvent.provider == "stripe"))
+            db.session.execute(
+                delete(Donation)
+                .where(Donation.appeal_id == appeal_id)
+                .where(Donation.first_donation_id.is_not(None))
+            )
+            db.session.execute(delete(Donation).where(Donation.appeal_id == appeal_id))
+            db.session.execute(delete(Appeal).where(Appeal.id == appeal_id))
+            db.session.execute(delete(Campaign).where(Campaign.id == campaign_id))
+            db.session.commit()
+            db.session.remove()
+
+
+def deliver_at_once(app, bodies: list[dict]) -> list[str]:
+    """POST each body from its own thread and app context, all released together."""
+    payloads = [json.dumps(body) for body in bodies]
+    barrier = threading.Barrier(len(payloads))
+    outcomes: list[str] = []
+    errors: list[BaseException] = []
+
+    def post(payload: str) -> None:
+        header = stripe.WebhookSignature.generate_signature_header(payload, SECRET)
+        with app.app_context():
+            try:
+                client = app.test_client()
+                barrier.wait(timeout=10)
+                response = client.post(
+                    "/webhooks/stripe", data=payload, headers={"Stripe-Signature": header}
+                )
+                assert response.status_code == 200, response.get_data(as_text=True)
+                outcomes.append(response.json["outcome"])
+            except BaseException as error:  # surfaced by the assertion below
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=post, args=(payload,)) for payload in payloads]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    return sorted(outcomes)
+
+
+def committed_state(app, appeal_id: int) -> tuple[list[Donation], int, Raised]:
+    with app.app_context():
+        rows = list(db.session.scalars(select(Donation).where(Donation.appeal_id == appeal_id)))
+        mails = len(receipts())
+        total = raised(db.session.get(Appeal, appeal_id))
+        db.session.expunge_all()
+        return rows, mails, total
+
+
+@pytest.mark.postgres
+def test_the_same_event_delivered_twice_at_once_is_processed_once(app, committed):
+    body = event("checkout.session.completed", committed.gift.session())
+
+    outcomes = deliver_at_once(app, [body, body])
+
+    assert outcomes == ["duplicate", "processed"]
+    [donation], mails, total = committed_state(app, committed.appeal_id)
+    assert donation.status == DonationStatus.PAID
+    assert mails == 1
+    assert total == Raised(1000, 1)
+
+
+@pytest.mark.postgres
+def test_the_two_events_of_a_first_monthly_payment_at_once_send_one_receipt(app, committed):
+    gift = committed.gift
+    bodies = [
+        event("checkout.session.completed", gift.session()),
+        event("invoice.paid", gift.invoice_object()),
+    ]
+
+    outcomes = deliver_at_once(app, bodies)
+
+    assert outcomes == ["processed", "processed"]
+    [donation], mails, total = committed_state(app, committed.appeal_id)
+    assert donation.status == DonationStatus.PAID
+    assert donation.invoice_id == gift.invoice
+    assert total == Raised(1000, 1)
+    assert mails == 1
