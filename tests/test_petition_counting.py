@@ -8,6 +8,7 @@ their own thread, app context and connection, as requests and the sweep do in pr
 import itertools
 import random
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -537,3 +538,49 @@ def test_counts_by_country_stay_exact_when_the_tally_commits_in_the_middle(app, 
         by_country = counts_by_country(petition)
 
     assert sum(by_country.values()) == 10
+
+
+RECOUNT_DEADLOCK = (
+    "recount() locks the petition row, then every signature row; tally_petition() locks a "
+    "batch of signature rows, then the petition row: run at once they deadlock and PostgreSQL "
+    "aborts one (`flask petitions recount` on a live site, whose dispatcher sweeps the tally)"
+)
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not ON_POSTGRES, reason=NEEDS_POSTGRES)
+@pytest.mark.xfail(strict=True, reason=RECOUNT_DEADLOCK)
+def test_a_recount_while_the_tally_folds_does_not_deadlock(app, committed_petition):
+    committed_petition.add_signatures(50, SignatureStatus.CONFIRMED)  # for the tally to fold
+    tally_threads: set[int] = set()
+    recount_threads: set[int] = set()
+    tally_holds_rows, recount_is_waiting = threading.Event(), threading.Event()
+
+    def before_execute(conn, cursor, statement, parameters, context, executemany) -> None:
+        # Pin the interleaving: the tally has locked its batch and is about to add it to the
+        # petition; the recount has locked the petition and waits for the batch's rows.
+        me = threading.get_ident()
+        if me in tally_threads and statement.startswith("UPDATE petitions"):
+            tally_holds_rows.set()
+            recount_is_waiting.wait(timeout=5)
+            time.sleep(0.3)  # the recount's UPDATE is now queued behind our row locks
+        elif me in recount_threads and statement.startswith("UPDATE signatures"):
+            recount_is_waiting.set()
+
+    def tally() -> None:
+        tally_threads.add(threading.get_ident())
+        tally_all()
+
+    def recount_now() -> None:
+        recount_threads.add(threading.get_ident())
+        tally_holds_rows.wait(timeout=5)
+        recount(db.session.get(Petition, committed_petition.id))
+        db.session.commit()
+
+    event.listen(db.engine, "before_cursor_execute", before_execute)
+    try:
+        run_threads(app, [tally, recount_now])
+    finally:
+        event.remove(db.engine, "before_cursor_execute", before_execute)
+
+    assert assert_exact(committed_petition, db.session) == 50
