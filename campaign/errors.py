@@ -2,12 +2,13 @@
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from campaign.extensions import db
+from campaign.security import allow_framing
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +34,13 @@ def init_app(app: Flask) -> None:
 def _page(status: int, message: str):
     if request.accept_mimetypes.best == "application/json":
         return {"error": message}, status
-    return render_template("errors/error.html", status=status, message=message), status
+    response = make_response(
+        render_template("errors/error.html", status=status, message=message), status
+    )
+    if request.method == "POST" and request.form.get("embed") == "1":
+        # A refusal of the partner-embedded sign form must show inside the partner's frame.
+        allow_framing(response)
+    return response
 
 
 def http_error(error: HTTPException):

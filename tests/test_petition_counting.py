@@ -503,16 +503,8 @@ def tally_commits_just_before(fragment: str) -> Iterator[list[int]]:
         event.remove(db.engine, "before_cursor_execute", before_execute)
 
 
-COUNT_READ_RACE = (
-    "signature_count() and counts_by_country() read the folded counters and the unfolded rows "
-    "in two statements; under READ COMMITTED a tally committing between them is counted twice "
-    "or not at all"
-)
-
-
 @pytest.mark.postgres
 @pytest.mark.skipif(not ON_POSTGRES, reason=NEEDS_POSTGRES)
-@pytest.mark.xfail(strict=True, reason=COUNT_READ_RACE)
 def test_the_count_stays_exact_when_the_tally_commits_in_the_middle_of_a_page_view(
     app, committed_petition
 ):
@@ -529,7 +521,6 @@ def test_the_count_stays_exact_when_the_tally_commits_in_the_middle_of_a_page_vi
 
 @pytest.mark.postgres
 @pytest.mark.skipif(not ON_POSTGRES, reason=NEEDS_POSTGRES)
-@pytest.mark.xfail(strict=True, reason=COUNT_READ_RACE)
 def test_counts_by_country_stay_exact_when_the_tally_commits_in_the_middle(app, committed_petition):
     committed_petition.add_signatures(10, SignatureStatus.CONFIRMED)
     petition = db.session.get(Petition, committed_petition.id)
@@ -540,16 +531,8 @@ def test_counts_by_country_stay_exact_when_the_tally_commits_in_the_middle(app, 
     assert sum(by_country.values()) == 10
 
 
-RECOUNT_DEADLOCK = (
-    "recount() locks the petition row, then every signature row; tally_petition() locks a "
-    "batch of signature rows, then the petition row: run at once they deadlock and PostgreSQL "
-    "aborts one (`flask petitions recount` on a live site, whose dispatcher sweeps the tally)"
-)
-
-
 @pytest.mark.postgres
 @pytest.mark.skipif(not ON_POSTGRES, reason=NEEDS_POSTGRES)
-@pytest.mark.xfail(strict=True, reason=RECOUNT_DEADLOCK)
 def test_a_recount_while_the_tally_folds_does_not_deadlock(app, committed_petition):
     committed_petition.add_signatures(50, SignatureStatus.CONFIRMED)  # for the tally to fold
     tally_threads: set[int] = set()

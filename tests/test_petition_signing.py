@@ -744,3 +744,20 @@ def test_a_petition_of_a_draft_campaign_is_not_found(client, session):
 
 def test_an_unknown_petition_is_not_found(client, session):
     assert client.get("/petitions/no-such-petition").status_code == 404
+
+
+def test_a_rate_limited_embedded_signature_is_refused_inside_the_partner_frame(
+    app_settings, client, session
+):
+    petition = make_petition(status=PetitionStatus.OPEN)
+    session.commit()
+    app_settings(SIGN_RATE_LIMIT="1 per minute")
+    data = {"name": "Ana", "email": "ana@example.org", "country": "PT", "embed": "1"}
+    headers = {"Sec-Fetch-Site": "same-origin"}
+
+    client.post(f"/petitions/{petition.slug}/sign", data=data, headers=headers)
+    refused = client.post(f"/petitions/{petition.slug}/sign", data=data, headers=headers)
+
+    assert refused.status_code == 429
+    assert "X-Frame-Options" not in refused.headers
+    assert "frame-ancestors *" in refused.headers["Content-Security-Policy"]

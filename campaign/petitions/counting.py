@@ -10,7 +10,7 @@ is exact, never behind; `recount` rebuilds everything from the signatures when i
 
 from collections import Counter
 
-from sqlalchemy import and_, case, delete, func, insert, or_, select, update
+from sqlalchemy import and_, case, delete, func, insert, or_, select, union_all, update
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -31,30 +31,29 @@ _DELTA = func.coalesce(func.sum(case((_CONFIRMED, 1), else_=-1)), 0)
 
 def signature_count(petition: Petition) -> int:
     """Confirmed, valid signatures right now."""
-    pending = db.session.scalar(
-        select(_DELTA).where(Signature.petition_id == petition.id, _UNFOLDED)
+    # One statement: a tally committing between two reads could not make it miss a batch.
+    pending = (
+        select(_DELTA).where(Signature.petition_id == petition.id, _UNFOLDED).scalar_subquery()
     )
-    return petition.counted_signatures + pending
+    return db.session.scalar(
+        select(Petition.counted_signatures + pending).where(Petition.id == petition.id)
+    )
 
 
 def counts_by_country(petition: Petition) -> dict[str, int]:
     """Confirmed, valid signatures by ISO country code, largest first."""
-    counts = Counter(
-        dict(
-            db.session.execute(
-                select(CountryCount.country, CountryCount.signatures).where(
-                    CountryCount.petition_id == petition.id
-                )
-            ).all()
-        )
+    folded = select(CountryCount.country, CountryCount.signatures.label("n")).where(
+        CountryCount.petition_id == petition.id
     )
-    pending = db.session.execute(
-        select(Signature.country, _DELTA)
+    pending = (
+        select(Signature.country, _DELTA.label("n"))
         .where(Signature.petition_id == petition.id, _UNFOLDED)
         .group_by(Signature.country)
     )
-    for country, delta in pending:
-        counts[country] += delta
+    counts = Counter()
+    # Both halves in one statement, for the same reason as above.
+    for country, n in db.session.execute(union_all(folded, pending)):
+        counts[country] += n
     return {country: n for country, n in counts.most_common() if n > 0}
 
 
@@ -75,8 +74,16 @@ def _add_to_country_counts(petition_id: int, deltas: Counter) -> None:
         )
 
 
+def _lock_petition(petition_id: int) -> None:
+    # Tally and recount both take the petition row first, then signatures: one lock order,
+    # so they wait for each other instead of deadlocking.
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(Petition.id).where(Petition.id == petition_id).with_for_update())
+
+
 def tally_petition(petition_id: int, limit: int = TALLY_BATCH) -> int:
     """Fold up to `limit` unfolded signatures of one petition into its counters (commits)."""
+    _lock_petition(petition_id)
     candidates = (
         select(Signature.id).where(Signature.petition_id == petition_id, _UNFOLDED).limit(limit)
     )
@@ -125,8 +132,7 @@ def tally_all() -> int:
 
 def recount(petition: Petition) -> tuple[int, int]:
     """Rebuild a petition's counters from its signatures; returns (before, after)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(select(Petition.id).where(Petition.id == petition.id).with_for_update())
+    _lock_petition(petition.id)
     before = petition.counted_signatures
     db.session.execute(
         update(Signature).where(Signature.petition_id == petition.id).values(counted=_CONFIRMED)
