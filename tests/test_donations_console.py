@@ -811,3 +811,17 @@ def test_test_buttons_are_hidden_and_refused_outside_local_test_mode(
     assert (donation.status, donation.amount_refunded) == (DonationStatus.PAID, 0)
     assert donation.subscription_status == "active"
     assert session.scalar(select(func.count()).select_from(Donation)) == 1
+
+
+def test_refund_button_works_beside_a_configured_webhook_secret(client, session, app_settings):
+    # Development with STRIPE_WEBHOOK_SECRET but no secret key: still the local test checkout,
+    # and its events must be signed with the secret the webhook code checks.
+    app_settings(STRIPE_WEBHOOK_SECRET="whsec_configured_for_stripe_listen")
+    appeal = make_appeal()
+    donation = paid_through_the_test_checkout(appeal, 2500)
+    sign_in(client, make_user())
+
+    post_form(client, f"/admin/donations/{donation.id}/test-refund", {}, form_url=LIST)
+
+    assert donation.status == DonationStatus.REFUNDED
+    assert raised(appeal).amount == 0
