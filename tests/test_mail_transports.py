@@ -137,7 +137,7 @@ def test_sendgrid_that_does_not_answer_in_time_is_a_temporary_failure(sendgrid_a
 
     assert report.retrying == 1
     assert message.status == MessageStatus.QUEUED
-    assert "could not be reached" in message.last_error
+    assert "did not answer in time" in message.last_error
 
 
 def test_sendgrid_transport_raises_a_temporary_failure_on_timeout(sendgrid_api):
