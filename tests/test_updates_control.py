@@ -8,7 +8,15 @@ from campaign.db import utcnow
 from campaign.mailer.transports.outbox import FileTransport
 from campaign.updates import control
 from campaign.updates.models import DeliveryStatus, UpdateStatus
-from campaign.updates.sending import claim_batch, mark_abandoned_uncertain, run, start
+from campaign.updates.sending import (
+    SendReport,
+    claim_batch,
+    finish_if_done,
+    mark_abandoned_uncertain,
+    run,
+    send_batch,
+    start,
+)
 from tests.audience_factories import make_subscriber
 from tests.update_factories import deliveries, emails_in, make_update, statuses
 
@@ -183,3 +191,25 @@ def test_uncertain_rows_of_a_cancelled_update_cannot_be_resent(
     assert statuses(update) == {"uncertain": 2, "skipped": 3}
     assert control.drop_uncertain(update) == 2
     assert DeliveryStatus.UNCERTAIN not in statuses(update)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="sending.finish_if_done sets published_at even when its SENDING->SENT "
+    "compare-and-set lost (the update was cancelled between the sender's status check "
+    "and finishing), so a cancelled update appears on the site",
+)
+def test_an_update_cancelled_as_its_last_batch_lands_is_not_published(session, tmp_path):
+    make_subscriber(email="last@example.org")
+    update = make_update(publish_on_site=True)
+    session.commit()
+    start(update)
+    token, _count = claim_batch(update.id, 10, utcnow())
+    send_batch(update, token, FileTransport(tmp_path), SendReport())  # the last batch lands
+    control.cancel(update)  # the organiser clicks cancel at that moment
+    session.commit()
+
+    finish_if_done(update, utcnow())  # what run() does next, having seen "sending" before
+
+    assert update.status == UpdateStatus.CANCELLED
+    assert update.published_at is None
