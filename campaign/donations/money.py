@@ -39,9 +39,16 @@ class AmountError(ValueError):
     """An amount a donor cannot give; the message says why."""
 
 
+# And the three-decimal ones: 1.500 KWD is 1500 minor units.
+THREE_DECIMAL = frozenset({"bhd", "jod", "kwd", "omr", "tnd"})
+
+
 def exponent(currency: str) -> int:
     """Digits after the decimal point in the currency's major unit."""
-    return 0 if currency.lower() in ZERO_DECIMAL else 2
+    code = currency.lower()
+    if code in ZERO_DECIMAL:
+        return 0
+    return 3 if code in THREE_DECIMAL else 2
 
 
 def to_minor(major: str, currency: str) -> int:
