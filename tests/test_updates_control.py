@@ -193,12 +193,6 @@ def test_uncertain_rows_of_a_cancelled_update_cannot_be_resent(
     assert DeliveryStatus.UNCERTAIN not in statuses(update)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sending.finish_if_done sets published_at even when its SENDING->SENT "
-    "compare-and-set lost (the update was cancelled between the sender's status check "
-    "and finishing), so a cancelled update appears on the site",
-)
 def test_an_update_cancelled_as_its_last_batch_lands_is_not_published(session, tmp_path):
     make_subscriber(email="last@example.org")
     update = make_update(publish_on_site=True)

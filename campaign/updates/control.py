@@ -13,9 +13,8 @@ from sqlalchemy import update as sql_update
 from campaign.db import utcnow
 from campaign.extensions import db
 from campaign.updates.models import Delivery, DeliveryStatus, Update, UpdateStatus
-from campaign.updates.sending import start
+from campaign.updates.sending import CANCELLED_ERROR, start
 
-CANCELLED_ERROR = "Cancelled by an organiser"
 DROPPED_ERROR = "Dropped by an organiser"
 
 

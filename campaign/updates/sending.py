@@ -40,6 +40,7 @@ from campaign.updates.models import Delivery, DeliveryStatus, Update, UpdateStat
 log = logging.getLogger(__name__)
 
 BATCH_RETRIES = 3
+CANCELLED_ERROR = "Cancelled by an organiser"
 
 
 @dataclass
@@ -77,11 +78,20 @@ def ensure_queued(update_row: Update) -> int:
     A sender killed halfway through queueing left some chunks out; this finishes them, adding
     only people who had joined before the update started.
     """
-    if update_row.audience_queued_at is not None:
+    if update_row.audience_queued_at is not None or update_row.status != UpdateStatus.SENDING:
         return 0
     created = queue_deliveries(update_row, joined_before=update_row.started_at)
     update_row.audience_queued_at = utcnow()
     db.session.commit()
+    db.session.refresh(update_row)
+    if update_row.status == UpdateStatus.CANCELLED:
+        # Cancelled while the rows were being made: those made since then go nowhere either.
+        db.session.execute(
+            update(Delivery)
+            .where(Delivery.update_id == update_row.id, Delivery.status == DeliveryStatus.QUEUED)
+            .values(status=DeliveryStatus.SKIPPED, error=CANCELLED_ERROR)
+        )
+        db.session.commit()
     return created
 
 
@@ -234,15 +244,19 @@ def finish_if_done(update_row: Update, now: datetime) -> bool:
     if open_rows:
         db.session.commit()
         return False
-    db.session.execute(
+    values = {"status": UpdateStatus.SENT, "finished_at": now}
+    if update_row.publish_on_site and update_row.published_at is None:
+        values["published_at"] = now
+    # Only from `sending`: an update cancelled a moment ago stays cancelled and unpublished.
+    finished = db.session.execute(
         update(Update)
         .where(Update.id == update_row.id, Update.status == UpdateStatus.SENDING)
-        .values(status=UpdateStatus.SENT, finished_at=now)
-    )
-    if update_row.publish_on_site and update_row.published_at is None:
-        update_row.published_at = now
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
     db.session.commit()
-    return True
+    db.session.refresh(update_row)
+    return finished == 1
 
 
 def run(
