@@ -10,7 +10,7 @@ from campaign.cli import fail
 from campaign.extensions import db
 from campaign.mailer.cli import mailer
 from campaign.updates.models import Delivery, DeliveryStatus, Update, UpdateStatus
-from campaign.updates.sending import run, start
+from campaign.updates.sending import SendReport, run, start
 
 # After a batch is refused for now, the command waits this long before trying again.
 REFUSED_WAIT_SECONDS = 30
@@ -35,6 +35,11 @@ def delivery_counts(update_id: int) -> dict[str, int]:
     return {status.value: dict(rows).get(status.value, 0) for status in DeliveryStatus}
 
 
+def handled(report: SendReport) -> int:
+    """Deliveries a run settled, one way or another."""
+    return report.sent + report.failed + report.skipped + report.uncertain
+
+
 @mailer.command("send")
 @click.argument("reference", metavar="UPDATE")
 @with_appcontext
@@ -54,12 +59,13 @@ def send(reference: str) -> None:
     with click.progressbar(length=total, label=f"Sending {update.slug}", show_pos=True) as bar:
         bar.update(finished)
 
-        def advance(report) -> None:
-            done = total - sum(delivery_counts(update_id)[s] for s in ("queued", "sending"))
-            bar.update(done - bar.pos)
+        def advance(report: SendReport) -> None:
+            # Each run's own tally, not a count over every delivery row after each batch.
+            bar.update(max(0, finished + handled(report) - bar.pos))
 
         while True:
             report = run(update_id, on_batch=advance)
+            finished += handled(report)
             if not report.stopped_because.startswith("refused for now") or tries >= REFUSED_TRIES:
                 break
             tries += 1

@@ -16,6 +16,7 @@ Status is checked again when a batch is built: whoever left in the meantime gets
 import logging
 import time
 import uuid
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -145,7 +146,24 @@ def _mark(token: str, ids: list[int], **values) -> None:
                 Delivery.status.in_([DeliveryStatus.SENDING, DeliveryStatus.UNCERTAIN]),
             )
             .values(**values)
+            .execution_options(synchronize_session=False)
         )
+
+
+def _outcome_values(
+    outcome: str, provider_id: str | None, error: str | None, now: datetime
+) -> dict:
+    if outcome == "sent":
+        return {
+            "status": DeliveryStatus.SENT,
+            "sent_at": now,
+            "provider_message_id": provider_id,
+            "error": None,
+        }
+    if outcome == "retry":
+        return {"status": DeliveryStatus.QUEUED, "batch": None, "error": error}
+    status = DeliveryStatus.FAILED if outcome == "failed" else DeliveryStatus.UNCERTAIN
+    return {"status": status, "error": error}
 
 
 def send_batch(update_row: Update, token: str, transport: Transport, report: SendReport) -> None:
@@ -164,34 +182,19 @@ def send_batch(update_row: Update, token: str, transport: Transport, report: Sen
         message = bulk_message(update_row, recipients)
         results = _send_with_retries(transport, message, report)
         now = utcnow()
-        by_outcome: dict[str, list[tuple[int, object]]] = {
-            "sent": [],
-            "failed": [],
-            "retry": [],
-            "uncertain": [],
-        }
+        counted: Counter[str] = Counter()
+        # Rows with the same outcome, provider id and error are marked in one statement: a
+        # SendGrid batch shares one message id, so a thousand rows cost one UPDATE.
+        groups: dict[tuple[str, str | None, str | None], list[int]] = defaultdict(list)
         for (delivery_id, _person), result in zip(recipients, results, strict=True):
-            by_outcome[result.outcome].append((delivery_id, result))
-        for delivery_id, result in by_outcome["sent"]:
-            _mark(
-                token,
-                [delivery_id],
-                status=DeliveryStatus.SENT,
-                sent_at=now,
-                provider_message_id=result.provider_id,
-                error=None,
-            )
-        for delivery_id, result in by_outcome["failed"]:
-            _mark(token, [delivery_id], status=DeliveryStatus.FAILED, error=result.error)
-        for delivery_id, result in by_outcome["uncertain"]:
-            _mark(token, [delivery_id], status=DeliveryStatus.UNCERTAIN, error=result.error)
-        for delivery_id, result in by_outcome["retry"]:
-            _mark(
-                token, [delivery_id], status=DeliveryStatus.QUEUED, batch=None, error=result.error
-            )
-        report.sent += len(by_outcome["sent"])
-        report.failed += len(by_outcome["failed"])
-        report.retrying += len(by_outcome["retry"])
+            groups[(result.outcome, result.provider_id, result.error)].append(delivery_id)
+        for (outcome, provider_id, error), ids in groups.items():
+            _mark(token, ids, **_outcome_values(outcome, provider_id, error, now))
+            counted[outcome] += len(ids)
+        report.sent += counted["sent"]
+        report.failed += counted["failed"]
+        report.retrying += counted["retry"]
+        report.uncertain += counted["uncertain"]
     db.session.commit()
     report.batches += 1
 
