@@ -108,3 +108,17 @@ def test_unchanged_page_answers_304_and_an_edit_changes_the_etag(client, session
     after_edit = client.get(f"/explainers/{explainer.slug}", headers={"If-None-Match": etag})
     assert after_edit.status_code == 200
     assert after_edit.headers["ETag"] != etag
+
+
+def test_home_offers_the_open_petitions_of_live_campaigns(client, session):
+    from tests.factories import make_petition
+
+    open_one = make_petition(title="Let investigators in")
+    draft = make_petition(title="Not yet", status="draft")
+    session.commit()
+
+    html = client.get("/").get_data(as_text=True)
+
+    assert open_one.title in html
+    assert f"/petitions/{open_one.slug}" in html
+    assert draft.title not in html

@@ -12,10 +12,13 @@ from campaign.content.publishing import translation_group
 @bp.get("/")
 @cached_page("content")
 def home():
+    campaigns = queries.live_campaigns()
     return render_template(
         "content/home.html",
-        campaigns=queries.live_campaigns(),
+        campaigns=campaigns,
         explainers=queries.latest_explainers(),
+        # Open petitions and appeals of every live campaign.
+        actions=[action for campaign in campaigns for action in calls_to_action(campaign)],
     )
 
 
