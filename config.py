@@ -64,6 +64,7 @@ class Config:
     STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY")
     STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET")
     STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE")  # tests: a local stand-in
+    STRIPE_TIMEOUT_SECONDS = env_int("STRIPE_TIMEOUT_SECONDS", 15)
     # The "cover the fees" estimate: a card payment's typical percentage and fixed part.
     DONATION_FEE_PERCENT = os.environ.get("DONATION_FEE_PERCENT", "1.5")
     DONATION_FEE_FIXED = env_int("DONATION_FEE_FIXED", 20)

@@ -273,6 +273,14 @@ def invoice_paid(invoice: dict) -> None:
     mark_paid(renewal)
 
 
+def invoice_payment_paid(payment: dict) -> None:
+    """Which payment intent paid an invoice: what a later refund or dispute names."""
+    donation = _by(Donation.invoice_id, payment.get("invoice"))
+    intent = (payment.get("payment") or {}).get("payment_intent")
+    if donation is not None and intent:
+        _set_ids(donation, payment_intent_id=intent)
+
+
 def invoice_payment_failed(invoice: dict) -> None:
     first = _first_of_subscription(_subscription_id(invoice))
     if first is not None:
@@ -339,6 +347,7 @@ HANDLERS: dict[str, Callable[[dict], None]] = {
     "checkout.session.expired": checkout_expired,
     "invoice.paid": invoice_paid,
     "invoice.payment_failed": invoice_payment_failed,
+    "invoice_payment.paid": invoice_payment_paid,
     "customer.subscription.deleted": subscription_deleted,
     "charge.refunded": charge_refunded,
     "charge.dispute.created": dispute_created,

@@ -72,12 +72,20 @@ def checkout_params(donation: Donation, appeal: Appeal, success_url: str, cancel
     return params
 
 
+def checkout_idempotency_key(donation: Donation) -> str:
+    """Stable for one donation's retries; the creation time keeps a reset database's reused
+    ids from colliding with keys Stripe still remembers (for 24 hours)."""
+    return f"donation-{donation.id}-{int(donation.created_at.timestamp() * 1000)}-checkout"
+
+
 class StripeGateway:
-    def __init__(self, secret_key: str, api_base: str | None = None) -> None:
+    def __init__(self, secret_key: str, api_base: str | None = None, timeout: float = 15) -> None:
         self.client = stripe.StripeClient(
             secret_key,
             base_addresses={"api": api_base} if api_base else None,
             max_network_retries=2,  # safe: every create carries an idempotency key
+            # A donor is waiting on this request: not the SDK's default 80 seconds.
+            http_client=stripe.RequestsClient(timeout=timeout),
         )
 
     def create_checkout(
@@ -86,7 +94,7 @@ class StripeGateway:
         params = checkout_params(donation, appeal, success_url, cancel_url)
         try:
             session = self.client.v1.checkout.sessions.create(
-                params=params, options={"idempotency_key": f"donation-{donation.id}-checkout"}
+                params=params, options={"idempotency_key": checkout_idempotency_key(donation)}
             )
         except stripe.StripeError as error:
             raise _refusal(error) from error
@@ -115,7 +123,9 @@ def get_gateway() -> Gateway:
     """Stripe when configured; the local test checkout in development; else an error."""
     if current_app.config["STRIPE_SECRET_KEY"]:
         return StripeGateway(
-            current_app.config["STRIPE_SECRET_KEY"], current_app.config["STRIPE_API_BASE"]
+            current_app.config["STRIPE_SECRET_KEY"],
+            current_app.config["STRIPE_API_BASE"],
+            timeout=current_app.config["STRIPE_TIMEOUT_SECONDS"],
         )
     if local_checkout_allowed():
         from campaign.donations.test_checkout import LocalCheckoutGateway
