@@ -122,3 +122,17 @@ def test_home_offers_the_open_petitions_of_live_campaigns(client, session):
     assert open_one.title in html
     assert f"/petitions/{open_one.slug}" in html
     assert draft.title not in html
+
+
+def test_a_campaign_offers_signing_before_giving(client, session):
+    from tests.donation_factories import make_appeal
+    from tests.factories import make_petition
+
+    campaign = make_campaign()
+    make_appeal(campaign=campaign, title="Fund us")
+    make_petition(campaign, title="Sign this")
+    session.commit()
+
+    html = client.get(f"/c/{campaign.slug}").get_data(as_text=True)
+
+    assert html.index("Sign this") < html.index("Fund us")

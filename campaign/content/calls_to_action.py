@@ -29,6 +29,11 @@ def provides_calls_to_action(provider: Provider) -> Provider:
     return provider
 
 
+# Signing first: it asks least of a reader, and it is what campaigns most need in numbers.
+KIND_ORDER = {"sign": 0, "give": 1, "subscribe": 2}
+
+
 def calls_to_action(campaign: Campaign) -> list[CallToAction]:
-    """Every action the campaign offers now, in the providers' order."""
-    return [action for provider in _providers for action in provider(campaign)]
+    """Every action the campaign offers now: sign, then give, then subscribe."""
+    actions = [action for provider in _providers for action in provider(campaign)]
+    return sorted(actions, key=lambda action: KIND_ORDER.get(action.kind, len(KIND_ORDER)))
