@@ -86,3 +86,25 @@ def test_demo_load_if_empty_leaves_a_site_with_content_alone(app, session):
 
 def test_healthz_reports_the_database(client, session):
     assert client.get("/healthz").get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_demo_has_subscribers_and_a_draft_update_ready_to_send(session, tmp_path):
+    from campaign.mailer.transports.outbox import FileTransport
+    from campaign.updates.audience import audience_size
+    from campaign.updates.models import Update, UpdateStatus
+    from campaign.updates.sending import run, start
+
+    load_demo()
+    session.commit()
+    update = session.scalar(select(Update).where(Update.slug == "the-cables-are-out"))
+
+    assert update.status == UpdateStatus.DRAFT
+    assert update.cta_petition.slug == "un-access-xinjiang"
+    assert audience_size(update) == 24
+
+    start(update)
+    report = run(update.id, transport=FileTransport(tmp_path))
+
+    assert report.sent == 24
+    assert update.published_at is not None
+    assert len(list(tmp_path.glob("*.eml"))) == 24

@@ -17,6 +17,7 @@ from campaign.content.models import Campaign, CampaignStatus, Explainer, Explain
 from campaign.content.publishing import add_link
 from campaign.demo.appeals import load_appeal
 from campaign.demo.petitions import load_petition
+from campaign.demo.updates import load_subscribers, load_update
 from campaign.extensions import db
 
 HERE = Path(__file__).resolve().parent
@@ -45,6 +46,10 @@ def load_demo() -> LoadReport:
         load_petition(campaign, item, report.created, report.kept)
     for item in data.get("appeals", []):
         load_appeal(campaign, item, report.created, report.kept)
+    if "subscribers" in data:
+        load_subscribers(campaign, data["subscribers"]["count"], report.created, report.kept)
+    for item in data.get("updates", []):
+        load_update(campaign, item, report.created, report.kept)
     report.organiser_password = _first_organiser()
     db.session.flush()
     return report
