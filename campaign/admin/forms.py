@@ -17,39 +17,28 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 from campaign.accounts.models import Role
 from campaign.addresses import MAX_EMAIL_LENGTH
 from campaign.content.models import CampaignStatus
+from campaign.form_fields import LANGUAGE_TAG, MAX_LANGUAGE_LENGTH, slug_field, strip, title_field
 
 NO_ORIGINAL = 0  # the "translation of" choice meaning "this is an original"
 
 
-def _strip(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) else value
-
-
 def _slug_field(max_length: int) -> StringField:
-    return StringField(
-        "Slug",
-        filters=[_strip],
-        validators=[
-            DataRequired(message="Enter a slug."),
-            Length(max=max_length),
-            Regexp(
-                r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
-                message="Use lowercase letters, digits and single hyphens, like “china-cables”.",
-            ),
-        ],
-        description="The last part of the page's address: lowercase letters, digits, hyphens.",
+    return slug_field(
+        "china-cables",
+        "The last part of the page's address: lowercase letters, digits, hyphens.",
+        max_length,
     )
 
 
 def _language_field() -> StringField:
     return StringField(
         "Language",
-        filters=[_strip],
+        filters=[strip],
         validators=[
             DataRequired(message="Enter a language code."),
-            Length(max=16),
+            Length(max=MAX_LANGUAGE_LENGTH),
             Regexp(
-                r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$",
+                LANGUAGE_TAG,
                 message="Use a language code like “en”, “ug” or “zh-Hant”.",
             ),
         ],
@@ -57,18 +46,10 @@ def _language_field() -> StringField:
     )
 
 
-def _title_field() -> StringField:
-    return StringField(
-        "Title",
-        filters=[_strip],
-        validators=[DataRequired(message="Enter a title."), Length(max=200)],
-    )
-
-
 class CampaignForm(FlaskForm):
     slug = _slug_field(80)
-    title = _title_field()
-    summary = TextAreaField("Summary", filters=[_strip], validators=[Optional()])
+    title = title_field()
+    summary = TextAreaField("Summary", filters=[strip], validators=[Optional()])
     language = _language_field()
     status = SelectField(
         "Status",
@@ -90,19 +71,19 @@ def _local_image_path(form: FlaskForm, field: StringField) -> None:
 
 class ExplainerForm(FlaskForm):
     slug = _slug_field(120)
-    title = _title_field()
-    summary = TextAreaField("Summary", filters=[_strip], validators=[Optional()])
+    title = title_field()
+    summary = TextAreaField("Summary", filters=[strip], validators=[Optional()])
     body = TextAreaField("Body", validators=[Optional()], description="Markdown.")
     language = _language_field()
     image_path = StringField(
         "Image",
-        filters=[_strip],
+        filters=[strip],
         validators=[Optional(), Length(max=300), _local_image_path],
         description="Optional: a path on this site, like /static/demo/ijop-flow.svg.",
     )
     image_alt = StringField(
         "Image description",
-        filters=[_strip],
+        filters=[strip],
         validators=[Length(max=300)],
         description="What the image shows, for people who cannot see it. Needed with an image.",
     )
@@ -125,12 +106,12 @@ class LinkForm(FlaskForm):
     # Named apart from the explainer form's fields: both forms share the edit page.
     link_title = StringField(
         "Link title",
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired(message="Enter the link's title."), Length(max=200)],
     )
     link_url = StringField(
         "Address",
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired(message="Enter the address."), Length(max=500), _web_address],
         render_kw={"type": "url", "inputmode": "url"},
     )
@@ -145,7 +126,7 @@ ROLE_CHOICES = [
 class NewOrganiserForm(FlaskForm):
     email = EmailField(
         "Email",
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired(message="Enter an email address."), Length(max=MAX_EMAIL_LENGTH)],
     )
     role = SelectField("Role", choices=ROLE_CHOICES, default=Role.EDITOR.value)

@@ -1,17 +1,20 @@
 """The subscribe form, and the console's import and search forms."""
 
-import re
-
 from flask import current_app
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import EmailField, HiddenField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms import EmailField, HiddenField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional
 
-from campaign.addresses import MAX_EMAIL_LENGTH, InvalidEmail, checked_email
+from campaign.addresses import MAX_EMAIL_LENGTH
 from campaign.audience.models import SubscriberStatus
-
-LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+from campaign.form_fields import (
+    LANGUAGE_TAG,
+    MAX_LANGUAGE_LENGTH,
+    any_status_choices,
+    strip,
+    valid_email,
+)
 
 
 def consent_wording() -> str:
@@ -23,18 +26,7 @@ def consent_wording() -> str:
 def clean_language(value: str | None, fallback: str = "en") -> str:
     """A language tag from a hidden field, or `fallback` when it is not a plausible one."""
     value = (value or "").strip()
-    return value if len(value) <= 16 and LANGUAGE_TAG.match(value) else fallback
-
-
-def _strip(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) else value
-
-
-def _valid_email(form: FlaskForm, field: EmailField) -> None:
-    try:
-        field.data = checked_email(field.data or "")
-    except InvalidEmail as error:
-        raise ValidationError(str(error)) from None
+    return value if len(value) <= MAX_LANGUAGE_LENGTH and LANGUAGE_TAG.match(value) else fallback
 
 
 class SubscribeForm(FlaskForm):
@@ -45,16 +37,16 @@ class SubscribeForm(FlaskForm):
 
     email = EmailField(
         "Email",
-        filters=[_strip],
+        filters=[strip],
         validators=[
             DataRequired(message="Enter your email address."),
             Length(max=MAX_EMAIL_LENGTH, message="That email address is too long."),
-            _valid_email,
+            valid_email,
         ],
     )
     name = StringField(
         "Name (optional)",
-        filters=[_strip],
+        filters=[strip],
         validators=[
             Optional(),
             Length(max=200, message="Please keep the name under 200 characters."),
@@ -80,10 +72,7 @@ class ImportForm(FlaskForm):
     )
 
 
-STATUS_CHOICES = [
-    SelectChoice("", "Any status"),
-    *(SelectChoice(status.value, status.value.capitalize()) for status in SubscriberStatus),
-]
+STATUS_CHOICES = any_status_choices(SubscriberStatus)
 
 
 class SearchForm(FlaskForm):
@@ -91,6 +80,6 @@ class SearchForm(FlaskForm):
         csrf = False  # a GET form: it changes nothing
 
     q = StringField(
-        "Email or name contains", filters=[_strip], validators=[Optional(), Length(max=254)]
+        "Email or name contains", filters=[strip], validators=[Optional(), Length(max=254)]
     )
     status = SelectField("Status", choices=STATUS_CHOICES, validators=[Optional()])

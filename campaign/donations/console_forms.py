@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from campaign.donations.editing import (
     MAX_GOAL,
@@ -18,6 +18,7 @@ from campaign.donations.editing import (
 from campaign.donations.models import Appeal, AppealStatus, DonationStatus, Interval
 from campaign.donations.money import AmountError, format_money, to_major
 from campaign.donations.reports import DonationFilter
+from campaign.form_fields import any_status_choices, coerce_id, slug_field, strip, title_field
 
 NEW_APPEAL = {
     "currency": "GBP",
@@ -27,18 +28,6 @@ NEW_APPEAL = {
     "allow_monthly": True,
     "status": AppealStatus.DRAFT.value,
 }
-
-
-def _strip(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) else value
-
-
-def _id(value: object) -> int:
-    # Anything but a number is no campaign, refused as "not a valid choice" like a wrong one.
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
 
 
 @dataclass(frozen=True)
@@ -60,25 +49,13 @@ STATUS_CHOICES = [
 
 
 class AppealForm(FlaskForm):
-    campaign = SelectField("Campaign", coerce=_id, choices=[])
-    slug = StringField(
-        "Slug",
-        filters=[_strip],
-        validators=[
-            DataRequired(message="Enter a slug."),
-            Length(max=120, message="Keep the slug under 120 characters."),
-            Regexp(
-                r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
-                message="Use lowercase letters, digits and single hyphens, like “legal-fund”.",
-            ),
-        ],
-        description="The appeal's address: /donate/ and this. Lowercase, digits, hyphens.",
+    campaign = SelectField("Campaign", coerce=coerce_id, choices=[])
+    slug = slug_field(
+        "legal-fund",
+        "The appeal's address: /donate/ and this. Lowercase, digits, hyphens.",
+        too_long="Keep the slug under 120 characters.",
     )
-    title = StringField(
-        "Title",
-        filters=[_strip],
-        validators=[DataRequired(message="Enter a title."), Length(max=200)],
-    )
+    title = title_field()
     body = TextAreaField(
         "Text",
         validators=[DataRequired(message="Write what the money is for.")],
@@ -86,39 +63,39 @@ class AppealForm(FlaskForm):
     )
     currency = StringField(
         "Currency",
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired(message="Enter a currency code, like GBP, EUR or USD.")],
         description="A three-letter ISO 4217 code, like GBP, EUR or USD.",
         render_kw={"maxlength": 3, "size": 4},
     )
     preset_amounts = StringField(
         "Preset amounts (optional)",
-        filters=[_strip],
+        filters=[strip],
         description="In pounds, euros, dollars… (not pence or cents), separated by commas, like "
         "“10, 25, 50, 100”, without thousands separators. Donors can always give another amount.",
     )
     minimum_amount = StringField(
         "Smallest gift",
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired(message="Enter the smallest gift, like 1 or 2.50.")],
         render_kw={"inputmode": "decimal"},
     )
     maximum_amount = StringField(
         "Largest gift",
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired(message="Enter the largest gift, like 10000.")],
         render_kw={"inputmode": "decimal"},
     )
     goal = StringField(
         "Goal (optional)",
-        filters=[_strip],
+        filters=[strip],
         description="The amount the thermometer climbs toward.",
         render_kw={"inputmode": "decimal"},
     )
     allow_monthly = BooleanField("Offer monthly giving")
     external_url = StringField(
         "Partner's donation page (optional)",
-        filters=[_strip],
+        filters=[strip],
         validators=[Optional(), Length(max=500, message="Keep the address under 500 characters.")],
         description="An https:// address. When set, the appeal explains and links out to the "
         "partner (clicks are counted) and takes no donations here: currency, amounts and "
@@ -214,10 +191,7 @@ def appeal_data(appeal: Appeal) -> dict:
     }
 
 
-DONATION_STATUS_CHOICES = [
-    SelectChoice("", "Any status"),
-    *(SelectChoice(status.value, status.value.capitalize()) for status in DonationStatus),
-]
+DONATION_STATUS_CHOICES = any_status_choices(DonationStatus)
 INTERVAL_CHOICES = [
     SelectChoice("", "Once or monthly"),
     SelectChoice(Interval.ONCE.value, "Once"),

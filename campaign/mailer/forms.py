@@ -2,16 +2,10 @@
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, Length
 
-from campaign.addresses import MAX_EMAIL_LENGTH, InvalidEmail, checked_email
-
-
-def _valid_email(form: FlaskForm, field: EmailField) -> None:
-    try:
-        field.data = checked_email(field.data)
-    except InvalidEmail as error:
-        raise ValidationError(str(error)) from None
+from campaign.addresses import MAX_EMAIL_LENGTH
+from campaign.form_fields import valid_email
 
 
 class TestMessageForm(FlaskForm):
@@ -20,6 +14,6 @@ class TestMessageForm(FlaskForm):
         validators=[
             DataRequired(message="Enter the address to send the test message to."),
             Length(max=MAX_EMAIL_LENGTH, message="That email address is too long."),
-            _valid_email,
+            valid_email,
         ],
     )

@@ -19,6 +19,7 @@ from wtforms.widgets import DateTimeLocalInput
 
 from campaign.countries import country_names
 from campaign.db import utcnow
+from campaign.form_fields import any_status_choices, coerce_id, slug_field, strip, title_field
 from campaign.petitions.models import Petition, PetitionStatus, SignatureStatus
 from campaign.petitions.moderation import BulkFilter
 from campaign.petitions.reports import SignatureSearch
@@ -27,10 +28,6 @@ END_OF_DAY = time(23, 59, 59)
 MAX_GOAL = 1_000_000_000
 NOT_A_TIME = "Enter a date like 2026-12-31, or a date and time like 2026-12-31T18:00."
 IN_THE_PAST = "Choose a closing date in the future."
-
-
-def _strip(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) else value
 
 
 def parse_utc(text: str, end_of_day: bool = False) -> datetime:
@@ -69,30 +66,6 @@ class UTCTimeField(Field):
                 raise ValueError(NOT_A_TIME) from None
 
 
-def _id(value: object) -> int:
-    # Anything but a number is no campaign, refused as "not a valid choice" like a wrong one.
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
-
-
-def _slug_field() -> StringField:
-    return StringField(
-        "Slug",
-        filters=[_strip],
-        validators=[
-            DataRequired(message="Enter a slug."),
-            Length(max=120, message="Keep the slug under 120 characters."),
-            Regexp(
-                r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
-                message="Use lowercase letters, digits and single hyphens, like “free-them-now”.",
-            ),
-        ],
-        description="The petition's address: /petitions/ and this. Lowercase, digits, hyphens.",
-    )
-
-
 STATUS_CHOICES = [
     SelectChoice(PetitionStatus.DRAFT.value, "Draft: hidden from the public"),
     SelectChoice(PetitionStatus.OPEN.value, "Open: public, taking signatures"),
@@ -100,16 +73,16 @@ STATUS_CHOICES = [
 
 
 class PetitionForm(FlaskForm):
-    campaign = SelectField("Campaign", coerce=_id, choices=[])
-    title = StringField(
-        "Title",
-        filters=[_strip],
-        validators=[DataRequired(message="Enter a title."), Length(max=200)],
+    campaign = SelectField("Campaign", coerce=coerce_id, choices=[])
+    title = title_field()
+    slug = slug_field(
+        "free-them-now",
+        "The petition's address: /petitions/ and this. Lowercase, digits, hyphens.",
+        too_long="Keep the slug under 120 characters.",
     )
-    slug = _slug_field()
     target = StringField(
         "Addressed to",
-        filters=[_strip],
+        filters=[strip],
         validators=[
             DataRequired(message="Say who the petition is addressed to."),
             Length(max=300, message="Keep this under 300 characters."),
@@ -141,7 +114,7 @@ class PetitionForm(FlaskForm):
     ask_postcode = BooleanField("Ask signers for their postcode")
     thank_you_text = TextAreaField(
         "Thank-you text",
-        filters=[_strip],
+        filters=[strip],
         validators=[Optional(), Length(max=2000)],
         description="Shown to signers once they confirm. Plain text.",
     )
@@ -185,10 +158,7 @@ class ReopenForm(FlaskForm):
             raise ValidationError(IN_THE_PAST)
 
 
-SIGNATURE_STATUS_CHOICES = [
-    SelectChoice("", "Any status"),
-    *(SelectChoice(status.value, status.value.capitalize()) for status in SignatureStatus),
-]
+SIGNATURE_STATUS_CHOICES = any_status_choices(SignatureStatus)
 
 
 class SignatureSearchForm(FlaskForm):
@@ -196,9 +166,9 @@ class SignatureSearchForm(FlaskForm):
         csrf = False  # a GET form: it changes nothing
 
     email = StringField(
-        "Email is or contains", filters=[_strip], validators=[Optional(), Length(max=254)]
+        "Email is or contains", filters=[strip], validators=[Optional(), Length(max=254)]
     )
-    name = StringField("Name contains", filters=[_strip], validators=[Optional(), Length(max=100)])
+    name = StringField("Name contains", filters=[strip], validators=[Optional(), Length(max=100)])
     country = SelectField("Country", validators=[Optional()])
     status = SelectField("Status", choices=SIGNATURE_STATUS_CHOICES, validators=[Optional()])
 
@@ -225,7 +195,7 @@ def _domain(value: str | None) -> str | None:
 class BulkInvalidateForm(FlaskForm):
     ip_hash = StringField(
         "IP hash is",
-        filters=[_strip],
+        filters=[strip],
         validators=[Optional(), Length(max=64)],
         description="The keyed hash the signature list shows, exactly.",
     )
@@ -248,7 +218,7 @@ class BulkInvalidateForm(FlaskForm):
     created_before = UTCTimeField(
         "Signed before", validators=[Optional()], description="In UTC, up to this moment."
     )
-    source = StringField("Source is", filters=[_strip], validators=[Optional(), Length(max=100)])
+    source = StringField("Source is", filters=[strip], validators=[Optional(), Length(max=100)])
     # The count the organiser saw in the preview; confirming acts only if it still holds.
     expected = HiddenField()
     preview = SubmitField("Preview")

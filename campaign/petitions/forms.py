@@ -7,8 +7,9 @@ from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from campaign.addresses import MAX_EMAIL_LENGTH, InvalidEmail, checked_email
+from campaign.addresses import MAX_EMAIL_LENGTH
 from campaign.countries import country_names
+from campaign.form_fields import valid_email
 from campaign.petitions.signing import CONSENT_WORDING
 
 UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
@@ -23,13 +24,6 @@ def plain_name(form, field) -> None:
         raise ValidationError("Enter your name without a web address.")
     if value.startswith(_FORMULA_START):
         raise ValidationError("Your name cannot start with = + - or @.")
-
-
-def valid_email(form, field) -> None:
-    try:
-        field.data = checked_email(field.data or "")
-    except InvalidEmail as error:
-        raise ValidationError(str(error)) from None
 
 
 def known_country(form, field) -> None:

@@ -21,17 +21,20 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from campaign.addresses import MAX_EMAIL_LENGTH, InvalidEmail, checked_email
+from campaign.addresses import MAX_EMAIL_LENGTH
 from campaign.content.models import Campaign
 from campaign.countries import country_names
+from campaign.form_fields import (
+    LANGUAGE_TAG,
+    MAX_LANGUAGE_LENGTH,
+    slug_field,
+    strip,
+    valid_email,
+)
 from campaign.petitions.models import Petition, PetitionStatus
 from campaign.updates.models import AudienceKind
 
 NONE = 0  # the choice meaning "no campaign" or "no petition" in the selects
-
-
-def _strip(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) else value
 
 
 AUDIENCE_CHOICES = [
@@ -44,7 +47,7 @@ AUDIENCE_CHOICES = [
 class UpdateForm(FlaskForm):
     subject = StringField(
         "Subject",
-        filters=[_strip],
+        filters=[strip],
         validators=[
             DataRequired(message="Enter a subject."),
             Length(max=200, message="Keep the subject under 200 characters."),
@@ -52,22 +55,14 @@ class UpdateForm(FlaskForm):
     )
     preheader = StringField(
         "Preheader",
-        filters=[_strip],
+        filters=[strip],
         validators=[Length(max=200, message="Keep the preheader under 200 characters.")],
         description="Optional: the line mail programs show after the subject.",
     )
-    slug = StringField(
-        "Slug",
-        filters=[_strip],
-        validators=[
-            DataRequired(message="Enter a slug."),
-            Length(max=120, message="Keep the slug under 120 characters."),
-            Regexp(
-                r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
-                message="Use lowercase letters, digits and single hyphens, like “cables-out”.",
-            ),
-        ],
-        description="Its address on the site: /updates/ and this. Lowercase, digits, hyphens.",
+    slug = slug_field(
+        "cables-out",
+        "Its address on the site: /updates/ and this. Lowercase, digits, hyphens.",
+        too_long="Keep the slug under 120 characters.",
     )
     body = TextAreaField(
         "Text", validators=[DataRequired(message="Write the update.")], description="Markdown."
@@ -89,12 +84,12 @@ class UpdateForm(FlaskForm):
     audience_petition = SelectField("Which petition's signers", coerce=int, choices=[])
     audience_language = StringField(
         "Only subscribers whose language is",
-        filters=[_strip],
+        filters=[strip],
         validators=[
             Optional(),
-            Length(max=16),
+            Length(max=MAX_LANGUAGE_LENGTH),
             Regexp(
-                r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$",
+                LANGUAGE_TAG,
                 message="Use a language code like “en”, “ug” or “zh-Hant”, or leave it empty.",
             ),
         ],
@@ -157,20 +152,13 @@ class UpdateForm(FlaskForm):
             raise ValidationError("Choose which petition's signers the update goes to.")
 
 
-def _valid_email(form: FlaskForm, field: EmailField) -> None:
-    try:
-        field.data = checked_email(field.data)
-    except InvalidEmail as error:
-        raise ValidationError(str(error)) from None
-
-
 class TestSendForm(FlaskForm):
     email = EmailField(
         "Send a test to",
         validators=[
             DataRequired(message="Enter the address to send the test to."),
             Length(max=MAX_EMAIL_LENGTH, message="That email address is too long."),
-            _valid_email,
+            valid_email,
         ],
         description="It goes out now, as subscribers will get it, and counts as nothing sent.",
     )
