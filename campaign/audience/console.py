@@ -14,11 +14,11 @@ from campaign.content.models import Campaign
 from campaign.csv_safety import csv_lines
 from campaign.db import utcnow
 from campaign.extensions import db
+from campaign.paging import console_page
 
 bp = Blueprint("audience_console", __name__)
 bp.before_request(require_organiser)
 
-PER_PAGE = 50
 EXPORT_BATCH = 500
 EXPORT_COLUMNS = (
     "email",
@@ -61,7 +61,7 @@ def subscribers():
     query = _filtered(select(Subscriber), form).order_by(
         Subscriber.created_at.desc(), Subscriber.id.desc()
     )
-    page = db.paginate(query, per_page=PER_PAGE, max_per_page=PER_PAGE, error_out=False)
+    page = console_page(query)
     campaign_ids = {each.campaign_id for each in page.items if each.campaign_id}
     campaigns = dict(
         db.session.execute(

@@ -23,12 +23,12 @@ from campaign.donations.money import format_money
 from campaign.donations.payments import WebhookRefused
 from campaign.donations.stripe_gateway import local_checkout_allowed
 from campaign.extensions import db
+from campaign.paging import console_page
 from campaign.security import is_local_path
 
 bp = Blueprint("donations_console", __name__)
 bp.before_request(require_organiser)
 
-PER_PAGE = 50
 SLUG_TAKEN = "Another appeal, or a page of the site, already uses this slug; choose another."
 CURRENCY_FIXED = (
     "This appeal already has donations in {currency}, so its currency stays: totals count one "
@@ -120,9 +120,7 @@ def _filter_form() -> DonationFilterForm:
 def donations():
     form = _filter_form()
     chosen = form.filter()
-    page = db.paginate(
-        reports.search_donations(chosen), per_page=PER_PAGE, max_per_page=PER_PAGE, error_out=False
-    )
+    page = console_page(reports.search_donations(chosen))
     return render_template(
         "donations/console/donations.html",
         form=form,

@@ -26,11 +26,11 @@ from campaign.mailer.forms import TestMessageForm
 from campaign.mailer.models import MessageStatus, OutboundEmail
 from campaign.mailer.transports import get_transport
 from campaign.mailer.transports.outbox import eml_name
+from campaign.paging import console_page
 
 bp = Blueprint("mailer_console", __name__)
 bp.before_request(require_organiser)
 
-PER_PAGE = 50
 RETRYABLE = frozenset({MessageStatus.FAILED, MessageStatus.QUEUED})
 EML_SHOWN_BYTES = 1024 * 1024
 # The message's own HTML, shown in a sandboxed frame: no scripts, no forms, no remote images
@@ -89,13 +89,7 @@ def _outbox_page(form: TestMessageForm, status_code: int = 200):
     query = select(OutboundEmail).order_by(OutboundEmail.id.desc())
     if status:
         query = query.where(OutboundEmail.status == status)
-    page = db.paginate(
-        query,
-        page=request.args.get("page", 1, type=int),
-        per_page=PER_PAGE,
-        max_per_page=PER_PAGE,
-        error_out=False,
-    )
+    page = console_page(query)
     counts = dict(
         db.session.execute(
             select(OutboundEmail.status, func.count()).group_by(OutboundEmail.status)

@@ -16,6 +16,7 @@ from campaign.accounts.access import require_organiser
 from campaign.countries import country_name
 from campaign.db import utcnow
 from campaign.extensions import db
+from campaign.paging import console_page
 from campaign.petitions import reports
 from campaign.petitions.console_forms import (
     BulkInvalidateForm,
@@ -43,7 +44,6 @@ from campaign.security import is_local_path
 bp = Blueprint("petitions_console", __name__)
 bp.before_request(require_organiser)
 
-PER_PAGE = 50
 SLUG_TAKEN = "Another petition already uses this slug; choose another."
 
 
@@ -177,12 +177,7 @@ def reopen(petition_id: int):
 @bp.get("/<int:petition_id>/comments")
 def comments(petition_id: int):
     petition = _petition_or_404(petition_id)
-    page = db.paginate(
-        reports.waiting_comments(petition),
-        per_page=PER_PAGE,
-        max_per_page=PER_PAGE,
-        error_out=False,
-    )
+    page = console_page(reports.waiting_comments(petition))
     return render_template("petitions/console/comments.html", petition=petition, page=page)
 
 
@@ -217,7 +212,7 @@ def signatures(petition_id: int):
     if not form.validate():  # an unknown status or an overlong search: show everything
         form = SignatureSearchForm(formdata=None)
     query = reports.search_signatures(petition, form.search())
-    page = db.paginate(query, per_page=PER_PAGE, max_per_page=PER_PAGE, error_out=False)
+    page = console_page(query)
     return render_template(
         "petitions/console/signatures.html",
         petition=petition,

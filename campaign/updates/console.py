@@ -15,6 +15,7 @@ from sqlalchemy import select
 from campaign.accounts.access import require_organiser
 from campaign.extensions import db
 from campaign.mailer.console import HTML_PREVIEW_POLICY
+from campaign.paging import console_page
 from campaign.updates import control, editing
 from campaign.updates.audience import audience_size
 from campaign.updates.forms import ScheduleForm, TestSendForm, UpdateForm
@@ -25,7 +26,6 @@ from campaign.updates.runner import kick
 bp = Blueprint("updates_console", __name__)
 bp.before_request(require_organiser)
 
-PER_PAGE = 50
 SLUG_TAKEN = "Another update already uses this slug; choose another."
 
 
@@ -39,12 +39,7 @@ def _to(endpoint: str, update: Update):
 
 @bp.get("/")
 def updates():
-    page = db.paginate(
-        select(Update).order_by(Update.created_at.desc(), Update.id.desc()),
-        per_page=PER_PAGE,
-        max_per_page=PER_PAGE,
-        error_out=False,
-    )
+    page = console_page(select(Update).order_by(Update.created_at.desc(), Update.id.desc()))
     return render_template(
         "updates/console/updates.html",
         page=page,
