@@ -41,6 +41,16 @@ HTML_PREVIEW_POLICY = (
 )
 
 
+def framed_html(html: str) -> Response:
+    """An email's HTML for the console's sandboxed preview frame."""
+    response = Response(html, mimetype="text/html")
+    # Set here, so the site's stricter defaults (added with setdefault) leave them alone.
+    response.headers["Content-Security-Policy"] = HTML_PREVIEW_POLICY
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def mail_settings_problems() -> list[str]:
     """Sentences naming settings that stop mail from leaving or from being tracked."""
     problems = []
@@ -127,13 +137,7 @@ def message(message_id: int):
 
 @bp.get("/<int:message_id>/html")
 def message_html(message_id: int):
-    message = db.get_or_404(OutboundEmail, message_id)
-    response = Response(message.html_body, mimetype="text/html")
-    # Set here, so the site's stricter defaults (added with setdefault) leave them alone.
-    response.headers["Content-Security-Policy"] = HTML_PREVIEW_POLICY
-    response.headers["X-Frame-Options"] = "SAMEORIGIN"
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return framed_html(db.get_or_404(OutboundEmail, message_id).html_body)
 
 
 @bp.get("/<int:message_id>/eml")

@@ -2,7 +2,6 @@
 
 from flask import (
     Blueprint,
-    Response,
     flash,
     jsonify,
     redirect,
@@ -14,7 +13,7 @@ from sqlalchemy import select
 
 from campaign.accounts.access import require_organiser
 from campaign.extensions import db
-from campaign.mailer.console import HTML_PREVIEW_POLICY
+from campaign.mailer.console import framed_html
 from campaign.paging import console_page
 from campaign.updates import control, editing
 from campaign.updates.audience import audience_size
@@ -128,12 +127,7 @@ def preview(update_id: int):
 @bp.get("/<int:update_id>/preview.html")
 def preview_html(update_id: int):
     update = _update_or_404(update_id)
-    response = Response(editing.preview(update, current_user.email).html, mimetype="text/html")
-    # As the Outbox's framed message: set here, so the site's stricter defaults stay off it.
-    response.headers["Content-Security-Policy"] = HTML_PREVIEW_POLICY
-    response.headers["X-Frame-Options"] = "SAMEORIGIN"
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return framed_html(editing.preview(update, current_user.email).html)
 
 
 @bp.post("/<int:update_id>/test")
