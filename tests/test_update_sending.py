@@ -53,8 +53,12 @@ def test_audience_counts_follow_the_segment(session):
     make_subscriber("d@example.org", status=SubscriberStatus.PENDING)
 
     assert audience_size(make_update()) == 2
-    assert audience_size(make_update(audience_kind=AudienceKind.CAMPAIGN,
-                                     audience_campaign_id=campaign.id)) == 1  # fmt: skip
+    assert (
+        audience_size(
+            make_update(audience_kind=AudienceKind.CAMPAIGN, audience_campaign_id=campaign.id)
+        )
+        == 1
+    )
     assert audience_size(make_update(audience_language="ug")) == 1
 
 
@@ -281,3 +285,22 @@ def test_mailer_send_sends_in_the_foreground_and_refuses_an_unknown_update(
     assert len(list(Path(tmp_path).glob("*.eml"))) == 1
     assert unknown.exit_code == 2
     assert unknown.output.strip() == "Error: There is no update 'no-such-update'."
+
+
+def test_the_donor_audience_is_donors_who_opted_in_and_confirmed(session):
+    from campaign.donations.models import DonationStatus
+    from tests.donation_factories import make_donation
+
+    make_subscriber("giver@example.org")
+    make_subscriber("quiet-giver@example.org")
+    make_subscriber("reader@example.org")
+    make_subscriber("unconfirmed-giver@example.org", status=SubscriberStatus.PENDING)
+    for email, opted_in in [
+        ("giver@example.org", True),
+        ("quiet-giver@example.org", False),
+        ("unconfirmed-giver@example.org", True),
+    ]:
+        make_donation(donor_email=email, subscribe=opted_in, status=DonationStatus.PAID)
+    make_donation(donor_email="reader@example.org", subscribe=True, status=DonationStatus.FAILED)
+
+    assert audience_size(make_update(audience_kind=AudienceKind.DONORS)) == 1

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import Select, exists, func, insert, literal, select
 
 from campaign.audience.models import Subscriber, SubscriberStatus
+from campaign.donations.models import Donation, DonationStatus
 from campaign.extensions import db
 from campaign.petitions.models import Signature, SignatureStatus
 from campaign.updates.models import AudienceKind, Delivery, DeliveryStatus, Update
@@ -28,6 +29,14 @@ def audience_ids(update: Update) -> Select:
                 Signature.status == SignatureStatus.CONFIRMED,
                 Signature.subscribe.is_(True),
                 Signature.email == Subscriber.email,
+            )
+        )
+    elif update.audience_kind == AudienceKind.DONORS:
+        query = query.where(
+            exists().where(
+                Donation.donor_email == Subscriber.email,
+                Donation.subscribe.is_(True),
+                Donation.status == DonationStatus.PAID,
             )
         )
     if update.audience_language:

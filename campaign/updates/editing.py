@@ -106,6 +106,8 @@ def audience_summary(update: Update) -> str:
         petition = db.session.get(Petition, update.audience_petition_id or 0)
         title = petition.title if petition else "a removed petition"
         words = f"Confirmed signers of “{title}” who opted in"
+    elif update.audience_kind == AudienceKind.DONORS:
+        words = "Donors who opted in"
     else:
         words = "All active subscribers"
     if update.audience_language:

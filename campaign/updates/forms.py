@@ -41,6 +41,7 @@ AUDIENCE_CHOICES = [
     SelectChoice(AudienceKind.ALL.value, "All active subscribers"),
     SelectChoice(AudienceKind.CAMPAIGN.value, "Subscribers who joined on a campaign's pages"),
     SelectChoice(AudienceKind.PETITION.value, "Confirmed signers of a petition who opted in"),
+    SelectChoice(AudienceKind.DONORS.value, "Donors who opted in"),
 ]
 
 

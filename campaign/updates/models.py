@@ -30,6 +30,7 @@ class AudienceKind(StrEnum):
     ALL = "all"  # every active subscriber
     CAMPAIGN = "campaign"  # active subscribers who joined on a campaign's pages
     PETITION = "petition"  # confirmed signers of a petition who opted in (and are active)
+    DONORS = "donors"  # people who gave, ticked "email me updates" and confirmed the address
 
 
 class DeliveryStatus(StrEnum):
