@@ -16,6 +16,8 @@ from campaign.donations import test_checkout
 from campaign.donations.models import Appeal, AppealStatus, Donation, DonationStatus, Interval
 from campaign.donations.queries import raised
 from campaign.extensions import db
+from tests import donation_factories
+from tests.donation_factories import make_appeal
 from tests.factories import make_campaign, make_user
 from tests.helpers import post_form, sign_in
 
@@ -30,41 +32,19 @@ def no_stripe_keys(app_settings):
     app_settings(STRIPE_SECRET_KEY=None, STRIPE_WEBHOOK_SECRET=None)
 
 
-def make_appeal(campaign=None, **fields) -> Appeal:
-    number = next(_numbers)
-    values = {
-        "campaign": campaign or make_campaign(),
-        "slug": f"appeal-{number}",
-        "title": f"Appeal {number}",
-        "body": "Help us.",
-        "currency": "gbp",
-        "preset_amounts": [1000, 2500],
-        "status": AppealStatus.OPEN,
-    } | fields
-    appeal = Appeal(**values)
-    db.session.add(appeal)
-    db.session.flush()
-    return appeal
-
-
 def make_donation(appeal: Appeal, amount: int = 2500, **fields) -> Donation:
-    """A paid donation unless told otherwise; flushed."""
+    """A paid donation from a named donor unless told otherwise; flushed."""
     number = next(_numbers)
     status = fields.get("status", DonationStatus.PAID)
-    values = {
-        "appeal": appeal,
+    paid = {
         "amount": amount,
-        "currency": appeal.currency,
         "status": status,
         "donor_name": f"Donor {number}",
         "donor_email": f"donor{number}@example.org",
         "paid_at": utcnow() if status != DonationStatus.PENDING else None,
         "payment_intent_id": f"pi_test_{number:024d}",
-    } | fields
-    donation = Donation(**values)
-    db.session.add(donation)
-    db.session.flush()
-    return donation
+    }
+    return donation_factories.make_donation(appeal, **(paid | fields))
 
 
 def appeal_fields(campaign, **changes) -> dict:
@@ -354,10 +334,10 @@ def test_appeal_list_shows_raised_donors_goal_and_partner_clicks(client, session
     make_donation(appeal, 1000, amount_refunded=400)
     make_donation(appeal, 9900, status=DonationStatus.PENDING)
     partner = make_appeal(
-        campaign, title="Give via Amnesty", external_url="https://amnesty.example/give"
+        campaign, title="Give via Amnesty", external_url="https://amnesty.example/give", goal=None
     )
     partner.external_clicks = 1234
-    draft = make_appeal(campaign, title="Not yet", status=AppealStatus.DRAFT)
+    draft = make_appeal(campaign, title="Not yet", status=AppealStatus.DRAFT, goal=None)
     sign_in(client, make_user())
 
     html = client.get("/admin/donations/appeals").get_data(as_text=True)

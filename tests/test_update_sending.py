@@ -1,56 +1,27 @@
 """Sending an update: the audience, batches, personalisation, and never twice."""
 
-from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from campaign.audience.models import Subscriber, SubscriberStatus
 from campaign.db import utcnow
 from campaign.mailer.transports.outbox import FileTransport
 from campaign.updates.audience import audience_size, queue_deliveries
-from campaign.updates.models import AudienceKind, Delivery, DeliveryStatus, Update, UpdateStatus
+from campaign.updates.models import AudienceKind, Delivery, DeliveryStatus, UpdateStatus
 from campaign.updates.sending import claim_batch, run, start
+from tests.audience_factories import make_subscriber
 from tests.factories import make_campaign
-
-
-def make_subscriber(email: str, status=SubscriberStatus.ACTIVE, **fields) -> Subscriber:
-    from campaign.extensions import db
-
-    subscriber = Subscriber(email=email, status=status, **fields)
-    db.session.add(subscriber)
-    db.session.flush()
-    return subscriber
-
-
-def make_update(**fields) -> Update:
-    from campaign.extensions import db
-
-    values = {"slug": f"update-{utcnow().timestamp()}", "subject": "News", "body": "**Hi**"}
-    update = Update(**(values | fields))
-    db.session.add(update)
-    db.session.flush()
-    return update
-
-
-def statuses(update: Update) -> dict[str, int]:
-    from campaign.extensions import db
-
-    rows = db.session.execute(
-        select(Delivery.status, func.count())
-        .where(Delivery.update_id == update.id)
-        .group_by(Delivery.status)
-    ).all()
-    return dict(rows)
+from tests.update_factories import emails_in, make_update, statuses
 
 
 def test_audience_counts_follow_the_segment(session):
     campaign = make_campaign()
-    make_subscriber("a@example.org", campaign_id=campaign.id, language="ug")
-    make_subscriber("b@example.org", language="en")
-    make_subscriber("c@example.org", status=SubscriberStatus.UNSUBSCRIBED)
-    make_subscriber("d@example.org", status=SubscriberStatus.PENDING)
+    make_subscriber(email="a@example.org", campaign_id=campaign.id, language="ug")
+    make_subscriber(email="b@example.org", language="en")
+    make_subscriber(email="c@example.org", status=SubscriberStatus.UNSUBSCRIBED)
+    make_subscriber(email="d@example.org", status=SubscriberStatus.PENDING)
 
     assert audience_size(make_update()) == 2
     assert (
@@ -64,7 +35,7 @@ def test_audience_counts_follow_the_segment(session):
 
 def test_deliveries_are_created_once_however_often_queued(session):
     for number in range(5):
-        make_subscriber(f"p{number}@example.org")
+        make_subscriber(email=f"p{number}@example.org")
     update = make_update()
     session.commit()
 
@@ -74,8 +45,8 @@ def test_deliveries_are_created_once_however_often_queued(session):
 
 
 def test_each_active_subscriber_gets_one_personal_email(app_settings, session, tmp_path):
-    make_subscriber("maya@example.org", name="Maya <b>")
-    make_subscriber("omar@example.org")
+    make_subscriber(email="maya@example.org", name="Maya <b>")
+    make_subscriber(email="omar@example.org", name="")
     update = make_update(subject="The cables are out", body="Read **this**.")
     session.commit()
     app_settings(MAIL_BATCH_SIZE=1)
@@ -86,12 +57,9 @@ def test_each_active_subscriber_gets_one_personal_email(app_settings, session, t
     assert report.stopped_because == "done"
     assert update.status == UpdateStatus.SENT
     assert statuses(update) == {"sent": 2}
-    files = sorted(Path(tmp_path).glob("*.eml"))
-    assert len(files) == 2
-    messages = {
-        m["To"]: m
-        for m in (message_from_bytes(f.read_bytes(), policy=policy.default) for f in files)
-    }
+    emails = emails_in(tmp_path)
+    assert len(emails) == 2
+    messages = {m["To"]: m for m in emails}
     maya = messages["maya@example.org"]
     text = maya.get_body(("plain",)).get_content()
     html = maya.get_body(("html",)).get_content()
@@ -105,8 +73,8 @@ def test_each_active_subscriber_gets_one_personal_email(app_settings, session, t
 
 
 def test_who_left_after_the_audience_was_counted_gets_nothing(session, tmp_path):
-    make_subscriber("stay@example.org")
-    leaving = make_subscriber("leave@example.org")
+    make_subscriber(email="stay@example.org")
+    leaving = make_subscriber(email="leave@example.org")
     update = make_update()
     session.commit()
     start(update)
@@ -124,7 +92,7 @@ def test_a_batch_left_by_a_dead_sender_becomes_uncertain_never_resent(
     app_settings, session, tmp_path
 ):
     for number in range(4):
-        make_subscriber(f"r{number}@example.org")
+        make_subscriber(email=f"r{number}@example.org")
     update = make_update()
     session.commit()
     app_settings(MAIL_BATCH_SIZE=2, UPDATE_BATCH_LEASE_SECONDS=0)
@@ -140,7 +108,7 @@ def test_a_batch_left_by_a_dead_sender_becomes_uncertain_never_resent(
 
 @pytest.mark.parametrize("status", [UpdateStatus.PAUSED, UpdateStatus.CANCELLED])
 def test_a_paused_or_cancelled_update_sends_nothing_more(status, session, tmp_path):
-    make_subscriber("x@example.org")
+    make_subscriber(email="x@example.org")
     update = make_update()
     session.commit()
     start(update)
@@ -157,7 +125,7 @@ def test_sendgrid_gets_one_request_per_batch_with_a_personalization_each(
     app_settings, sendgrid_api, session
 ):
     for number in range(5):
-        make_subscriber(f"s{number}@example.org", name=f"Person {number}")
+        make_subscriber(email=f"s{number}@example.org", name=f"Person {number}")
     update = make_update(subject="Sent in bulk")
     session.commit()
     app_settings(MAIL_BATCH_SIZE=3)
@@ -180,7 +148,7 @@ def test_sendgrid_gets_one_request_per_batch_with_a_personalization_each(
 
 
 def test_a_refused_batch_is_retried_then_released_back_to_the_queue(sendgrid_api, session):
-    make_subscriber("t@example.org")
+    make_subscriber(email="t@example.org")
     update = make_update()
     session.commit()
     for _ in range(3):
@@ -197,8 +165,8 @@ def test_a_refused_batch_is_retried_then_released_back_to_the_queue(sendgrid_api
 
 
 def test_a_recipient_sendgrid_refuses_fails_and_the_others_still_go(sendgrid_api, session):
-    make_subscriber("good@example.org")
-    make_subscriber("bad@example.org")
+    make_subscriber(email="good@example.org")
+    make_subscriber(email="bad@example.org")
     update = make_update()
     session.commit()
     sendgrid_api.answer_next(
@@ -221,7 +189,7 @@ def test_a_recipient_sendgrid_refuses_fails_and_the_others_still_go(sendgrid_api
 
 
 def test_a_finished_update_chosen_for_the_site_is_published(session, tmp_path):
-    make_subscriber("u@example.org")
+    make_subscriber(email="u@example.org")
     update = make_update(publish_on_site=True)
     kept_private = make_update(slug="private")
     session.commit()
@@ -240,7 +208,7 @@ def test_the_sweep_starts_a_scheduled_update_once_its_time_has_come(app_settings
 
     from campaign.updates.runner import start_due_updates
 
-    make_subscriber("v@example.org")
+    make_subscriber(email="v@example.org")
     later = make_update(status=UpdateStatus.SCHEDULED, scheduled_at=utcnow() + timedelta(hours=1))
     due = make_update(status=UpdateStatus.SCHEDULED, scheduled_at=utcnow() - timedelta(seconds=5))
     session.commit()
@@ -254,7 +222,7 @@ def test_the_sweep_starts_a_scheduled_update_once_its_time_has_come(app_settings
 def test_provider_events_are_recorded_on_the_delivery(session, tmp_path):
     from campaign.mailer.events import apply_event
 
-    make_subscriber("w@example.org")
+    make_subscriber(email="w@example.org")
     update = make_update()
     session.commit()
     start(update)
@@ -271,7 +239,7 @@ def test_provider_events_are_recorded_on_the_delivery(session, tmp_path):
 def test_mailer_send_sends_in_the_foreground_and_refuses_an_unknown_update(
     app, app_settings, session, tmp_path
 ):
-    make_subscriber("cli@example.org")
+    make_subscriber(email="cli@example.org")
     make_update(slug="from-the-cli")
     session.commit()
     app_settings(MAIL_FILE_DIR=str(tmp_path))
@@ -291,10 +259,10 @@ def test_the_donor_audience_is_donors_who_opted_in_and_confirmed(session):
     from campaign.donations.models import DonationStatus
     from tests.donation_factories import make_donation
 
-    make_subscriber("giver@example.org")
-    make_subscriber("quiet-giver@example.org")
-    make_subscriber("reader@example.org")
-    make_subscriber("unconfirmed-giver@example.org", status=SubscriberStatus.PENDING)
+    make_subscriber(email="giver@example.org")
+    make_subscriber(email="quiet-giver@example.org")
+    make_subscriber(email="reader@example.org")
+    make_subscriber(email="unconfirmed-giver@example.org", status=SubscriberStatus.PENDING)
     for email, opted_in in [
         ("giver@example.org", True),
         ("quiet-giver@example.org", False),
