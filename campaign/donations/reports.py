@@ -2,20 +2,20 @@
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 
 from flask import current_app
-from sqlalchemy import Date, Select, case, cast, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import contains_eager
 
 from campaign.content.models import Campaign
 from campaign.csv_safety import csv_lines
-from campaign.db import utcnow
 from campaign.donations.models import Appeal, Donation, DonationStatus
 from campaign.donations.money import to_major
 from campaign.donations.queries import Raised, raised
 from campaign.donations.stripe_gateway import local_checkout_allowed
 from campaign.extensions import db
+from campaign.utc_days import as_date, last_days, utc_day
 
 STATS_DAYS = 30
 EXPORT_BATCH = 1000
@@ -126,18 +126,6 @@ def totals_by_currency(chosen: DonationFilter) -> list[CurrencyTotal]:
     return [CurrencyTotal(currency, *(int(n or 0) for n in sums)) for currency, *sums in rows]
 
 
-def _utc_day(column):
-    # SQLite keeps UTC text, so date() reads the UTC day; PostgreSQL must be told the zone,
-    # or the day would follow the connection's time zone.
-    if db.session.get_bind().dialect.name == "postgresql":
-        return cast(func.timezone("UTC", column), Date)
-    return func.date(column)
-
-
-def _as_date(value: date | str) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(value)
-
-
 @dataclass(frozen=True)
 class PaidByDay:
     currencies: list[str]
@@ -152,19 +140,16 @@ def paid_by_day(
     Refunds are not dated (Stripe's charge.refunded carries no refund time we keep), so they
     are not spread over days; the totals per currency take them off.
     """
-    today = (now or utcnow()).astimezone(UTC).date()
-    first = today - timedelta(days=days - 1)
-    since = datetime(first.year, first.month, first.day, tzinfo=UTC)
-    day = _utc_day(Donation.paid_at)
+    every_day, since = last_days(days, now)
+    day = utc_day(Donation.paid_at)
     sums: dict[date, dict[str, int]] = {}
     for value, currency, amount in db.session.execute(
         select(day, Donation.currency, func.sum(Donation.amount))
         .where(*chosen.conditions(), Donation.status.in_(_ARRIVED), Donation.paid_at >= since)
         .group_by(day, Donation.currency)
     ):
-        sums.setdefault(_as_date(value), {})[currency] = int(amount)
+        sums.setdefault(as_date(value), {})[currency] = int(amount)
     currencies = sorted({currency for by_currency in sums.values() for currency in by_currency})
-    every_day = [first + timedelta(days=n) for n in range(days)]
     return PaidByDay(currencies, [(each, sums.get(each, {})) for each in every_day])
 
 

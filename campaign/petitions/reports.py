@@ -1,16 +1,16 @@
 """What the console reads about petitions: the list, a petition's numbers, signers, comments."""
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 
-from sqlalchemy import Date, Select, cast, func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import contains_eager
 
 from campaign.content.models import Campaign
-from campaign.db import utcnow
 from campaign.extensions import db
 from campaign.petitions.counting import signature_count
 from campaign.petitions.models import CommentStatus, Petition, Signature, SignatureStatus
+from campaign.utc_days import as_date, last_days, utc_day
 
 STATS_DAYS = 30
 
@@ -81,40 +81,25 @@ def waiting_comment_count(petition: Petition) -> int:
     )
 
 
-def _utc_day(column):
-    # SQLite keeps UTC text, so date() reads the UTC day; PostgreSQL must be told the zone,
-    # or the day would follow the connection's time zone.
-    if db.session.get_bind().dialect.name == "postgresql":
-        return cast(func.timezone("UTC", column), Date)
-    return func.date(column)
-
-
-def _as_date(value: date | str) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(value)
-
-
 def confirmed_by_day(
     petition: Petition, days: int = STATS_DAYS, now: datetime | None = None
 ) -> list[tuple[date, int]]:
     """Confirmations per UTC day over the last `days` days, oldest first, empty days as 0."""
-    today = (now or utcnow()).astimezone(UTC).date()
-    first = today - timedelta(days=days - 1)
-    since = datetime(first.year, first.month, first.day, tzinfo=UTC)
-    utc_day = _utc_day(Signature.confirmed_at)
+    every_day, since = last_days(days, now)
+    day = utc_day(Signature.confirmed_at)
     counts = {
-        _as_date(value): n
+        as_date(value): n
         for value, n in db.session.execute(
-            select(utc_day, func.count())
+            select(day, func.count())
             .where(
                 Signature.petition_id == petition.id,
                 Signature.status == SignatureStatus.CONFIRMED,
                 Signature.confirmed_at >= since,
             )
-            .group_by(utc_day)
+            .group_by(day)
         )
     }
-    every_day = [first + timedelta(days=n) for n in range(days)]
-    return [(day, counts.get(day, 0)) for day in every_day]
+    return [(each, counts.get(each, 0)) for each in every_day]
 
 
 def confirmed_by_source(petition: Petition) -> list[tuple[str, int]]:
