@@ -68,29 +68,22 @@ def displayed_goal(count: int, goal: int) -> int:
 
 def recent_public_signers(petition: Petition, limit: int = 10) -> list[Signature]:
     """The latest confirmed signers who chose to show their name."""
-    return list(
-        db.session.scalars(
-            select(Signature)
-            .where(
-                Signature.petition_id == petition.id,
-                Signature.status == SignatureStatus.CONFIRMED,
-                Signature.show_name.is_(True),
-            )
-            .order_by(Signature.confirmed_at.desc())
-            .limit(limit)
-        )
-    )
+    return _latest_confirmed(petition, Signature.show_name.is_(True), limit)
 
 
 def approved_comments(petition: Petition, limit: int = 10) -> list[Signature]:
     """The latest "why I signed" comments a moderator approved."""
+    return _latest_confirmed(petition, Signature.comment_status == CommentStatus.APPROVED, limit)
+
+
+def _latest_confirmed(petition: Petition, condition, limit: int) -> list[Signature]:
     return list(
         db.session.scalars(
             select(Signature)
             .where(
                 Signature.petition_id == petition.id,
                 Signature.status == SignatureStatus.CONFIRMED,
-                Signature.comment_status == CommentStatus.APPROVED,
+                condition,
             )
             .order_by(Signature.confirmed_at.desc())
             .limit(limit)
