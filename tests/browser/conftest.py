@@ -8,6 +8,9 @@ demo campaign loaded and committed once a session.
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
 from pathlib import Path
 
 import pytest
@@ -18,6 +21,8 @@ from werkzeug.serving import make_server
 from campaign import create_app
 from campaign.demo.loader import load_demo
 from campaign.extensions import db
+from campaign.mailer.dispatch import dispatch_due
+from campaign.mailer.transports.outbox import FileTransport
 from config import TestingConfig
 
 HERE = Path(__file__).resolve().parent
@@ -98,6 +103,21 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         # Close the pooled SQLite connections, or they surface as ResourceWarnings (errors).
         with app.app_context():
             db.engine.dispose()
+
+
+def mail_to(live_server: LiveServer, folder: Path, to: str) -> list[EmailMessage]:
+    """Send what the live site has queued as .eml files in `folder`; `to`'s messages, in order.
+
+    The live app keeps TestingConfig's MAIL_DISPATCHER="manual", and the test dispatches by hand
+    in the app's context: no waiting for a thread to wake, and the .eml files land in this
+    test's folder rather than the instance folder.
+    """
+    with live_server.app.app_context():
+        dispatch_due(transport=FileTransport(folder))
+    parser = BytesParser(policy=policy.default)
+    messages = [parser.parsebytes(path.read_bytes()) for path in folder.glob("*.eml")]
+    mine = [message for message in messages if message["To"] == to]
+    return sorted(mine, key=lambda message: int(message["X-Campaign-Outbound-Id"]))
 
 
 @pytest.fixture(scope="session")

@@ -5,9 +5,6 @@ monthly gift can be stopped from the link in it."""
 import re
 import uuid
 from decimal import Decimal
-from email import policy
-from email.message import EmailMessage
-from email.parser import BytesParser
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
@@ -15,9 +12,7 @@ from sqlalchemy import select
 
 from campaign.donations.models import Donation
 from campaign.extensions import db
-from campaign.mailer.dispatch import dispatch_due
-from campaign.mailer.transports.outbox import FileTransport
-from tests.browser.conftest import LiveServer
+from tests.browser.conftest import LiveServer, mail_to
 
 APPEAL = "/donate/fund-the-campaign"
 TITLE = "Fund the China Cables campaign"
@@ -30,16 +25,6 @@ def thermometer(page: Page) -> tuple[Decimal, int]:
     donors = re.search(r"(\d+) donors?", box.locator(".meta").inner_text())
     assert amount.startswith("£") and donors, box.inner_text()
     return Decimal(amount.removeprefix("£").replace(",", "")), int(donors.group(1))
-
-
-def mail_to(live_server: LiveServer, folder: Path, to: str) -> list[EmailMessage]:
-    """Send what the live site has queued as .eml files in `folder`; `to`'s messages, in order."""
-    with live_server.app.app_context():
-        dispatch_due(transport=FileTransport(folder))
-    parser = BytesParser(policy=policy.default)
-    messages = [parser.parsebytes(path.read_bytes()) for path in folder.glob("*.eml")]
-    mine = [message for message in messages if message["To"] == to]
-    return sorted(mine, key=lambda message: int(message["X-Campaign-Outbound-Id"]))
 
 
 def give(page: Page, amount: str, how_often: str, email: str) -> None:

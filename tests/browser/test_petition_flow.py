@@ -3,33 +3,18 @@
 import re
 import uuid
 from collections.abc import Callable
-from email import policy
-from email.message import EmailMessage
-from email.parser import BytesParser
 from pathlib import Path
 
 from playwright.sync_api import BrowserContext, Page, expect
 from sqlalchemy import select
 
 from campaign.extensions import db
-from campaign.mailer.dispatch import dispatch_due
-from campaign.mailer.transports.outbox import FileTransport
 from campaign.petitions.models import Petition, Signature, SignatureStatus
-from tests.browser.conftest import LiveServer
+from tests.browser.conftest import LiveServer, mail_to
 
 SLUG = "un-access-xinjiang"
 PETITION = f"/petitions/{SLUG}"
 REFRESH_SECONDS = 15  # petition.js
-
-
-def mail_to(live_server: LiveServer, folder: Path, to: str) -> list[EmailMessage]:
-    """Send what the live site has queued as .eml files in `folder`; `to`'s messages, in order."""
-    with live_server.app.app_context():
-        dispatch_due(transport=FileTransport(folder))
-    parser = BytesParser(policy=policy.default)
-    messages = [parser.parsebytes(path.read_bytes()) for path in folder.glob("*.eml")]
-    mine = [message for message in messages if message["To"] == to]
-    return sorted(mine, key=lambda message: int(message["X-Campaign-Outbound-Id"]))
 
 
 def shown_count(page: Page) -> int:

@@ -1,36 +1,15 @@
 """Subscribing on the demo site as a reader does: the form, the email, the button, leaving."""
 
 import re
-from email import policy
-from email.message import EmailMessage
-from email.parser import BytesParser
-from pathlib import Path
 
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from campaign.audience.models import Subscriber, SubscriberStatus
 from campaign.extensions import db
-from campaign.mailer.dispatch import dispatch_due
-from campaign.mailer.transports.outbox import FileTransport
-from tests.browser.conftest import LiveServer
+from tests.browser.conftest import LiveServer, mail_to
 
 READER = "reader.in.browser@example.org"
-
-
-def deliver(live_server: LiveServer, folder: Path, to: str) -> list[EmailMessage]:
-    """Send what the live site has queued through the file transport; `to`'s messages, in order.
-
-    The live app keeps TestingConfig's MAIL_DISPATCHER="manual", and the test dispatches by hand
-    in the app's context: no waiting for a thread to wake, and the .eml files land in this
-    test's folder rather than the instance folder.
-    """
-    with live_server.app.app_context():
-        dispatch_due(transport=FileTransport(folder))
-    parser = BytesParser(policy=policy.default)
-    messages = [parser.parsebytes(path.read_bytes()) for path in folder.glob("*.eml")]
-    mine = [message for message in messages if message["To"] == to]
-    return sorted(mine, key=lambda message: int(message["X-Campaign-Outbound-Id"]))
 
 
 def status_of(live_server: LiveServer, email: str) -> str | None:
@@ -54,7 +33,7 @@ def test_reader_subscribes_confirms_and_leaves(page: Page, live_server: LiveServ
     assert page.context.cookies() == []
     assert status_of(live_server, READER) == SubscriberStatus.PENDING
 
-    [confirmation] = deliver(live_server, tmp_path, READER)
+    [confirmation] = mail_to(live_server, tmp_path, READER)
     assert confirmation["Subject"] == "Confirm your subscription to Campaign"
     text = confirmation.get_body(preferencelist=("plain",)).get_content()
     [confirm_url] = re.findall(re.escape(live_server.url) + r"/subscribe/confirm/\S+", text)
@@ -68,7 +47,7 @@ def test_reader_subscribes_confirms_and_leaves(page: Page, live_server: LiveServ
 
     # Subscribing again sends an "already subscribed" email, which can unsubscribe.
     subscribe_on_home_page(page, READER)
-    later = deliver(live_server, tmp_path, READER)[-1]
+    later = mail_to(live_server, tmp_path, READER)[-1]
     assert later["Subject"] == "You are already subscribed to Campaign"
     assert later["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     unsubscribe_url = later["List-Unsubscribe"].strip("<>")
