@@ -37,5 +37,5 @@ def load(if_empty: bool) -> None:
             return
     click.echo(
         "Console sign-in: use your organiser account, or create one with\n"
-        "  flask --app campaign create-admin you@example.org"
+        "  CAMPAIGN_ENV=development .venv/bin/flask --app campaign create-admin you@example.org"
     )
