@@ -35,7 +35,8 @@ def load(if_empty: bool) -> None:
                 "at first sign-in)\n"
             )
             return
+    local = "CAMPAIGN_ENV=development " if current_app.config["ENV_NAME"] == "development" else ""
     click.echo(
         "Console sign-in: use your organiser account, or create one with\n"
-        "  CAMPAIGN_ENV=development .venv/bin/flask --app campaign create-admin you@example.org"
+        f"  {local}.venv/bin/flask --app campaign create-admin you@example.org"
     )
