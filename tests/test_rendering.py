@@ -46,6 +46,21 @@ def test_images_from_other_sites_lose_their_source():
     assert '<img src="/static/demo/map.svg" alt="ours">' in html
 
 
+@pytest.mark.parametrize(
+    "source",
+    [
+        "/\\tracker.example/map.png",  # browsers read a backslash as a slash: //tracker…
+        "/&#92;tracker.example/map.png",
+        "/&#9;/tracker.example/map.png",  # browsers drop tabs and newlines from URLs
+        "/&#10;/tracker.example/map.png",
+    ],
+)
+def test_images_that_a_browser_would_load_from_another_site_lose_their_source(source):
+    html = render_markdown(f'<img src="{source}" alt="map">')
+
+    assert "tracker.example" not in html
+
+
 def test_reading_time_is_at_least_a_minute_and_grows_with_length():
     assert reading_minutes("") == 1
     assert reading_minutes("word " * 200) == 1

@@ -10,6 +10,8 @@ import nh3
 from markdown_it import MarkdownIt
 from mdit_py_plugins.anchors import anchors_plugin
 
+from campaign.security import is_local_path
+
 WORDS_PER_MINUTE = 200
 
 ALLOWED_TAGS = {
@@ -42,14 +44,11 @@ _MD = _markdown()
 
 def _keep_attribute(element: str, attribute: str, value: str) -> str | None:
     # Images may only come from this site: an image from elsewhere would tell another
-    # server who is reading the page.
-    if element == "img" and attribute == "src" and not _is_local(value):
+    # server who is reading the page. A local path, not just a leading "/": browsers load
+    # "/\host/x.png" (and "/<tab>/host/x.png") from `host`.
+    if element == "img" and attribute == "src" and not is_local_path(value):
         return None
     return value
-
-
-def _is_local(url: str) -> bool:
-    return url.startswith("/") and not url.startswith("//")
 
 
 def render_markdown(text: str) -> str:
