@@ -231,3 +231,41 @@ def test_sending_is_paced_to_the_configured_rate(app_settings, session):
 
     # Five sends at 20 a second need at least four intervals of 50 ms.
     assert elapsed >= 0.2
+
+
+@pytest.mark.parametrize("event_name", ["delivered", "deferred", "bounce"])
+def test_an_event_applied_while_the_row_is_sending_is_not_overwritten(session, event_name):
+    from campaign.mailer.events import apply_events
+
+    message = queue_check()
+    session.commit()
+
+    class EventArrivesFirst:
+        """SendGrid took the mail and its webhook landed before the dispatcher marked the row."""
+
+        def send(self, envelope):
+            apply_events(
+                [
+                    {
+                        "event": event_name,
+                        "type": "bounce",
+                        "sg_event_id": f"early-{event_name}",
+                        "email": envelope.to,
+                        "outbound_id": envelope.custom_args["outbound_id"],
+                        "response": "421 try later",
+                    }
+                ]
+            )
+            db.session.commit()
+            return "provider-id"
+
+    report = dispatch_due(transport=EventArrivesFirst())
+
+    session.refresh(message)
+    expected = {"delivered": "delivered", "deferred": "deferred", "bounce": "bounced"}
+    assert message.status == expected[event_name]
+    assert report.sent == 1
+    assert message.provider_message_id == "provider-id"
+    assert message.sent_at is not None and message.claimed_at is None
+    if event_name == "deferred":
+        assert "deferred" in message.last_error  # the event's note stays

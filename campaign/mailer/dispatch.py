@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import case, select, update
 
 from campaign.db import utcnow
 from campaign.extensions import db
@@ -120,6 +120,14 @@ def envelope_for(message: OutboundEmail) -> Envelope:
     )
 
 
+def _unless_an_event_came_first(column, value):
+    """`value`, unless a provider event (delivered, deferred, bounced) arrived while we sent.
+
+    Compared in the UPDATE itself, so a webhook committed a moment ago is never overwritten.
+    """
+    return case((OutboundEmail.status == MessageStatus.SENDING, value), else_=column)
+
+
 def send_claimed(message: OutboundEmail, transport: Transport, report: DispatchReport) -> None:
     """Send one claimed row and record what happened (committed)."""
     now = utcnow()
@@ -133,26 +141,26 @@ def send_claimed(message: OutboundEmail, transport: Transport, report: DispatchR
     try:
         provider_id = transport.send(envelope_for(message))
     except PermanentFailure as error:
-        message.status = MessageStatus.FAILED
-        message.last_error = str(error)
+        status, last_error = MessageStatus.FAILED, str(error)
         report.failed += 1
     except Exception as error:  # temporary, or a fault we must not lose mail to
         if not isinstance(error, TemporaryFailure):
             log.exception("unexpected error sending outbound email %s", message.id)
-        message.last_error = str(error) or type(error).__name__
+        last_error = str(error) or type(error).__name__
         if message.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
-            message.status = MessageStatus.FAILED
+            status = MessageStatus.FAILED
             report.failed += 1
         else:
-            message.status = MessageStatus.QUEUED
+            status = MessageStatus.QUEUED
             message.next_attempt_at = now + retry_delay(message.attempts)
             report.retrying += 1
     else:
-        message.status = MessageStatus.SENT
+        status, last_error = MessageStatus.SENT, None
         message.sent_at = now
         message.provider_message_id = provider_id
-        message.last_error = None
         report.sent += 1
+    message.status = _unless_an_event_came_first(OutboundEmail.status, status)
+    message.last_error = _unless_an_event_came_first(OutboundEmail.last_error, last_error)
     message.claimed_at = None
     db.session.commit()
 
