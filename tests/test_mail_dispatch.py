@@ -269,3 +269,33 @@ def test_an_event_applied_while_the_row_is_sending_is_not_overwritten(session, e
     assert message.sent_at is not None and message.claimed_at is None
     if event_name == "deferred":
         assert "deferred" in message.last_error  # the event's note stays
+
+
+def test_a_row_claimed_late_in_a_long_run_is_not_taken_for_a_dead_dispatchers(monkeypatch, session):
+    from campaign.mailer import dispatch
+
+    for number in range(3):
+        queue_check(f"slow{number}@example.org")
+    session.commit()
+    clock = [utcnow() + timedelta(seconds=1)]
+    monkeypatch.setattr(dispatch, "utcnow", lambda: clock[0])
+    monkeypatch.setattr(dispatch, "CLAIM_BATCH", 1)
+    sent: list[str] = []
+
+    class SlowTransport:
+        """A slow relay (or a low MAIL_RATE_PER_SECOND): the run outlasts the stale window."""
+
+        def send(self, envelope):
+            sent.append(envelope.to)
+            clock[0] += STALE_CLAIM - timedelta(minutes=1)
+            # Meanwhile another process's sweep gives back rows it believes abandoned.
+            dispatch.requeue_stale_claims(clock[0])
+            row = db.session.get(OutboundEmail, int(envelope.custom_args["outbound_id"]))
+            assert row.status == MessageStatus.SENDING, "requeued while it was being sent"
+            return "id"
+
+    dispatch_due(transport=SlowTransport())
+    clock[0] += timedelta(hours=3)
+    dispatch_due(transport=SlowTransport())
+
+    assert sorted(sent) == [f"slow{number}@example.org" for number in range(3)]

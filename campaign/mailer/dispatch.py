@@ -93,10 +93,12 @@ def claim_due(limit: int, now: datetime) -> list[int]:
     if not ids:
         db.session.commit()
         return []
+    # Stamped with the time of the claim, not the run's start: a long run's later claims must
+    # not look abandoned to another dispatcher's requeue_stale_claims.
     claimed = db.session.scalars(
         update(OutboundEmail)
         .where(OutboundEmail.id.in_(ids), OutboundEmail.status == MessageStatus.QUEUED)
-        .values(status=MessageStatus.SENDING, claimed_at=now)
+        .values(status=MessageStatus.SENDING, claimed_at=utcnow())
         .returning(OutboundEmail.id)
     ).all()
     db.session.commit()
