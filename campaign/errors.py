@@ -37,10 +37,20 @@ def _page(status: int, message: str):
     response = make_response(
         render_template("errors/error.html", status=status, message=message), status
     )
-    if request.method == "POST" and request.form.get("embed") == "1":
+    if _posted_from_embed():
         # A refusal of the partner-embedded sign form must show inside the partner's frame.
         allow_framing(response)
     return response
+
+
+def _posted_from_embed() -> bool:
+    if request.method != "POST":
+        return False
+    try:
+        return request.form.get("embed") == "1"
+    except HTTPException:
+        # A body too large to parse (413) raises again on each read: this page must not.
+        return False
 
 
 def http_error(error: HTTPException):

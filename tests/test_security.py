@@ -117,3 +117,26 @@ def test_a_lost_uniqueness_race_is_a_409_page_and_changes_nothing(tmp_path):
         assert db.session.scalar(select(func.count()).select_from(Campaign)) == 1
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.mark.parametrize("path", ["/subscribe", "/petitions/{slug}/sign", "/admin/login"])
+def test_a_post_over_the_size_limit_gets_the_413_page_with_its_headers(client, session, path):
+    from tests.factories import make_petition
+
+    path = path.format(slug=make_petition().slug)
+    too_big = "x" * (client.application.config["MAX_CONTENT_LENGTH"] + 1)
+
+    response = client.post(path, data={"name": too_big}, headers={"Sec-Fetch-Site": "same-origin"})
+
+    assert response.status_code == 413
+    assert "What you sent is too large." in response.get_data(as_text=True)
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+def test_a_post_over_the_size_limit_to_no_page_gets_the_404_page(client, session):
+    too_big = "x" * (client.application.config["MAX_CONTENT_LENGTH"] + 1)
+
+    response = client.post("/petitions/no-such-petition/sign", data={"name": too_big})
+
+    assert response.status_code == 404
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
