@@ -567,3 +567,60 @@ def test_a_recount_while_the_tally_folds_does_not_deadlock(app, committed_petiti
         event.remove(db.engine, "before_cursor_execute", before_execute)
 
     assert assert_exact(committed_petition, db.session) == 50
+
+
+def in_another_session(app: Flask, work: Callable[[], None]) -> None:
+    """Run `work` and commit in a thread and session of its own, and wait for it."""
+    run_threads(app, [lambda: (work(), db.session.commit())])
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not ON_POSTGRES, reason=NEEDS_POSTGRES)
+def test_a_signature_removed_while_its_link_is_being_pressed_is_not_counted(
+    app, committed_petition
+):
+    [signature_id] = committed_petition.add_signatures(1)
+    # The confirm view has read the signature from its link; before it confirms, an organiser
+    # removes the signature as spam and commits.
+    signature = db.session.get(Signature, signature_id)
+    in_another_session(app, lambda: invalidate(db.session.get(Signature, signature_id)))
+
+    with pytest.raises(SigningError):
+        confirm(signature)
+    db.session.commit()
+
+    assert assert_exact(committed_petition, db.session) == 0
+    assert db.session.get(Signature, signature_id).status == SignatureStatus.INVALIDATED
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not ON_POSTGRES, reason=NEEDS_POSTGRES)
+def test_the_same_link_pressed_twice_at_once_confirms_once(app, committed_petition):
+    [signature_id] = committed_petition.add_signatures(1)
+    signature = db.session.get(Signature, signature_id)  # the second press has read it too
+    confirmed_first: list[bool] = []
+    in_another_session(
+        app, lambda: confirmed_first.append(confirm(db.session.get(Signature, signature_id)))
+    )
+
+    confirmed_again = confirm(signature)
+    db.session.commit()
+
+    assert (confirmed_first, confirmed_again) == ([True], False)
+    assert assert_exact(committed_petition, db.session) == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not ON_POSTGRES, reason=NEEDS_POSTGRES)
+def test_presses_of_one_link_from_many_threads_count_once(app, committed_petition):
+    [signature_id] = committed_petition.add_signatures(1)
+    outcomes: list[bool] = []
+
+    def press() -> None:
+        outcomes.append(confirm(db.session.get(Signature, signature_id)))
+        db.session.commit()
+
+    run_threads(app, [press for _ in range(8)])
+
+    assert sorted(outcomes) == [False] * 7 + [True]
+    assert assert_exact(committed_petition, db.session) == 1

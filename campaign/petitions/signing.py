@@ -114,6 +114,9 @@ def _email(signature: Signature, template: str, context: dict) -> None:
 def confirm(signature: Signature, now: datetime | None = None) -> bool:
     """Count a signature; True if this call confirmed it, False if it already was."""
     now = now or utcnow()
+    # Read the row again under a lock: a second press of the same link, or an organiser's
+    # removal, may have committed since the link was read (the second one waits here).
+    db.session.refresh(signature, with_for_update=True)
     if signature.status == SignatureStatus.CONFIRMED:
         return False
     if signature.status == SignatureStatus.INVALIDATED:
