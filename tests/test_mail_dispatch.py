@@ -299,3 +299,32 @@ def test_a_row_claimed_late_in_a_long_run_is_not_taken_for_a_dead_dispatchers(mo
     dispatch_due(transport=SlowTransport())
 
     assert sorted(sent) == [f"slow{number}@example.org" for number in range(3)]
+
+
+def test_mail_queued_before_a_savepoint_that_rolled_back_still_wakes_the_dispatcher(
+    monkeypatch, session
+):
+    from campaign.mailer import background
+
+    woken: list[bool] = []
+    monkeypatch.setattr(background, "notify_dispatcher", lambda: woken.append(True))
+    queue_check()
+    with pytest.raises(RuntimeError), session.begin_nested():
+        raise RuntimeError("a step after the email failed and was undone (a duplicate row)")
+
+    session.commit()
+
+    assert woken == [True]
+    assert session.scalars(select(OutboundEmail)).one().status == MessageStatus.QUEUED
+
+
+def test_a_rolled_back_transaction_wakes_no_dispatcher(monkeypatch, session):
+    from campaign.mailer import background
+
+    woken: list[bool] = []
+    monkeypatch.setattr(background, "notify_dispatcher", lambda: woken.append(True))
+    queue_check()
+    session.rollback()
+    session.commit()
+
+    assert woken == []

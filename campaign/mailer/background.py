@@ -97,6 +97,9 @@ def _after_commit(session: Session) -> None:
         notify_dispatcher()
 
 
-@event.listens_for(Session, "after_rollback")
-def _after_rollback(session: Session) -> None:
-    session.info.pop("mail_queued", None)
+@event.listens_for(Session, "after_soft_rollback")
+def _after_rollback(session: Session, previous_transaction) -> None:
+    # Only the whole transaction's rollback undoes the mail: a savepoint rolled back inside it
+    # may not have held the email (if it did, the wake finds nothing to send, which is harmless).
+    if not previous_transaction.nested:
+        session.info.pop("mail_queued", None)
