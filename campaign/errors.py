@@ -67,7 +67,10 @@ def csrf_error(error: CSRFError):
 def conflict_error(error: IntegrityError):
     # Forms check uniqueness first; this is the race two people can still lose.
     db.session.rollback()
-    log.warning("integrity error on %s %s: %s", request.method, request.path, error.orig)
+    # The first line names the constraint; PostgreSQL's DETAIL line quotes the row's values
+    # (a signer's email, say), which must not reach the logs.
+    reason = str(error.orig).split("\n", 1)[0]
+    log.warning("integrity error on %s %s: %s", request.method, request.path, reason)
     return _page(409, MESSAGES[409])
 
 

@@ -140,3 +140,21 @@ def test_a_post_over_the_size_limit_to_no_page_gets_the_404_page(client, session
 
     assert response.status_code == 404
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+def test_a_lost_uniqueness_race_logs_no_signers_address(app, session, caplog):
+    from sqlalchemy.exc import IntegrityError
+
+    from campaign.errors import conflict_error
+
+    # What PostgreSQL says when two requests sign with one address at the same moment.
+    orig = Exception(
+        'duplicate key value violates unique constraint "uq_signatures_petition_id_email"\n'
+        "DETAIL:  Key (petition_id, email)=(7, alice@example.org) already exists."
+    )
+    with app.test_request_context("/petitions/free-them/sign", method="POST"):
+        response = conflict_error(IntegrityError("INSERT …", {}, orig))
+
+    assert response.status_code == 409
+    assert "uq_signatures_petition_id_email" in caplog.text
+    assert "alice@example.org" not in caplog.text
