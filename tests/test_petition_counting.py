@@ -624,3 +624,78 @@ def test_presses_of_one_link_from_many_threads_count_once(app, committed_petitio
 
     assert sorted(outcomes) == [False] * 7 + [True]
     assert assert_exact(committed_petition, db.session) == 1
+
+
+@contextmanager
+def sign_and_confirm_meanwhile(
+    app: Flask, committed: CommittedPetition, fragment: str
+) -> Iterator[list[bool]]:
+    """Before this thread's next statement containing `fragment`, a new signer signs and
+    confirms from another thread; yields a list that holds True once that finished in time."""
+    me = threading.get_ident()
+    finished: list[bool] = []
+
+    def sign_and_confirm() -> None:
+        signature = make_signature(db.session.get(Petition, committed.id), confirmed=False)
+        db.session.commit()
+        confirm(signature)
+        db.session.commit()
+        finished.append(True)
+
+    def in_its_own_context() -> None:
+        with app.app_context():
+            try:
+                sign_and_confirm()
+            finally:
+                db.session.rollback()
+                db.session.remove()
+
+    def before_execute(conn, cursor, statement, parameters, context, executemany) -> None:
+        if threading.get_ident() == me and not started and fragment in statement:
+            started.append(threading.Thread(target=in_its_own_context))
+            started[0].start()
+            started[0].join(timeout=3)  # a signer waiting longer than this is stuck behind us
+
+    started: list[threading.Thread] = []
+    event.listen(db.engine, "before_cursor_execute", before_execute)
+    try:
+        yield finished
+    finally:
+        event.remove(db.engine, "before_cursor_execute", before_execute)
+        if started:
+            started[0].join(timeout=10)
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not ON_POSTGRES, reason=NEEDS_POSTGRES)
+def test_signing_and_confirming_do_not_wait_for_a_recount_and_are_counted_once(
+    app, committed_petition
+):
+    committed_petition.add_signatures(20, SignatureStatus.CONFIRMED)
+
+    # The recount has flagged the rows and is about to count them.
+    meanwhile = sign_and_confirm_meanwhile(app, committed_petition, "count(")
+    with meanwhile as done, app.app_context():
+        recount(db.session.get(Petition, committed_petition.id))
+        in_time = list(done)
+        db.session.commit()
+        db.session.remove()
+
+    assert in_time == [True]
+    assert assert_exact(committed_petition, db.session) == 21
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not ON_POSTGRES, reason=NEEDS_POSTGRES)
+def test_signing_and_confirming_do_not_wait_for_the_tally(app, committed_petition):
+    committed_petition.add_signatures(20, SignatureStatus.CONFIRMED)
+
+    # The tally holds its batch and is about to add it to the petition's counter.
+    meanwhile = sign_and_confirm_meanwhile(app, committed_petition, "UPDATE petitions")
+    with meanwhile as done, app.app_context():
+        tally_all()
+        in_time = list(done)
+        db.session.remove()
+
+    assert in_time == [True]
+    assert assert_exact(committed_petition, db.session) == 21

@@ -76,9 +76,13 @@ def _add_to_country_counts(petition_id: int, deltas: Counter) -> None:
 
 def _lock_petition(petition_id: int) -> None:
     # Tally and recount both take the petition row first, then signatures: one lock order,
-    # so they wait for each other instead of deadlocking.
+    # so they wait for each other instead of deadlocking. FOR NO KEY UPDATE, not FOR UPDATE:
+    # a new signature's foreign key takes a KEY SHARE lock on the petition, which FOR UPDATE
+    # would make every sign-up wait for the tally or a whole recount.
     if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(select(Petition.id).where(Petition.id == petition_id).with_for_update())
+        db.session.execute(
+            select(Petition.id).where(Petition.id == petition_id).with_for_update(key_share=True)
+        )
 
 
 def tally_petition(petition_id: int, limit: int = TALLY_BATCH) -> int:
@@ -137,9 +141,12 @@ def recount(petition: Petition) -> tuple[int, int]:
     db.session.execute(
         update(Signature).where(Signature.petition_id == petition.id).values(counted=_CONFIRMED)
     )
+    # Count the flags just set, not the statuses: a signature confirmed by another request
+    # since that UPDATE is still unflagged, so the tally folds it in later (counting it here
+    # as well would count it twice).
     by_country = db.session.execute(
         select(Signature.country, func.count())
-        .where(Signature.petition_id == petition.id, _CONFIRMED)
+        .where(Signature.petition_id == petition.id, Signature.counted.is_(True))
         .group_by(Signature.country)
     ).all()
     db.session.execute(delete(CountryCount).where(CountryCount.petition_id == petition.id))
