@@ -158,3 +158,19 @@ def test_a_lost_uniqueness_race_logs_no_signers_address(app, session, caplog):
     assert response.status_code == 409
     assert "uq_signatures_petition_id_email" in caplog.text
     assert "alice@example.org" not in caplog.text
+
+
+def test_database_errors_carry_no_row_values_into_logged_tracebacks(session):
+    from sqlalchemy.exc import IntegrityError
+
+    from tests.factories import make_petition, make_signature
+
+    petition = make_petition()
+    make_signature(petition, email="alice@example.org")
+
+    # Any statement that fails (a lost race, a dropped connection) ends in log.exception.
+    with pytest.raises(IntegrityError) as failure, session.begin_nested():
+        make_signature(petition, email="alice@example.org", name="Alice Example")
+
+    assert "alice@example.org" not in str(failure.value)
+    assert "Alice Example" not in str(failure.value)
