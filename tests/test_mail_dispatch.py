@@ -328,3 +328,20 @@ def test_a_rolled_back_transaction_wakes_no_dispatcher(monkeypatch, session):
     session.commit()
 
     assert woken == []
+
+
+def test_a_message_whose_sender_dies_every_time_is_not_retried_for_ever(app, session):
+    from campaign.mailer.dispatch import claim_due, requeue_stale_claims
+
+    message = queue_check()
+    session.commit()
+    now = utcnow()
+    for _ in range(app.config["MAIL_MAX_ATTEMPTS"] + 2):
+        now += STALE_CLAIM * 2
+        requeue_stale_claims(now)
+        # Claimed, and the process is killed while sending (a worker's OOM, a hard time limit).
+        claim_due(1, now)
+
+    assert message.status == MessageStatus.FAILED
+    assert message.attempts == app.config["MAIL_MAX_ATTEMPTS"]
+    assert message.last_error

@@ -66,14 +66,28 @@ def retry_delay(attempts: int) -> timedelta:
 
 
 def requeue_stale_claims(now: datetime) -> int:
-    """Give rows claimed by a dispatcher that has since died back to the queue."""
+    """Give rows claimed by a dispatcher that has since died back to the queue.
+
+    The try that died counts as an attempt (its own count was never committed), so a message
+    that kills its sender each time fails after MAIL_MAX_ATTEMPTS instead of looping for ever.
+    """
+    attempts = OutboundEmail.attempts + 1
+    out_of_attempts = attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]
     result = db.session.execute(
         update(OutboundEmail)
         .where(
             OutboundEmail.status == MessageStatus.SENDING,
             OutboundEmail.claimed_at < now - STALE_CLAIM,
         )
-        .values(status=MessageStatus.QUEUED, claimed_at=None)
+        .values(
+            status=case((out_of_attempts, MessageStatus.FAILED), else_=MessageStatus.QUEUED),
+            attempts=attempts,
+            last_error=case(
+                (out_of_attempts, "The dispatcher stopped while sending it, too many times."),
+                else_=OutboundEmail.last_error,
+            ),
+            claimed_at=None,
+        )
     )
     db.session.commit()
     return result.rowcount
