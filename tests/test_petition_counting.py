@@ -34,7 +34,13 @@ from campaign.petitions.models import (
     SignatureStatus,
 )
 from campaign.petitions.queries import MILESTONES, displayed_goal, public_petition
-from campaign.petitions.signing import SigningError, confirm
+from campaign.petitions.signing import (
+    MAX_EMAILS_PER_SIGNATURE,
+    SignatureRequest,
+    SigningError,
+    confirm,
+    sign,
+)
 from tests.conftest import ON_POSTGRES
 from tests.factories import make_campaign, make_petition, make_signature
 
@@ -699,3 +705,24 @@ def test_signing_and_confirming_do_not_wait_for_the_tally(app, committed_petitio
 
     assert in_time == [True]
     assert assert_exact(committed_petition, db.session) == 21
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not ON_POSTGRES, reason=NEEDS_POSTGRES)
+def test_many_sign_ups_with_one_address_at_once_send_at_most_three_emails(app, committed_petition):
+    request = SignatureRequest(name="Ana Lima", email="ana.surge@example.org", country="PT")
+
+    def sign_up() -> None:
+        sign(db.session.get(Petition, committed_petition.id), request)
+        db.session.commit()
+
+    run_threads(app, [sign_up for _ in range(12)])
+
+    db.session.expire_all()
+    [signature] = db.session.scalars(
+        select(Signature).where(Signature.petition_id == committed_petition.id)
+    ).all()
+    mails = db.session.scalar(
+        select(func.count()).where(OutboundEmail.to_address == "ana.surge@example.org")
+    )
+    assert mails == signature.emails_sent == MAX_EMAILS_PER_SIGNATURE

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from campaign.addresses import normalise_email
@@ -104,9 +104,18 @@ def _remind(signature: Signature, language: str) -> None:
 
 
 def _email(signature: Signature, template: str, context: dict) -> None:
-    if signature.emails_sent >= MAX_EMAILS_PER_SIGNATURE:
+    # Claim one of the signature's emails in the database, not on this request's copy of the
+    # row: sign-ups with one address at once would each see a free place and all send.
+    db.session.flush()
+    claimed = db.session.execute(
+        update(Signature)
+        .where(Signature.id == signature.id, Signature.emails_sent < MAX_EMAILS_PER_SIGNATURE)
+        .values(emails_sent=Signature.emails_sent + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.expire(signature, ["emails_sent"])
+    if not claimed:
         return
-    signature.emails_sent += 1
     queue_email(template, signature.email, context)
     db.session.flush()
 
