@@ -272,3 +272,35 @@ def test_the_donor_audience_is_donors_who_opted_in_and_confirmed(session):
     make_donation(donor_email="reader@example.org", subscribe=True, status=DonationStatus.FAILED)
 
     assert audience_size(make_update(audience_kind=AudienceKind.DONORS)) == 1
+
+
+def test_a_batch_waiting_for_its_turn_under_the_rate_limit_is_not_declared_uncertain(
+    app_settings, monkeypatch, session, tmp_path
+):
+    from datetime import timedelta
+
+    from campaign.updates import sending
+
+    for number in range(4):
+        make_subscriber(email=f"paced{number}@example.org")
+    update = make_update()
+    session.commit()
+    app_settings(MAIL_BATCH_SIZE=2, UPDATE_BATCH_LEASE_SECONDS=60)
+
+    class SlowPacer:
+        """MAIL_RATE_PER_SECOND low enough that a batch's turn comes after the lease."""
+
+        def __init__(self, rate):
+            pass
+
+        def wait(self, count=1):
+            # Meanwhile another sender (a second Celery task, another web process) starts.
+            sending.mark_abandoned_uncertain(update.id, utcnow() + timedelta(seconds=61))
+
+    monkeypatch.setattr(sending, "Pacer", SlowPacer)
+    start(update)
+    report = run(update.id, transport=FileTransport(tmp_path))
+
+    assert report.stopped_because == "done"
+    assert statuses(update) == {"sent": 4}
+    assert len(list(Path(tmp_path).glob("*.eml"))) == 4

@@ -286,12 +286,13 @@ def run(
         if deadline is not None and time.monotonic() > deadline:
             report.stopped_because = "time"
             return report
+        # Wait for the rate limit before claiming, not after: the lease runs from the claim.
+        pacer.wait(size)
         claimed = claim_batch(update_id, size, utcnow())
         if claimed is None:
             report.stopped_because = "done" if finish_if_done(update_row, utcnow()) else "in flight"
             return report
         token, count = claimed
-        pacer.wait(count)
         try:
             send_batch(update_row, token, transport, report)
         except UnknownOutcome as error:
