@@ -85,6 +85,17 @@ LONG_EMAIL = "a" * 64 + "@" + ".".join(["b" * 60] * 4) + ".org"  # 310 character
         ({"name": "-Ana"}, "name", "Your name cannot start with = + - or @."),
         ({"name": "@ana"}, "name", "Your name cannot start with = + - or @."),
         ({"name": " =cmd"}, "name", "Your name cannot start with = + - or @."),
+        ({"name": "\t=cmd"}, "name", "Your name cannot start with = + - or @."),
+        ({"name": "\u3000=cmd"}, "name", "Your name cannot start with = + - or @."),
+        ({"name": "\uff1dHYPERLINK(1)"}, "name", "Your name cannot start with = + - or @."),
+        ({"name": "\uff0b44 Ana"}, "name", "Your name cannot start with = + - or @."),
+        ({"name": "\ufe6bana"}, "name", "Your name cannot start with = + - or @."),
+        ({"name": "\u200b=cmd"}, "name", "Your name cannot start with = + - or @."),
+        ({"name": "javascript:alert(1)"}, "name", "Enter your name without a web address."),
+        ({"name": "Ana JavaScript:void(0)"}, "name", "Enter your name without a web address."),
+        ({"name": "data:text/html,hi"}, "name", "Enter your name without a web address."),
+        ({"name": "\uff48ttps\uff1a//x.example"}, "name", "Enter your name without a web address."),
+        ({"name": "\uff57\uff57\uff57.spam"}, "name", "Enter your name without a web address."),
         ({"name": "A" * 101}, "name", "100 characters"),
         ({"email": LONG_EMAIL}, "email", "too long"),
         ({"comment": "x" * 501}, "comment", "Keep it under 500 characters."),
@@ -158,6 +169,15 @@ def test_hyphens_and_apostrophes_inside_a_name_are_fine(client, session):
     assert sign(client, petition, name="Jean-Luc O'Brien").status_code == 200
 
     assert [s.name for s in signatures_of(petition)] == ["Jean-Luc O'Brien"]
+
+
+@pytest.mark.parametrize("name", ["王芳", "Mihrigül Tursun", "José Data"])
+def test_names_in_any_script_are_kept_as_typed(client, session, name):
+    petition = make_petition()
+
+    assert sign(client, petition, name=name).status_code == 200
+
+    assert [s.name for s in signatures_of(petition)] == [name]
 
 
 def test_a_filled_honeypot_gets_the_same_thanks_and_nothing_is_stored(client, session):

@@ -1,6 +1,7 @@
 """The sign form, validated at the edge: every field bounded, names plain text."""
 
 import re
+import unicodedata
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, TextAreaField
@@ -13,13 +14,26 @@ from campaign.form_fields import valid_email
 from campaign.petitions.signing import CONSENT_WORDING
 
 UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
-_LOOKS_LIKE_A_LINK = re.compile(r"(https?:|www\.|://|\b[\w-]+\.(com|net|org|ru|cn|io|xyz)\b)", re.I)
+_LOOKS_LIKE_A_LINK = re.compile(
+    r"(https?:|www\.|://|\b[\w-]+\.(com|net|org|ru|cn|io|xyz)\b"
+    r"|\b(javascript|vbscript|file|mailto|ftp)\s*:|\bdata:[\w.+-]+/)",
+    re.I,
+)
 _FORMULA_START = ("=", "+", "-", "@")
+
+
+def _as_read(value: str) -> str:
+    """The text as a reader, browser or spreadsheet takes it: compatibility forms folded
+    (a full-width equals sign is "="), invisible format and control characters dropped, trimmed."""
+    folded = unicodedata.normalize("NFKC", value)
+    return "".join(
+        char for char in folded if char.isspace() or unicodedata.category(char) not in ("Cf", "Cc")
+    ).strip()
 
 
 def plain_name(form, field) -> None:
     """Refuse names that are links or would run as a spreadsheet formula in an export."""
-    value = (field.data or "").strip()
+    value = _as_read(field.data or "")
     if _LOOKS_LIKE_A_LINK.search(value):
         raise ValidationError("Enter your name without a web address.")
     if value.startswith(_FORMULA_START):
