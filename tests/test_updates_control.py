@@ -207,3 +207,34 @@ def test_an_update_cancelled_as_its_last_batch_lands_is_not_published(session, t
 
     assert update.status == UpdateStatus.CANCELLED
     assert update.published_at is None
+
+
+def test_resending_while_the_slow_sender_still_lands_its_batch_sends_no_one_twice(
+    app_settings, session, five_subscribers, tmp_path
+):
+    update = make_update()
+    session.commit()
+    app_settings(MAIL_BATCH_SIZE=2, UPDATE_BATCH_LEASE_SECONDS=60)
+    start(update)
+    files = FileTransport(tmp_path)
+
+    class SlowTransport:
+        """The first batch takes longer than the lease; the organiser resends it meanwhile."""
+
+        def __init__(self):
+            self.sent_to: list[str] = []
+
+        def send_bulk(self, message):
+            if not self.sent_to:
+                mark_abandoned_uncertain(update.id, utcnow() + timedelta(seconds=61))
+                assert control.resend_uncertain(update) == 2
+                session.commit()
+            self.sent_to += [recipient.to for recipient in message.recipients]
+            return files.send_bulk(message)
+
+    transport = SlowTransport()
+    run(update.id, transport=transport)
+    run(update.id, transport=transport)
+
+    assert statuses(update) == {"sent": 5}
+    assert sorted(transport.sent_to) == [f"reader-{n}@example.org" for n in range(5)]

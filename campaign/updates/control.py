@@ -86,11 +86,12 @@ def resend_uncertain(update: Update) -> int:
     """Queue the uncertain rows again: their people may get the update twice. Returns the count."""
     if update.status not in (UpdateStatus.SENDING, UpdateStatus.PAUSED, UpdateStatus.SENT):
         raise ControlError(f"This update is {update.status}, so nothing can be resent.")
+    # The batch token stays: a slow sender still holding the batch settles the rows it sent,
+    # unless another sender claims them first.
     count = _set_rows(
         update,
         DeliveryStatus.UNCERTAIN,
         status=DeliveryStatus.QUEUED,
-        batch=None,
         claimed_at=None,
         error=None,
     )

@@ -137,13 +137,16 @@ def claim_batch(update_id: int, size: int, now: datetime) -> tuple[str, int] | N
 
 def _mark(token: str, ids: list[int], **values) -> None:
     if ids:
-        # Rows declared uncertain while a slow sender was still at work are settled by it.
+        # Rows declared uncertain while a slow sender was still at work are settled by it, and
+        # so are those an organiser queued again meanwhile, as long as no one claimed them.
         db.session.execute(
             update(Delivery)
             .where(
                 Delivery.batch == token,
                 Delivery.id.in_(ids),
-                Delivery.status.in_([DeliveryStatus.SENDING, DeliveryStatus.UNCERTAIN]),
+                Delivery.status.in_(
+                    [DeliveryStatus.SENDING, DeliveryStatus.UNCERTAIN, DeliveryStatus.QUEUED]
+                ),
             )
             .values(**values)
             .execution_options(synchronize_session=False)
