@@ -20,7 +20,7 @@ from campaign.petitions.models import (
     SignatureStatus,
 )
 from campaign.petitions.signing import CONSENT_WORDING, MAX_EMAILS_PER_SIGNATURE, confirm_url
-from tests.audience_factories import SITE, link, local, outbox
+from tests.audience_factories import SITE, link, local, make_subscriber, outbox
 from tests.factories import make_campaign, make_petition, make_signature
 
 # A post from one of our own pages, as a browser marks it (the sign form carries no token).
@@ -481,6 +481,46 @@ def test_ticking_subscribe_makes_an_active_subscriber_with_the_consent_wording_o
     assert subscriber.consent_at is not None and subscriber.confirmed_at is not None
     assert subscriber.campaign_id == petition.campaign_id
     assert subscriber.name == "Ana Lima"
+
+
+def test_a_signer_who_unsubscribed_after_signing_is_not_subscribed_again_by_confirming(
+    client, session
+):
+    petition = make_petition()
+    sign(client, petition, subscribe="y")
+    [signature] = signatures_of(petition)
+    # Later, before confirming, they leave the list from an update's unsubscribe link.
+    subscriber = make_subscriber(
+        SubscriberStatus.UNSUBSCRIBED,
+        email="ana@example.org",
+        unsubscribed_at=signature.created_at + timedelta(hours=1),
+    )
+    session.commit()
+
+    response = press_confirm(client, confirm_path(signature))
+
+    assert response.status_code == 200
+    assert signature.status == SignatureStatus.CONFIRMED  # the signature still counts
+    assert subscriber.status == SubscriberStatus.UNSUBSCRIBED
+    assert subscriber.consent_text == "Send me email updates."  # their record is untouched
+
+
+def test_a_signer_who_had_unsubscribed_before_signing_comes_back_by_ticking_the_box(
+    client, session
+):
+    subscriber = make_subscriber(
+        SubscriberStatus.UNSUBSCRIBED,
+        email="ana@example.org",
+        unsubscribed_at=utcnow() - timedelta(days=30),
+    )
+    petition = make_petition()
+    sign(client, petition, subscribe="y")
+    [signature] = signatures_of(petition)
+
+    press_confirm(client, confirm_path(signature))
+
+    assert subscriber.status == SubscriberStatus.ACTIVE
+    assert subscriber.consent_text == CONSENT_WORDING
 
 
 def test_without_the_box_ticked_confirming_subscribes_no_one(client, session):

@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from campaign.addresses import normalise_email
-from campaign.audience.subscriptions import subscribe_confirmed
+from campaign.audience.subscriptions import find_subscriber, subscribe_confirmed
 from campaign.db import utcnow
 from campaign.extensions import db
 from campaign.mailer.compose import queue_email
@@ -139,7 +139,7 @@ def confirm(signature: Signature, now: datetime | None = None) -> bool:
     signature.confirmed_at = now
     if signature.comment:
         signature.comment_status = CommentStatus.PENDING
-    if signature.subscribe:
+    if signature.subscribe and not _left_since_signing(signature):
         petition = signature.petition
         subscribe_confirmed(
             signature.email,
@@ -151,6 +151,14 @@ def confirm(signature: Signature, now: datetime | None = None) -> bool:
         )
     db.session.flush()
     return True
+
+
+def _left_since_signing(signature: Signature) -> bool:
+    """True when the signer unsubscribed after ticking the box: leaving is their latest word,
+    so confirming this older signature must not bring them back."""
+    subscriber = find_subscriber(signature.email)
+    left = subscriber.unsubscribed_at if subscriber is not None else None
+    return left is not None and left > signature.created_at
 
 
 def _address_check(signature: Signature) -> str:
