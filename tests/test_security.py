@@ -174,3 +174,40 @@ def test_database_errors_carry_no_row_values_into_logged_tracebacks(session):
 
     assert "alice@example.org" not in str(failure.value)
     assert "Alice Example" not in str(failure.value)
+
+
+def _client_key_for(app, address: str) -> str:
+    from campaign.privacy import client_key
+
+    with app.test_request_context("/", environ_base={"REMOTE_ADDR": address}):
+        return client_key()
+
+
+def test_an_ipv6_client_cannot_escape_rate_limits_by_moving_within_its_64(app):
+    # A home or cloud connection gets a whole /64 and may use any address in it.
+    one = _client_key_for(app, "2001:db8:1:2::1")
+
+    assert _client_key_for(app, "2001:db8:1:2:ffff:ffff:ffff:fffe") == one
+    assert _client_key_for(app, "2001:db8:1:3::1") != one
+    assert _client_key_for(app, "203.0.113.9") != _client_key_for(app, "203.0.113.10")
+    assert _client_key_for(app, "::ffff:203.0.113.9") == _client_key_for(app, "203.0.113.9")
+
+
+def test_signing_from_fresh_ipv6_addresses_of_one_network_is_still_limited(
+    client, session, app_settings
+):
+    from tests.factories import make_petition
+
+    app_settings(SIGN_RATE_LIMIT="2 per minute")
+    petition = make_petition()
+    statuses = [
+        client.post(
+            f"/petitions/{petition.slug}/sign",
+            data={"name": "Ana", "email": f"ana{n}@example.org", "country": "PT"},
+            headers={"Sec-Fetch-Site": "same-origin"},
+            environ_base={"REMOTE_ADDR": f"2001:db8:1:2::{n + 1:x}"},
+        ).status_code
+        for n in range(3)
+    ]
+
+    assert statuses == [200, 200, 429]
