@@ -304,3 +304,35 @@ def test_a_batch_waiting_for_its_turn_under_the_rate_limit_is_not_declared_uncer
     assert report.stopped_because == "done"
     assert statuses(update) == {"sent": 4}
     assert len(list(Path(tmp_path).glob("*.eml"))) == 4
+
+
+@pytest.mark.parametrize(
+    ("before", "now"),
+    [
+        (UpdateStatus.SCHEDULED, UpdateStatus.DRAFT),  # unscheduled as the sweep picked it up
+        (UpdateStatus.PAUSED, UpdateStatus.CANCELLED),  # cancelled as `mailer send` resumed it
+    ],
+)
+def test_start_does_not_override_what_an_organiser_just_did(before, now, session, tmp_path):
+    from sqlalchemy import update as sql_update
+
+    from campaign.updates.models import Update
+
+    make_subscriber(email="x@example.org")
+    update = make_update(status=before, scheduled_at=utcnow())
+    session.commit()
+    assert update.status == before  # what this process read a moment ago
+    # Another process (the organiser's click) changes it before this one writes.
+    session.execute(
+        sql_update(Update)
+        .where(Update.id == update.id)
+        .values(status=now)
+        .execution_options(synchronize_session=False)
+    )
+
+    start(update)
+    report = run(update.id, transport=FileTransport(tmp_path))
+
+    assert update.status == now
+    assert report.stopped_because == now
+    assert list(Path(tmp_path).glob("*.eml")) == []

@@ -65,9 +65,19 @@ def lease() -> timedelta:
 def start(update_row: Update, now: datetime | None = None) -> int:
     """Begin (or resume) sending: status `sending`, the audience queued (commits)."""
     if update_row.status in (UpdateStatus.DRAFT, UpdateStatus.SCHEDULED, UpdateStatus.PAUSED):
-        update_row.status = UpdateStatus.SENDING
-        update_row.started_at = update_row.started_at or now or utcnow()
+        # A compare-and-set from the status read: an organiser who unscheduled or cancelled it
+        # a moment ago (in another process) wins.
+        db.session.execute(
+            update(Update)
+            .where(Update.id == update_row.id, Update.status == update_row.status)
+            .values(
+                status=UpdateStatus.SENDING,
+                started_at=func.coalesce(Update.started_at, now or utcnow()),
+            )
+            .execution_options(synchronize_session=False)
+        )
         db.session.commit()
+        db.session.refresh(update_row)
     if update_row.status != UpdateStatus.SENDING:
         return 0
     return ensure_queued(update_row)
