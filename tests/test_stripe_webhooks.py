@@ -399,6 +399,47 @@ def test_a_session_of_another_checkout_of_the_same_donation_is_not_this_payment(
     assert gift.donation.status == DonationStatus.PENDING
 
 
+# --- events that do not describe our row ------------------------------------------------
+
+
+def test_a_session_naming_our_donation_for_another_appeal_is_not_its_payment(client, session):
+    # Another site on the same Stripe account (a staging copy, say) numbers its donations too:
+    # its donation 7 is not ours. Ours never reached checkout, so no session id tells them apart.
+    appeal = make_appeal()
+    ours = make_donation(appeal, checkout_session_id=None, status=DonationStatus.FAILED)
+    theirs = Gift(ours, stripe_id("pi"), stripe_id("sub"), stripe_id("cus"), stripe_id("in"))
+    elsewhere = theirs.session(
+        id="cs_test_elsewhere", metadata={"donation_id": str(ours.id), "appeal": "their-appeal"}
+    )
+
+    send(client, event("checkout.session.completed", elsewhere))
+
+    session.refresh(ours)
+    assert ours.status == DonationStatus.FAILED
+    assert ours.checkout_session_id is None
+    assert raised(appeal) == Raised(0, 0)
+    assert receipts() == []
+
+
+def test_a_renewal_naming_a_one_off_gift_of_ours_is_not_counted(client, session):
+    appeal = make_appeal()
+    one_off = Gift.start(appeal)
+    pay_one_off(client, one_off)
+    # Another site's monthly gift, whose subscription we do not know, names the same number.
+    theirs = monthly_gift(make_appeal())
+    renewal = theirs.invoice_object(stripe_id("in"), "subscription_cycle")
+    renewal["parent"]["subscription_details"]["metadata"] = {
+        "donation_id": str(one_off.donation.id),
+        "appeal": "their-appeal",
+    }
+
+    send(client, event("invoice.paid", renewal))
+
+    assert [row.id for row in rows_of(appeal)] == [one_off.donation.id]
+    assert raised(appeal) == Raised(2500, 1)
+    assert len(receipts()) == 1
+
+
 # --- refunds and disputes ---------------------------------------------------------------
 
 

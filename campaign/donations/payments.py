@@ -94,23 +94,41 @@ def _by(column, value) -> Donation | None:
     return db.session.scalar(select(Donation).where(column == value))
 
 
-def _donation_id_from(obj: dict) -> int | None:
-    candidates = [obj.get("client_reference_id"), (obj.get("metadata") or {}).get("donation_id")]
+def _metadatas(obj: dict) -> list[dict]:
+    """The object's metadata, and its subscription's (where an invoice keeps ours)."""
     details = obj.get("subscription_details") or (obj.get("parent") or {}).get(
         "subscription_details"
     )
-    if details:
-        candidates.append((details.get("metadata") or {}).get("donation_id"))
+    return [obj.get("metadata") or {}, (details or {}).get("metadata") or {}]
+
+
+def _donation_id_from(obj: dict) -> int | None:
+    candidates = [obj.get("client_reference_id")]
+    candidates += [metadata.get("donation_id") for metadata in _metadatas(obj)]
     for candidate in candidates:
         if candidate and str(candidate).isdigit():
             return int(candidate)
     return None
 
 
+def _named_donation(obj: dict) -> Donation | None:
+    """The donation whose id the object carries, unless the object names another appeal: a
+    second site on the same Stripe account (a staging copy) numbers its donations too."""
+    donation_id = _donation_id_from(obj)
+    donation = db.session.get(Donation, donation_id) if donation_id else None
+    if donation is None:
+        return None
+    appeals = {metadata["appeal"] for metadata in _metadatas(obj) if metadata.get("appeal")}
+    if appeals and appeals != {donation.appeal.slug}:
+        log.warning("Stripe %s names donation %s of another appeal", obj.get("id"), donation.id)
+        return None
+    return donation
+
+
 def _session_donation(session: dict) -> Donation | None:
     donation = _by(Donation.checkout_session_id, session.get("id"))
-    if donation is None and (donation_id := _donation_id_from(session)):
-        donation = db.session.get(Donation, donation_id)
+    if donation is None:
+        donation = _named_donation(session)
         if donation is not None and donation.checkout_session_id not in (None, session.get("id")):
             return None  # another checkout of the same donation: not this one
     return donation
@@ -233,8 +251,14 @@ def invoice_paid(invoice: dict) -> None:
         return
     subscription_id = _subscription_id(invoice)
     first = _first_of_subscription(subscription_id)
-    if first is None and (donation_id := _donation_id_from(invoice)):
-        first = db.session.get(Donation, donation_id)
+    if first is None:
+        first = _named_donation(invoice)
+        if first is not None and (
+            first.interval != Interval.MONTH
+            or first.first_donation_id is not None
+            or first.subscription_id not in (None, subscription_id)
+        ):
+            first = None  # not the start of this monthly gift
     if first is None:
         log.warning("invoice %s names no monthly gift of ours", invoice.get("id"))
         return
