@@ -76,6 +76,8 @@ class Config:
     # Sign-ups per client address: a burst limit and a daily one (shared addresses, such as a
     # university's or a mobile carrier's, need room).
     SIGN_RATE_LIMIT = os.environ.get("SIGN_RATE_LIMIT", "20 per minute;500 per day")
+    # Gifts started per client address: each one opens a Stripe Checkout session.
+    DONATE_RATE_LIMIT = os.environ.get("DONATE_RATE_LIMIT", "10 per minute;100 per day")
     CONFIRM_TOKEN_DAYS = env_int("CONFIRM_TOKEN_DAYS", 7)
     TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
     # Argon2id parameters (RFC 9106's second recommended set); tests lower them.

@@ -305,6 +305,21 @@ def test_a_post_from_another_site_gets_the_form_back_to_press_again(client, sess
     assert stripe_api.requests == []
 
 
+def test_too_many_gifts_started_from_one_address_get_429_and_stripe_is_not_asked(
+    client, session, stripe_api, app_settings
+):
+    # Each post opens a Stripe Checkout session: a script must not spend the account's API
+    # rate (and fill the table with pending rows) as fast as it can post.
+    app_settings(DONATE_RATE_LIMIT="2 per minute")
+    appeal = make_appeal()
+
+    statuses = [donate(client, appeal, amount="25").status_code for _ in range(3)]
+
+    assert statuses == [303, 303, 429]
+    assert len(stripe_api.created()) == 2
+    assert len(donations()) == 2
+
+
 def test_a_closed_or_draft_appeal_takes_no_gift(client, session, stripe_api):
     closed = make_appeal(status="closed")
     draft = make_appeal(status="draft")

@@ -12,7 +12,7 @@ from campaign.donations.money import AmountError, format_money, to_major
 from campaign.donations.queries import public_appeal, raised
 from campaign.donations.receipts import donation_to_manage
 from campaign.donations.stripe_gateway import GatewayError, get_gateway, local_checkout_allowed
-from campaign.extensions import csrf, db
+from campaign.extensions import csrf, db, limiter
 from campaign.security import CONTENT_SECURITY_POLICY, form_post_is_ours
 from campaign.templating import site_url_for
 from campaign.tokens import TokenError
@@ -73,8 +73,13 @@ def appeal(slug: str):
     return _page(found, form, cancelled=request.args.get("cancelled") == "1")
 
 
+def _donate_limit() -> str:
+    return current_app.config["DONATE_RATE_LIMIT"]
+
+
 @bp.post("/donate/<slug>")
 @csrf.exempt  # checked by form_post_is_ours: the appeal page sets no cookie to hold a token
+@limiter.limit(_donate_limit)
 def donate(slug: str):
     found = _appeal_or_404(slug)
     form = DonateForm(formdata=request.form)
