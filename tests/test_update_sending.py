@@ -336,3 +336,45 @@ def test_start_does_not_override_what_an_organiser_just_did(before, now, session
     assert update.status == now
     assert report.stopped_because == now
     assert list(Path(tmp_path).glob("*.eml")) == []
+
+
+def test_a_recipient_refused_for_now_is_not_retried_in_a_tight_loop(session, tmp_path):
+    from dataclasses import replace
+
+    from campaign.mailer.transports import RecipientResult
+
+    make_subscriber(email="full@example.org")
+    make_subscriber(email="fine@example.org")
+    update = make_update()
+    session.commit()
+    files = FileTransport(tmp_path)
+
+    class MailboxFull:
+        """The relay answers 452 for one address every time (greylisting, a full mailbox)."""
+
+        def __init__(self):
+            self.tries: list[str] = []
+
+        def send_bulk(self, message):
+            self.tries += [recipient.to for recipient in message.recipients]
+            if len(self.tries) > 20:
+                raise AssertionError(f"tried {len(self.tries)} times in one run")
+            return [
+                RecipientResult("retry", error="SMTP 452: mailbox full")
+                if recipient.to == "full@example.org"
+                else files.send_bulk(replace(message, recipients=[recipient]))[0]
+                for recipient in message.recipients
+            ]
+
+    transport = MailboxFull()
+    start(update)
+    report = run(update.id, transport=transport)
+
+    assert transport.tries.count("full@example.org") == 1
+    assert transport.tries.count("fine@example.org") == 1
+    assert report.stopped_because.startswith("refused for now")
+    assert statuses(update) == {"sent": 1, "queued": 1}
+    assert update.status == UpdateStatus.SENDING
+    # A later run (the next sweep) tries again.
+    run(update.id, transport=transport)
+    assert transport.tries.count("full@example.org") == 2

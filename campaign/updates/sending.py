@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 
 from campaign.audience.models import Subscriber, SubscriberStatus
 from campaign.db import utcnow
@@ -121,14 +121,24 @@ def mark_abandoned_uncertain(update_id: int, now: datetime) -> int:
     return result.rowcount
 
 
-def claim_batch(update_id: int, size: int, now: datetime) -> tuple[str, int] | None:
-    """Claim up to `size` queued deliveries under a new batch token (committed)."""
+def claim_batch(
+    update_id: int, size: int, now: datetime, not_claimed_since: datetime | None = None
+) -> tuple[str, int] | None:
+    """Claim up to `size` queued deliveries under a new batch token (committed).
+
+    With `not_claimed_since`, rows already claimed since then (refused for now, given back
+    to the queue) are left for a later run rather than tried again at once.
+    """
     candidates = (
         select(Delivery.id)
         .where(Delivery.update_id == update_id, Delivery.status == DeliveryStatus.QUEUED)
         .order_by(Delivery.id)
         .limit(size)
     )
+    if not_claimed_since is not None:
+        candidates = candidates.where(
+            or_(Delivery.claimed_at.is_(None), Delivery.claimed_at < not_claimed_since)
+        )
     if db.session.get_bind().dialect.name == "postgresql":
         candidates = candidates.with_for_update(skip_locked=True)
     ids = list(db.session.scalars(candidates))
@@ -287,7 +297,8 @@ def run(
     size = current_app.config["MAIL_BATCH_SIZE"]
     pacer = Pacer(current_app.config["MAIL_RATE_PER_SECOND"])
     deadline = time.monotonic() + max_seconds if max_seconds else None
-    mark_abandoned_uncertain(update_id, utcnow())
+    started = utcnow()
+    mark_abandoned_uncertain(update_id, started)
     ensure_queued(db.session.get(Update, update_id))
     while True:
         update_row = db.session.get(Update, update_id)
@@ -301,9 +312,14 @@ def run(
             return report
         # Wait for the rate limit before claiming, not after: the lease runs from the claim.
         pacer.wait(size)
-        claimed = claim_batch(update_id, size, utcnow())
+        claimed = claim_batch(update_id, size, utcnow(), not_claimed_since=started)
         if claimed is None:
-            report.stopped_because = "done" if finish_if_done(update_row, utcnow()) else "in flight"
+            if finish_if_done(update_row, utcnow()):
+                report.stopped_because = "done"
+            elif report.retrying:
+                report.stopped_because = f"refused for now: {report.retrying} to try again later"
+            else:
+                report.stopped_because = "in flight"
             return report
         token, count = claimed
         try:
