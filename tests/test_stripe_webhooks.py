@@ -402,6 +402,47 @@ def test_a_session_of_another_checkout_of_the_same_donation_is_not_this_payment(
 # --- events that do not describe our row ------------------------------------------------
 
 
+def test_a_paid_session_in_another_currency_is_not_counted(client, session):
+    gift = Gift.start()
+
+    send(client, event("checkout.session.completed", gift.session(currency="usd")))
+
+    session.refresh(gift.donation)
+    assert gift.donation.status == DonationStatus.PENDING
+    assert "check it in the Stripe dashboard" in gift.donation.failure_reason
+    assert raised(gift.donation.appeal) == Raised(0, 0)
+    assert receipts() == []
+
+
+def test_a_paid_session_for_another_amount_is_not_trusted(client, session):
+    gift = Gift.start()
+
+    send(client, event("checkout.session.completed", gift.session(amount_total=100)))
+    send(client, event("checkout.session.async_payment_succeeded", gift.session(amount_total=100)))
+
+    session.refresh(gift.donation)
+    assert gift.donation.status == DonationStatus.PENDING
+    assert raised(gift.donation.appeal) == Raised(0, 0)
+    assert receipts() == []
+
+
+def test_a_session_localised_by_adaptive_pricing_is_our_amount_in_our_currency(client, session):
+    # Sessions made before API version 2025-03-31 gave the donor's currency at the top and ours
+    # under currency_conversion.
+    gift = Gift.start()
+    localised = gift.session(
+        currency="eur",
+        amount_total=2950,
+        currency_conversion={"source_currency": "gbp", "amount_total": 2500, "fx_rate": "1.18"},
+    )
+
+    send(client, event("checkout.session.completed", localised))
+
+    session.refresh(gift.donation)
+    assert gift.donation.status == DonationStatus.PAID
+    assert raised(gift.donation.appeal) == Raised(2500, 1)
+
+
 def test_a_session_naming_our_donation_for_another_appeal_is_not_its_payment(client, session):
     # Another site on the same Stripe account (a staging copy, say) numbers its donations too:
     # its donation 7 is not ours. Ours never reached checkout, so no session id tells them apart.
@@ -418,6 +459,17 @@ def test_a_session_naming_our_donation_for_another_appeal_is_not_its_payment(cli
     assert ours.status == DonationStatus.FAILED
     assert ours.checkout_session_id is None
     assert raised(appeal) == Raised(0, 0)
+    assert receipts() == []
+
+
+def test_a_first_monthly_invoice_in_another_currency_is_not_counted(client, session):
+    gift = monthly_gift()
+
+    send(client, event("invoice.paid", gift.invoice_object(currency="usd")))
+
+    session.refresh(gift.donation)
+    assert gift.donation.status == DonationStatus.PENDING
+    assert raised(gift.donation.appeal) == Raised(0, 0)
     assert receipts() == []
 
 

@@ -172,6 +172,37 @@ def _take_donor(donation: Donation, details: dict | None) -> None:
     donation.donor_name = donation.donor_name or (details.get("name") or "")[:200]
 
 
+def _as_asked(donation: Donation, obj: dict, amount_key: str) -> bool:
+    """True unless the object says another amount or currency was paid than this donation's.
+
+    Such a payment is not counted (an appeal's total is in its own currency): the row keeps
+    its status, with a note for the organiser to look at it in Stripe."""
+    conversion = obj.get("currency_conversion") or {}
+    if conversion.get("source_currency"):
+        # Adaptive Pricing before API version 2025-03-31: ours under currency_conversion.
+        currency, amount = conversion["source_currency"], conversion.get("amount_total")
+    else:
+        currency, amount = obj.get("currency"), obj.get(amount_key)
+    currency = str(currency).lower() if currency else donation.currency
+    amount = donation.amount if amount is None else amount
+    if (amount, currency) == (donation.amount, donation.currency.lower()):
+        return True
+    log.warning(
+        "Stripe %s says %s %s was paid for donation %s of %s %s",
+        obj.get("id"),
+        amount,
+        currency,
+        donation.id,
+        donation.amount,
+        donation.currency,
+    )
+    donation.failure_reason = (
+        f"Stripe reported {amount} {currency.upper()} (minor units) for this "
+        f"{donation.amount} {donation.currency.upper()} gift: check it in the Stripe dashboard."
+    )
+    return False
+
+
 # --- what makes a donation paid, refunded, cancelled ------------------------------------
 
 
@@ -209,6 +240,8 @@ def checkout_completed(session: dict) -> None:
     if donation is None:
         log.warning("checkout session %s names no donation of ours", session.get("id"))
         return
+    if not _as_asked(donation, session, "amount_total"):
+        return
     _set_ids(donation, checkout_session_id=session.get("id"), customer_id=session.get("customer"))
     _take_donor(donation, session.get("customer_details"))
     if session.get("mode") == "subscription":
@@ -224,7 +257,7 @@ def checkout_completed(session: dict) -> None:
 
 def async_payment_succeeded(session: dict) -> None:
     donation = _session_donation(session)
-    if donation is not None:
+    if donation is not None and _as_asked(donation, session, "amount_total"):
         _set_ids(donation, payment_intent_id=session.get("payment_intent"))
         _take_donor(donation, session.get("customer_details"))
         mark_paid(donation)
@@ -263,6 +296,8 @@ def invoice_paid(invoice: dict) -> None:
         log.warning("invoice %s names no monthly gift of ours", invoice.get("id"))
         return
     if first.invoice_id is None and invoice.get("billing_reason") == "subscription_create":
+        if not _as_asked(first, invoice, "amount_paid"):
+            return
         _set_ids(
             first,
             invoice_id=invoice.get("id"),
