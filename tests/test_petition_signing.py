@@ -686,6 +686,25 @@ def test_the_json_count_is_briefly_cacheable_and_answers_304_until_the_count_mov
     assert json.loads(moved.get_data())["signature_count"] == 1
 
 
+@pytest.mark.parametrize("suffix", ["", ".json", "/embed"])
+def test_a_petition_past_its_closing_date_is_no_longer_a_304_of_the_open_page(
+    client, session, monkeypatch, suffix
+):
+    closes_at = utcnow() + timedelta(hours=1)
+    petition = make_petition(closes_at=closes_at)
+    url = f"/petitions/{petition.slug}{suffix}"
+    etag = client.get(url).headers["ETag"]
+
+    # An hour later nothing in the database has changed, but signing has stopped.
+    later = closes_at + timedelta(minutes=1)
+    monkeypatch.setattr("campaign.petitions.models.utcnow", lambda: later)
+    response = client.get(url, headers={"If-None-Match": etag})
+
+    assert response.status_code == 200
+    assert response.headers["ETag"] != etag
+    assert "closed" in response.get_data(as_text=True)
+
+
 # Framing: the embed may go in any site's iframe, nothing else may
 
 

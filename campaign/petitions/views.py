@@ -34,7 +34,10 @@ def _petition_or_404(slug: str) -> Petition:
 
 
 def _validator(petition: Petition, count: int) -> str:
-    return f"{build_fingerprint()}-petition{petition.id}-{petition.updated_at.timestamp()}-{count}"
+    # Passing the closing date changes the page (no sign form) without changing any row.
+    state = "closed" if petition.is_closed() else "open"
+    stamp = petition.updated_at.timestamp()
+    return f"{build_fingerprint()}-petition{petition.id}-{stamp}-{count}-{state}"
 
 
 def _sign_form(petition: Petition, formdata=None) -> SignForm:
