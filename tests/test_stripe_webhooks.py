@@ -646,6 +646,20 @@ def test_each_renewal_is_its_own_paid_row_and_a_repeat_of_one_changes_nothing(cl
     assert manage_path(mails[1]) == manage_path(mails[0])
 
 
+def test_a_renewal_that_took_no_money_is_not_counted_as_a_months_gift(client, session):
+    # A month paid entirely from a credit balance (or a 100% coupon) is an invoice.paid with
+    # amount_paid 0: nothing was given this month.
+    appeal = make_appeal()
+    gift = monthly_gift(appeal)
+    send(client, event("checkout.session.completed", gift.session()))
+
+    free = gift.invoice_object(stripe_id("in"), "subscription_cycle", amount_paid=0)
+    send(client, event("invoice.paid", free))
+
+    assert raised(appeal) == Raised(1000, 1)
+    assert len(receipts()) == 1
+
+
 def test_a_failed_monthly_payment_marks_the_gift_past_due(client, session):
     gift = monthly_gift()
     send(client, event("checkout.session.completed", gift.session()))

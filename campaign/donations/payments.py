@@ -310,9 +310,14 @@ def invoice_paid(invoice: dict) -> None:
         )
         mark_paid(first)
         return
+    amount = invoice.get("amount_paid")
+    if amount == 0:
+        # Paid from a credit balance or a coupon: nothing was given this month.
+        log.info("invoice %s of donation %s took no money", invoice.get("id"), first.id)
+        return
     renewal = Donation(
         appeal_id=first.appeal_id,
-        amount=invoice.get("amount_paid") or first.amount,
+        amount=first.amount if amount is None else amount,
         currency=(invoice.get("currency") or first.currency).lower(),
         interval=Interval.MONTH,
         donor_name=first.donor_name,
