@@ -48,6 +48,9 @@ def add_security_headers(response: Response) -> Response:
     response.headers.setdefault("Referrer-Policy", "same-origin")
     if not getattr(response, "allow_framing", False):
         response.headers.setdefault("X-Frame-Options", "DENY")
+    if request.path.startswith("/admin/"):
+        # Console pages hold people's data: no browser or proxy may keep a copy.
+        response.headers.setdefault("Cache-Control", "no-store")
     response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     response.headers.setdefault("Permissions-Policy", "interest-cohort=(), browsing-topics=()")
     if request.is_secure:

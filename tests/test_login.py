@@ -152,3 +152,22 @@ def test_sign_out_needs_a_post_and_ends_the_session(client, session):
     client.post("/admin/logout", data={"csrf_token": csrf_token(client, "/admin/")})
 
     assert client.get("/admin/").status_code == 302
+
+
+def test_signing_out_ends_every_copy_of_the_session(app, client, session):
+    user = make_user()
+    sign_in(client, user)
+    copied = app.test_client()
+    copied.set_cookie("session", client.get_cookie("session").value)
+    assert copied.get("/admin/").status_code == 200
+
+    client.post("/admin/logout", data={"csrf_token": csrf_token(client, "/admin/")})
+
+    assert copied.get("/admin/").status_code == 302
+
+
+def test_console_pages_are_never_stored_by_browsers_or_proxies(client, session):
+    sign_in(client, make_user())
+
+    assert client.get("/admin/").headers["Cache-Control"] == "no-store"
+    assert "no-store" not in client.get("/").headers.get("Cache-Control", "")

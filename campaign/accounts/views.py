@@ -4,6 +4,7 @@ from flask_login import current_user, login_user, logout_user
 from campaign.accounts import bp
 from campaign.accounts.access import require_organiser
 from campaign.accounts.forms import ChangePasswordForm, LoginForm
+from campaign.accounts.models import new_session_token
 from campaign.accounts.passwords import verify_password
 from campaign.accounts.service import AccountError, authenticate, set_password
 from campaign.extensions import db, limiter
@@ -42,6 +43,10 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:
+        # A copy of this session's cookie must stop working too, not only this browser's.
+        current_user.session_token = new_session_token()
+        db.session.commit()
     logout_user()
     session.clear()
     flash("You are signed out.", "info")
