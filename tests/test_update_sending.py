@@ -378,3 +378,24 @@ def test_a_recipient_refused_for_now_is_not_retried_in_a_tight_loop(session, tmp
     # A later run (the next sweep) tries again.
     run(update.id, transport=transport)
     assert transport.tries.count("full@example.org") == 2
+
+
+@pytest.mark.parametrize("reason", ["bounce", "dropped", "spamreport"])
+def test_a_suppressed_address_gets_no_update_even_if_its_subscriber_is_active(
+    reason, session, tmp_path
+):
+    from campaign.mailer.models import Suppression
+
+    # Its petition confirmation bounced (or was reported as spam) before it was a subscriber;
+    # an import then added it as active.
+    session.add(Suppression(email="blocked@example.org", reason=reason))
+    make_subscriber(email="blocked@example.org")
+    make_subscriber(email="fine@example.org")
+    update = make_update()
+    session.commit()
+
+    start(update)
+    run(update.id, transport=FileTransport(tmp_path))
+
+    assert [m["To"] for m in emails_in(tmp_path)] == ["fine@example.org"]
+    assert statuses(update) == {"sent": 1, "skipped": 1}

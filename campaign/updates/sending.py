@@ -28,6 +28,7 @@ from campaign.audience.models import Subscriber, SubscriberStatus
 from campaign.db import utcnow
 from campaign.extensions import db
 from campaign.mailer.dispatch import Pacer
+from campaign.mailer.models import BLOCKS_ALL_MAIL, Suppression
 from campaign.mailer.transports import (
     TemporaryFailure,
     Transport,
@@ -192,13 +193,19 @@ def _outcome_values(
 def send_batch(update_row: Update, token: str, transport: Transport, report: SendReport) -> None:
     """Send one claimed batch and record each row's outcome (committed)."""
     rows = db.session.execute(
-        select(Delivery.id, Subscriber)
+        select(Delivery.id, Subscriber, Suppression.reason)
         .join(Subscriber, Subscriber.id == Delivery.subscriber_id)
+        # An address that bounced or complained gets nothing, whatever its subscriber says.
+        .outerjoin(Suppression, Suppression.email == Subscriber.email)
         .where(Delivery.batch == token, Delivery.status == DeliveryStatus.SENDING)
         .order_by(Delivery.id)
     ).all()
-    gone = [delivery_id for delivery_id, person in rows if person.status != SubscriberStatus.ACTIVE]
-    recipients = [(d, person) for d, person in rows if person.status == SubscriberStatus.ACTIVE]
+
+    def reachable(person: Subscriber, suppressed: str | None) -> bool:
+        return person.status == SubscriberStatus.ACTIVE and suppressed not in BLOCKS_ALL_MAIL
+
+    gone = [d for d, person, suppressed in rows if not reachable(person, suppressed)]
+    recipients = [(d, person) for d, person, suppressed in rows if reachable(person, suppressed)]
     _mark(token, gone, status=DeliveryStatus.SKIPPED, error="Left before the update reached them.")
     report.skipped += len(gone)
     if recipients:
