@@ -685,6 +685,23 @@ def test_a_deleted_subscription_cancels_the_monthly_gift(client, session):
     assert raised(gift.donation.appeal) == Raised(1000, 1)  # what was given stays given
 
 
+def test_a_failed_payment_reported_after_the_cancellation_leaves_the_gift_cancelled(
+    client, session
+):
+    # Stripe gives up after its last retry: it cancels the subscription and reports the failed
+    # invoice, and the two events may arrive in either order.
+    gift = monthly_gift()
+    send(client, event("checkout.session.completed", gift.session()))
+    subscription = {"id": gift.subscription, "object": "subscription", "status": "canceled"}
+    send(client, event("customer.subscription.deleted", subscription))
+
+    failed = gift.invoice_object(stripe_id("in"), "subscription_cycle", status="open")
+    send(client, event("invoice.payment_failed", failed))
+
+    session.refresh(gift.donation)
+    assert gift.donation.subscription_status == "cancelled"
+
+
 def test_a_refund_of_a_monthly_payment_takes_it_off_the_thermometer(client, session):
     gift = monthly_gift()
     send(client, event("checkout.session.completed", gift.session()))

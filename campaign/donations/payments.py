@@ -347,7 +347,9 @@ def invoice_payment_paid(payment: dict) -> None:
 
 def invoice_payment_failed(invoice: dict) -> None:
     first = _first_of_subscription(_subscription_id(invoice))
-    if first is not None:
+    # A cancelled gift stays cancelled: Stripe's last failed retry may be reported after the
+    # cancellation it caused.
+    if first is not None and first.subscription_status != "cancelled":
         first.subscription_status = "past_due"
         first.failure_reason = "A monthly payment failed; Stripe will try again."
 
