@@ -399,3 +399,20 @@ def test_a_suppressed_address_gets_no_update_even_if_its_subscriber_is_active(
 
     assert [m["To"] for m in emails_in(tmp_path)] == ["fine@example.org"]
     assert statuses(update) == {"sent": 1, "skipped": 1}
+
+
+def test_a_name_marker_written_into_the_update_is_escaped_in_the_html_part(session, tmp_path):
+    make_subscriber(email="odd@example.org", name='<img src=x onerror="alert(1)">')
+    update = make_update(subject="News for [%name%]", body="Dear [%name%], read on.")
+    session.commit()
+
+    start(update)
+    run(update.id, transport=FileTransport(tmp_path))
+
+    [message] = emails_in(tmp_path)
+    html = message.get_body(("html",)).get_content()
+    text = message.get_body(("plain",)).get_content()
+    assert "<img" not in html
+    assert "Dear  &lt;img src=x onerror=&quot;alert(1)&quot;&gt;, read on." in html
+    assert 'Dear  <img src=x onerror="alert(1)">, read on.' in text
+    assert "[%" not in html + text

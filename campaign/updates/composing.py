@@ -49,7 +49,9 @@ def render_update(update: Update) -> tuple[str, str, str]:
         },
         unsubscribe_url=UNSUBSCRIBE,
     )
-    return rendered.subject, rendered.text, rendered.html
+    # A name marker the organiser wrote into the subject or body gets the escaped name in HTML.
+    html_part = rendered.html.replace(NAME_TEXT, NAME_HTML)
+    return rendered.subject, rendered.text, html_part
 
 
 def recipient(delivery_id: int, subscriber: Subscriber) -> Recipient:
