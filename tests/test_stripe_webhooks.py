@@ -685,6 +685,39 @@ def test_a_deleted_subscription_cancels_the_monthly_gift(client, session):
     assert raised(gift.donation.appeal) == Raised(1000, 1)  # what was given stays given
 
 
+def test_a_retry_that_pays_puts_a_past_due_gift_back_to_active(client, session):
+    appeal = make_appeal()
+    gift = monthly_gift(appeal)
+    send(client, event("checkout.session.completed", gift.session()))
+    month = stripe_id("in")
+    failed = gift.invoice_object(month, "subscription_cycle", status="open")
+    send(client, event("invoice.payment_failed", failed))
+
+    send(client, event("invoice.paid", gift.invoice_object(month, "subscription_cycle")))
+
+    session.refresh(gift.donation)
+    assert gift.donation.subscription_status == "active"
+    assert gift.donation.failure_reason is None
+    assert raised(appeal) == Raised(2000, 1)
+
+
+def test_a_payment_reported_after_the_cancellation_counts_and_the_gift_stays_cancelled(
+    client, session
+):
+    appeal = make_appeal()
+    gift = monthly_gift(appeal)
+    send(client, event("checkout.session.completed", gift.session()))
+    subscription = {"id": gift.subscription, "object": "subscription", "status": "canceled"}
+    send(client, event("customer.subscription.deleted", subscription))
+
+    # Its last month was paid before the donor stopped it; the event came late.
+    send(client, event("invoice.paid", gift.invoice_object(stripe_id("in"), "subscription_cycle")))
+
+    session.refresh(gift.donation)
+    assert gift.donation.subscription_status == "cancelled"
+    assert raised(appeal) == Raised(2000, 1)
+
+
 def test_a_failed_payment_reported_after_the_cancellation_leaves_the_gift_cancelled(
     client, session
 ):

@@ -334,6 +334,10 @@ def invoice_paid(invoice: dict) -> None:
     except IntegrityError:
         return  # a racing delivery of another event about this invoice made the row
     _set_ids(renewal, payment_intent_id=invoice.get("payment_intent"))
+    if first.subscription_status == "past_due":
+        # Stripe's retry paid: the gift runs again (a cancelled one stays cancelled).
+        first.subscription_status = "active"
+        first.failure_reason = None
     mark_paid(renewal)
 
 
