@@ -207,6 +207,26 @@ def test_covering_the_fees_adds_the_estimated_fee_to_what_is_charged(
     assert parse_qs(urlsplit(request.params["cancel_url"]).query)["amount"] == ["25"]
 
 
+@pytest.mark.parametrize(
+    ("amount", "fee"),
+    [
+        ("15", 43),  # 1.5% of £15 is 22.5p: a whole 23p, not 22p (half to even)
+        ("10.10", 36),  # 15.15p: 16p, or the fee is not covered
+        ("20", 50),  # exactly 30p
+    ],
+)
+def test_the_fee_estimate_rounds_up_so_the_fee_is_covered(
+    client, session, stripe_api, app_settings, amount, fee
+):
+    app_settings(DONATION_FEE_PERCENT="1.5", DONATION_FEE_FIXED=20)
+    appeal = make_appeal()
+
+    donate(client, appeal, amount=amount, cover_fees="y")
+
+    [donation] = donations()
+    assert donation.fee_cover == fee
+
+
 def test_without_the_tick_no_fee_is_added(client, session, stripe_api, app_settings):
     app_settings(DONATION_FEE_PERCENT="2", DONATION_FEE_FIXED=30)
     appeal = make_appeal()

@@ -1,7 +1,7 @@
 """Amounts as integers in minor units, parsed and shown per currency."""
 
 import re
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 from babel.numbers import format_currency
 from flask import current_app
@@ -88,4 +88,5 @@ def estimated_fee(amount: int) -> int:
     """What the card payment is likely to cost us, so a donor can choose to cover it."""
     percent = Decimal(current_app.config["DONATION_FEE_PERCENT"])
     fixed = current_app.config["DONATION_FEE_FIXED"]
-    return int((Decimal(amount) * percent / 100).to_integral_value() + fixed)
+    # Up to the next minor unit: rounding down (or half to even) would leave the fee uncovered.
+    return int((Decimal(amount) * percent / 100).to_integral_value(ROUND_CEILING) + fixed)
