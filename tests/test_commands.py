@@ -108,3 +108,23 @@ def test_demo_has_subscribers_and_a_draft_update_ready_to_send(session, tmp_path
     assert report.sent == 24
     assert update.published_at is not None
     assert len(list(tmp_path.glob("*.eml"))) == 24
+
+
+def test_demo_load_beside_a_petition_with_the_demo_slug_leaves_it_alone(session):
+    from campaign.petitions.models import Petition, Signature
+    from campaign.updates.models import Update
+    from tests.factories import make_campaign, make_petition
+
+    theirs = make_petition(campaign=make_campaign(slug="their-campaign"), slug="un-access-xinjiang")
+    session.commit()
+
+    first = load_demo()
+    second = load_demo()
+
+    assert "petition un-access-xinjiang" in first.kept
+    assert second.created == []
+    assert session.scalars(select(Petition)).all() == [theirs]
+    assert session.scalar(select(func.count()).select_from(Signature)) == 0
+    update = session.scalar(select(Update).where(Update.slug == "the-cables-are-out"))
+    # The demo update goes to the demo campaign's subscribers: not to another campaign's petition.
+    assert update.cta_petition is None

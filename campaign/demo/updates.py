@@ -60,7 +60,12 @@ def load_update(campaign: Campaign, fields: dict, created: list[str], kept: list
     if db.session.scalar(select(Update.id).where(Update.slug == fields["slug"])):
         kept.append(f"update {fields['slug']}")
         return
-    petition = db.session.scalar(select(Petition).where(Petition.slug == fields["call_to_action"]))
+    # The demo's own petition only: a site may have another campaign's under the same slug.
+    petition = db.session.scalar(
+        select(Petition).where(
+            Petition.slug == fields["call_to_action"], Petition.campaign_id == campaign.id
+        )
+    )
     db.session.add(
         Update(
             campaign=campaign,
