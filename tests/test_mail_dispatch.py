@@ -345,3 +345,38 @@ def test_a_message_whose_sender_dies_every_time_is_not_retried_for_ever(app, ses
     assert message.status == MessageStatus.FAILED
     assert message.attempts == app.config["MAIL_MAX_ATTEMPTS"]
     assert message.last_error
+
+
+def test_the_dispatcher_thread_outlives_a_sweep_whose_cleanup_fails_too(app, monkeypatch):
+    from campaign.mailer import background
+
+    swept = threading.Semaphore(0)
+
+    def failing_dispatch():
+        swept.release()
+        raise RuntimeError("the database went away")
+
+    def failing_rollback():
+        raise RuntimeError("and the rollback failed as well")
+
+    monkeypatch.setattr(background, "dispatch_due", failing_dispatch)
+    monkeypatch.setattr(background, "run_sweeps", lambda: False)
+    with app.app_context():
+        monkeypatch.setattr(db.session, "rollback", failing_rollback)
+        dispatcher = InProcessDispatcher(app)
+        dispatcher.notify()
+        assert swept.acquire(timeout=5)
+        dispatcher.wake.set()  # not notify(): that would start a new thread if this one died
+
+        assert swept.acquire(timeout=5), "the thread died: no sweep until the next request"
+        assert dispatcher.thread.is_alive()
+
+        parked = threading.Event()
+
+        def park():
+            parked.set()
+            threading.Event().wait()  # this test's thread must not sweep during later tests
+
+        monkeypatch.setattr(background, "dispatch_due", park)
+        dispatcher.wake.set()
+        assert parked.wait(timeout=5)

@@ -52,17 +52,20 @@ class InProcessDispatcher:
         while True:
             self.wake.wait(timeout=SWEEP_SECONDS)
             self.wake.clear()
-            with self.app.app_context():
-                try:
-                    dispatch_due()
-                except Exception:  # the thread must outlive one bad sweep
-                    log.exception("mail dispatch sweep failed; rows stay queued")
-                    db.session.rollback()
-                try:
-                    if run_sweeps():
-                        self.wake.set()  # more to send: come straight back
-                finally:
-                    db.session.remove()
+            try:
+                with self.app.app_context():
+                    try:
+                        dispatch_due()
+                    except Exception:  # the thread must outlive one bad sweep
+                        log.exception("mail dispatch sweep failed; rows stay queued")
+                        db.session.rollback()
+                    try:
+                        if run_sweeps():
+                            self.wake.set()  # more to send: come straight back
+                    finally:
+                        db.session.remove()
+            except Exception:  # a failing cleanup too: a dead thread would sweep no more
+                log.exception("mail dispatcher sweep failed; the next one tries again")
 
 
 def init_app(app: Flask) -> None:
