@@ -416,3 +416,29 @@ def test_a_name_marker_written_into_the_update_is_escaped_in_the_html_part(sessi
     assert "Dear  &lt;img src=x onerror=&quot;alert(1)&quot;&gt;, read on." in html
     assert 'Dear  <img src=x onerror="alert(1)">, read on.' in text
     assert "[%" not in html + text
+
+
+def test_a_relay_that_took_the_message_but_answered_too_late_is_not_sent_again(
+    app_settings, smtp_sink, session
+):
+    import asyncio
+
+    make_subscriber(email="late@example.org")
+    update = make_update()
+    session.commit()
+    app_settings(MAIL_TIMEOUT_SECONDS=1)
+    accept = smtp_sink.handler.handle_DATA
+
+    async def accept_then_answer_late(server, smtp_session, envelope):
+        reply = await accept(server, smtp_session, envelope)  # the relay has the message
+        await asyncio.sleep(1.5)  # content scanning: the 250 comes after our timeout
+        return reply
+
+    smtp_sink.handler.handle_DATA = accept_then_answer_late
+
+    start(update)
+    run(update.id)
+    run(update.id)
+
+    assert [mail.rcpt_tos for mail in smtp_sink.received] == [["late@example.org"]]
+    assert statuses(update) == {"uncertain": 1}

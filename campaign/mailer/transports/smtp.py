@@ -14,6 +14,7 @@ from campaign.mailer.transports import (
     PermanentFailure,
     RecipientResult,
     TemporaryFailure,
+    UnknownOutcome,
     send_one_by_one,
 )
 from campaign.mailer.transports.mime import build_message
@@ -55,10 +56,12 @@ class SMTPTransport:
 
     def send(self, envelope: Envelope) -> str | None:
         message = build_message(envelope)
+        handing_over = False
         try:
             with self._connect() as connection:
                 if self.username:
                     connection.login(self.username, self.password or "")
+                handing_over = True
                 connection.send_message(message)
         except smtplib.SMTPRecipientsRefused as error:
             code, reply = next(iter(error.recipients.values()))
@@ -69,6 +72,11 @@ class SMTPTransport:
         except smtplib.SMTPResponseException as error:
             raise _by_code(error.smtp_code, error.smtp_error) from error
         except (smtplib.SMTPException, OSError) as error:
+            if handing_over:
+                # No answer after the message went: the relay may have taken it (a late 250).
+                raise UnknownOutcome(
+                    f"SMTP server stopped answering while taking the message: {error}"
+                ) from error
             raise TemporaryFailure(f"SMTP server unreachable: {error}") from error
         return message["Message-ID"]
 
