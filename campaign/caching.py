@@ -49,11 +49,16 @@ def _bump_revisions(session: Session, flush_context) -> None:
     }
     touched.discard(None)
     for name in sorted(touched):
-        session.connection().execute(
-            update(SiteRevision)
-            .where(SiteRevision.name == name)
-            .values(revision=SiteRevision.revision + 1, changed_at=utcnow())
-        )
+        bump_revision(session.connection(), name)
+
+
+def bump_revision(connection, name: str) -> None:
+    """Move a revision on, for changes made by SQL statements the flush listener cannot see."""
+    connection.execute(
+        update(SiteRevision)
+        .where(SiteRevision.name == name)
+        .values(revision=SiteRevision.revision + 1, changed_at=utcnow())
+    )
 
 
 def conditional_response(

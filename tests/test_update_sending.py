@@ -442,3 +442,18 @@ def test_a_relay_that_took_the_message_but_answered_too_late_is_not_sent_again(
 
     assert [mail.rcpt_tos for mail in smtp_sink.received] == [["late@example.org"]]
     assert statuses(update) == {"uncertain": 1}
+
+
+def test_publishing_a_sent_update_refreshes_the_campaign_hub(client, session, tmp_path):
+    campaign = make_campaign()
+    make_subscriber("hub@example.org")
+    update = make_update(campaign=campaign, publish_on_site=True, subject="Fresh news")
+    session.commit()
+    etag = client.get(f"/c/{campaign.slug}").headers["ETag"]
+
+    start(update)
+    run(update.id, transport=FileTransport(tmp_path))
+
+    page = client.get(f"/c/{campaign.slug}", headers={"If-None-Match": etag})
+    assert page.status_code == 200
+    assert "Fresh news" in page.get_data(as_text=True)

@@ -25,6 +25,7 @@ from flask import current_app
 from sqlalchemy import func, or_, select, update
 
 from campaign.audience.models import Subscriber, SubscriberStatus
+from campaign.caching import bump_revision
 from campaign.db import utcnow
 from campaign.extensions import db
 from campaign.mailer.dispatch import Pacer
@@ -287,6 +288,8 @@ def finish_if_done(update_row: Update, now: datetime) -> bool:
         .values(**values)
         .execution_options(synchronize_session=False)
     ).rowcount
+    if finished and "published_at" in values:
+        bump_revision(db.session.connection(), "content")  # the hub now lists it
     db.session.commit()
     db.session.refresh(update_row)
     return finished == 1
