@@ -449,9 +449,9 @@ def test_publishing_a_sent_update_refreshes_the_campaign_hub(client, session, tm
     make_subscriber("hub@example.org")
     update = make_update(campaign=campaign, publish_on_site=True, subject="Fresh news")
     session.commit()
+    start(update)
     etag = client.get(f"/c/{campaign.slug}").headers["ETag"]
 
-    start(update)
     run(update.id, transport=FileTransport(tmp_path))
 
     page = client.get(f"/c/{campaign.slug}", headers={"If-None-Match": etag})
