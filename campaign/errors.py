@@ -1,10 +1,11 @@
 """Error pages in the site's layout; a failed request rolls its transaction back."""
 
 import logging
+import traceback
 
 from flask import Flask, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from campaign.extensions import db
@@ -64,17 +65,35 @@ def csrf_error(error: CSRFError):
     return _page(400, "This form has expired. Please go back, reload the page and try again.")
 
 
+def database_error_summary(error: DBAPIError) -> str:
+    """What a database error may say in a log: its kind and first line, never row values.
+
+    PostgreSQL's DETAIL line quotes the values of the row (a signer's email, say); the
+    statement's parameters are already hidden by the engine (`hide_parameters`).
+    """
+    first_line = str(error.orig).split("\n", 1)[0]
+    return f"{type(error.orig).__name__}: {first_line}"
+
+
 def conflict_error(error: IntegrityError):
     # Forms check uniqueness first; this is the race two people can still lose.
     db.session.rollback()
-    # The first line names the constraint; PostgreSQL's DETAIL line quotes the row's values
-    # (a signer's email, say), which must not reach the logs.
-    reason = str(error.orig).split("\n", 1)[0]
-    log.warning("integrity error on %s %s: %s", request.method, request.path, reason)
+    summary = database_error_summary(error)
+    log.warning("integrity error on %s %s: %s", request.method, request.path, summary)
     return _page(409, MESSAGES[409])
 
 
 def unexpected_error(error: Exception):
     db.session.rollback()
-    log.exception("unhandled error on %s %s", request.method, request.path)
+    if isinstance(error, DBAPIError):
+        # The frames, for debugging, and a summary without the row's values.
+        log.error(
+            "database error on %s %s: %s\n%s",
+            request.method,
+            request.path,
+            database_error_summary(error),
+            "".join(traceback.format_tb(error.__traceback__)),
+        )
+    else:
+        log.exception("unhandled error on %s %s", request.method, request.path)
     return _page(500, MESSAGES[500])
