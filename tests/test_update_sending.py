@@ -446,7 +446,7 @@ def test_a_relay_that_took_the_message_but_answered_too_late_is_not_sent_again(
 
 def test_publishing_a_sent_update_refreshes_the_campaign_hub(client, session, tmp_path):
     campaign = make_campaign()
-    make_subscriber("hub@example.org")
+    make_subscriber(email="hub@example.org")
     update = make_update(campaign=campaign, publish_on_site=True, subject="Fresh news")
     session.commit()
     start(update)
@@ -457,3 +457,20 @@ def test_publishing_a_sent_update_refreshes_the_campaign_hub(client, session, tm
     page = client.get(f"/c/{campaign.slug}", headers={"If-None-Match": etag})
     assert page.status_code == 200
     assert "Fresh news" in page.get_data(as_text=True)
+
+
+def test_parallel_senders_share_the_send_rate(app_settings, session, tmp_path):
+    import time
+
+    for number in range(4):
+        make_subscriber(email=f"rate{number}@example.org")
+    update = make_update()
+    session.commit()
+    app_settings(MAIL_RATE_PER_SECOND=40, MAIL_BATCH_SIZE=1)
+    start(update)
+
+    started = time.monotonic()
+    run(update.id, transport=FileTransport(tmp_path), share_of_rate=4)
+
+    # 40 a second shared by 4 senders is 10 a second each: four sends need 0.3 s or more.
+    assert time.monotonic() - started >= 0.3

@@ -6,7 +6,9 @@ stays flat whatever the audience size, and running it again adds only who is mis
 
 from datetime import datetime
 
-from sqlalchemy import Select, exists, func, insert, literal, select
+from sqlalchemy import Select, exists, func, literal, select, true
+from sqlalchemy.dialects.postgresql import insert as postgres_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from campaign.audience.models import Subscriber, SubscriberStatus
 from campaign.donations.models import Donation, DonationStatus
@@ -78,15 +80,26 @@ def queue_deliveries(
                 Delivery.update_id == update.id, Delivery.subscriber_id == Subscriber.id
             )
         )
+        # `WHERE true`: SQLite needs a WHERE before ON CONFLICT in INSERT … SELECT.
         rows = select(
             literal(update.id), missing.subquery().c.id, literal(DeliveryStatus.QUEUED.value)
-        )
+        ).where(true())
+        # Two processes may queue one update at once (Send now beside the sweep): the unique
+        # pair decides, and the loser skips the rows instead of failing.
         db.session.execute(
-            insert(Delivery.__table__).from_select(["update_id", "subscriber_id", "status"], rows)
+            _insert_for_dialect()(Delivery.__table__)
+            .from_select(["update_id", "subscriber_id", "status"], rows)
+            .on_conflict_do_nothing(index_elements=["update_id", "subscriber_id"])
         )
         db.session.commit()
     # Counted, not summed from rowcount: drivers do not all report it for INSERT … SELECT.
     return _delivery_count(update) - before
+
+
+def _insert_for_dialect():
+    if db.session.get_bind().dialect.name == "postgresql":
+        return postgres_insert
+    return sqlite_insert
 
 
 def _delivery_count(update: Update) -> int:

@@ -67,4 +67,5 @@ def send_updates() -> bool:
 @shared_task(name="updates.send", ignore_result=True)
 def send_task(update_id: int) -> str:
     """Send batches of one update for a time slice (several of these run in parallel)."""
-    return run(update_id, max_seconds=TASK_SLICE_SECONDS).stopped_because
+    parallel = current_app.config["UPDATE_PARALLEL_TASKS"]
+    return run(update_id, max_seconds=TASK_SLICE_SECONDS, share_of_rate=parallel).stopped_because

@@ -300,12 +300,18 @@ def run(
     transport: Transport | None = None,
     max_seconds: float | None = None,
     on_batch: Callable[[SendReport], None] | None = None,
+    share_of_rate: int = 1,
 ) -> SendReport:
-    """Send an update's queued deliveries until done, paused, cancelled or out of time."""
+    """Send an update's queued deliveries until done, paused, cancelled or out of time.
+
+    `share_of_rate`: how many senders work on the update at once, so that together they keep
+    to MAIL_RATE_PER_SECOND.
+    """
     transport = transport or get_transport()
     report = SendReport()
     size = current_app.config["MAIL_BATCH_SIZE"]
-    pacer = Pacer(current_app.config["MAIL_RATE_PER_SECOND"])
+    rate = current_app.config["MAIL_RATE_PER_SECOND"]
+    pacer = Pacer(max(1, rate // share_of_rate) if rate else 0)
     deadline = time.monotonic() + max_seconds if max_seconds else None
     started = utcnow()
     mark_abandoned_uncertain(update_id, started)
