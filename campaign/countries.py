@@ -4,6 +4,7 @@ from functools import cache
 
 import pycountry
 from babel import Locale, UnknownLocaleError
+from markupsafe import escape
 
 CODES = frozenset(country.alpha_2 for country in pycountry.countries)
 
@@ -22,3 +23,14 @@ def country_names(language: str = "en") -> dict[str, str]:
 def country_name(code: str, language: str = "en") -> str:
     """A country's name in `language`, or the code itself when unknown."""
     return country_names(language).get(code, code)
+
+
+@cache
+def country_options_html(language: str = "en") -> str:
+    """The <option> list of every country, rendered once per language."""
+    options = ['<option value="">Choose…</option>']
+    options += [
+        f'<option value="{code}">{escape(name)}</option>'
+        for code, name in country_names(language).items()
+    ]
+    return "".join(options)
