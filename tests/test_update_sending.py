@@ -380,6 +380,36 @@ def test_a_recipient_refused_for_now_is_not_retried_in_a_tight_loop(session, tmp
     assert transport.tries.count("full@example.org") == 2
 
 
+def test_a_recipient_refused_too_often_fails_and_the_update_finishes(
+    app_settings, session, tmp_path
+):
+    from campaign.mailer.transports import RecipientResult
+
+    make_subscriber(email="full@example.org")
+    update = make_update()
+    session.commit()
+    app_settings(MAIL_MAX_ATTEMPTS=3)
+
+    class AlwaysFull:
+        def send_bulk(self, message):
+            return [RecipientResult("retry", error="SMTP 452: mailbox full")]
+
+    start(update)
+    reports = [run(update.id, transport=AlwaysFull()) for _ in range(4)]
+
+    assert [r.stopped_because.split(":")[0] for r in reports] == [
+        "refused for now",
+        "refused for now",
+        "done",
+        "sent",
+    ]
+    assert statuses(update) == {"failed": 1}
+    failed = session.scalar(select(Delivery))
+    assert failed.attempts == 3
+    assert failed.error == "Refused 3 times; given up."
+    assert update.status == UpdateStatus.SENT
+
+
 @pytest.mark.parametrize("reason", ["bounce", "dropped", "spamreport"])
 def test_a_suppressed_address_gets_no_update_even_if_its_subscriber_is_active(
     reason, session, tmp_path

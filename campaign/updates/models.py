@@ -92,6 +92,8 @@ class Delivery(db.Model):
         ForeignKey("subscribers.id", ondelete="CASCADE"), index=True
     )
     status: Mapped[str] = mapped_column(String(16), default=DeliveryStatus.QUEUED)
+    # Times the recipient's server refused it for now; MAIL_MAX_ATTEMPTS of those fail it.
+    attempts: Mapped[int] = mapped_column(default=0)
     # Which claim took the row: marking sent checks it, so a late sender cannot mark another's.
     batch: Mapped[str | None] = mapped_column(String(40), index=True)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

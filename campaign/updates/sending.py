@@ -175,6 +175,21 @@ def _mark(token: str, ids: list[int], **values) -> None:
         )
 
 
+def _give_up_on(ids: list[int]) -> int:
+    """Fail the rows refused for now too often (a full mailbox for days); returns how many."""
+    limit = current_app.config["MAIL_MAX_ATTEMPTS"]
+    return db.session.execute(
+        update(Delivery)
+        .where(
+            Delivery.id.in_(ids),
+            Delivery.status == DeliveryStatus.QUEUED,
+            Delivery.attempts >= limit,
+        )
+        .values(status=DeliveryStatus.FAILED, error=f"Refused {limit} times; given up.")
+        .execution_options(synchronize_session=False)
+    ).rowcount
+
+
 def _outcome_values(
     outcome: str, provider_id: str | None, error: str | None, now: datetime
 ) -> dict:
@@ -186,7 +201,12 @@ def _outcome_values(
             "error": None,
         }
     if outcome == "retry":
-        return {"status": DeliveryStatus.QUEUED, "batch": None, "error": error}
+        return {
+            "status": DeliveryStatus.QUEUED,
+            "batch": None,
+            "error": error,
+            "attempts": Delivery.attempts + 1,
+        }
     status = DeliveryStatus.FAILED if outcome == "failed" else DeliveryStatus.UNCERTAIN
     return {"status": status, "error": error}
 
@@ -222,6 +242,10 @@ def send_batch(update_row: Update, token: str, transport: Transport, report: Sen
         for (outcome, provider_id, error), ids in groups.items():
             _mark(token, ids, **_outcome_values(outcome, provider_id, error, now))
             counted[outcome] += len(ids)
+            if outcome == "retry":
+                given_up = _give_up_on(ids)
+                counted["failed"] += given_up
+                counted["retry"] -= given_up
         report.sent += counted["sent"]
         report.failed += counted["failed"]
         report.retrying += counted["retry"]

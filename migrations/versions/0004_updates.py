@@ -57,6 +57,7 @@ def upgrade():
     sa.Column('update_id', sa.Integer(), nullable=False),
     sa.Column('subscriber_id', sa.Integer(), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('batch', sa.String(length=40), nullable=True),
     sa.Column('claimed_at', UTCDateTime(), nullable=True),
     sa.Column('sent_at', UTCDateTime(), nullable=True),
