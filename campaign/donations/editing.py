@@ -4,7 +4,7 @@ import re
 from functools import cache
 
 from babel import Locale
-from babel.numbers import get_currency_name, get_territory_currencies
+from babel.numbers import get_territory_currencies
 from sqlalchemy import exists, select
 
 from campaign.donations import test_checkout
@@ -47,11 +47,6 @@ def read_currency(text: str) -> str:
             f"“{code.upper()}” is not a currency in use today; enter one like GBP, EUR or USD."
         )
     return code.lower()
-
-
-def currency_name(code: str) -> str:
-    """The currency's English name, for the form's hint and the appeal list."""
-    return get_currency_name(code.upper(), locale="en")
 
 
 def read_presets(text: str, currency: str) -> list[int]:

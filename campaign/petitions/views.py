@@ -119,9 +119,11 @@ def sign_petition(slug: str):
     found = _petition_or_404(slug)
     embedded = request.form.get("embed") == "1"
     form = _sign_form(found, formdata=request.form)
-    count = signature_count(found)
 
     def respond(status: int, **extra):
+        # Counted only when the form is shown again: a successful sign-up (the hot path
+        # during a surge) goes straight to the thank-you page.
+        count = signature_count(found)
         response = current_app.make_response(
             (_page(found, form, count, embed=embedded, **extra), status)
         )
