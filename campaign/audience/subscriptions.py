@@ -25,6 +25,11 @@ from campaign.mailer.models import OutboundEmail
 from campaign.templating import site_url_for
 from campaign.tokens import TokenError, make_token, read_token_issued
 
+# The words beside "email me updates" where people sign or give; stored as their consent.
+CAMPAIGN_UPDATES_CONSENT = (
+    "Email me updates about this campaign. I can unsubscribe at any time with one click."
+)
+
 CONFIRM_PURPOSE = "subscribe-confirm"
 UNSUBSCRIBE_PURPOSE = "unsubscribe"
 

@@ -5,9 +5,10 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 
+from campaign.audience.subscriptions import CAMPAIGN_UPDATES_CONSENT
 from campaign.donations.models import Interval
 
-CONSENT_WORDING = "Email me updates about this campaign. I can unsubscribe at any time."
+CONSENT_WORDING = CAMPAIGN_UPDATES_CONSENT
 
 
 class DonateForm(FlaskForm):

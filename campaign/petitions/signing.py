@@ -16,7 +16,11 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from campaign.addresses import normalise_email
-from campaign.audience.subscriptions import find_subscriber, subscribe_confirmed
+from campaign.audience.subscriptions import (
+    CAMPAIGN_UPDATES_CONSENT,
+    find_subscriber,
+    subscribe_confirmed,
+)
 from campaign.db import utcnow
 from campaign.extensions import db
 from campaign.mailer.compose import queue_email
@@ -30,9 +34,7 @@ MAX_EMAILS_PER_SIGNATURE = 3
 LATE_CONFIRMATION = timedelta(hours=24)
 
 # Stored with each signature that ticks the box: the consent record is these exact words.
-CONSENT_WORDING = (
-    "Email me updates about this campaign. I can unsubscribe at any time with one click."
-)
+CONSENT_WORDING = CAMPAIGN_UPDATES_CONSENT
 
 
 class SigningError(ValueError):
