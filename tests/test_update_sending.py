@@ -504,3 +504,16 @@ def test_parallel_senders_share_the_send_rate(app_settings, session, tmp_path):
 
     # 40 a second shared by 4 senders is 10 a second each: four sends need 0.3 s or more.
     assert time.monotonic() - started >= 0.3
+
+
+def test_mailer_send_with_incomplete_transport_settings_starts_nothing(app, app_settings, session):
+    update = make_update(slug="not-yet")
+    session.commit()
+    app_settings(MAIL_TRANSPORT="smtp", SMTP_URL=None)
+
+    result = app.test_cli_runner().invoke(args=["mailer", "send", "not-yet"])
+
+    assert result.exit_code == 1
+    assert result.output.strip() == "Error: MAIL_TRANSPORT=smtp needs SMTP_URL."
+    session.refresh(update)
+    assert update.status == UpdateStatus.DRAFT

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from campaign.cli import fail
 from campaign.extensions import db
 from campaign.mailer.cli import mailer
+from campaign.mailer.transports import get_transport
 from campaign.updates.models import Delivery, DeliveryStatus, Update, UpdateStatus
 from campaign.updates.sending import SendReport, run, start
 
@@ -50,6 +51,11 @@ def send(reference: str) -> None:
         fail(f"There is no update {reference!r}.")
     if update.status == UpdateStatus.CANCELLED:
         fail(f"Update {update.slug!r} was cancelled; it cannot be sent.")
+    try:
+        # Before anything starts: incomplete transport settings must not leave it half-begun.
+        transport = get_transport()
+    except RuntimeError as error:
+        raise click.ClickException(str(error)) from None
     start(update)
     update_id = update.id
     counts = delivery_counts(update_id)
@@ -64,7 +70,7 @@ def send(reference: str) -> None:
             bar.update(max(0, finished + handled(report) - bar.pos))
 
         while True:
-            report = run(update_id, on_batch=advance)
+            report = run(update_id, transport=transport, on_batch=advance)
             finished += handled(report)
             if not report.stopped_because.startswith("refused for now") or tries >= REFUSED_TRIES:
                 break
