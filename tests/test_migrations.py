@@ -1,10 +1,12 @@
 """The schema comes from the Alembic migrations alone, and they match the models."""
 
+import os
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, inspect, make_url, text
 
 from campaign import create_app
 from campaign.extensions import db
@@ -28,14 +30,16 @@ def scratch_database_url(tmp_path):
     if not ON_POSTGRES:
         yield f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
         return
-    admin = create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
+    # The pid keeps two test runs on one server out of each other's way.
+    name = f"campaign_migrations_{os.getpid()}"
+    server = make_url(TEST_DATABASE_URL)
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text("DROP DATABASE IF EXISTS campaign_migrations"))
-        connection.execute(text("CREATE DATABASE campaign_migrations"))
-    url = TEST_DATABASE_URL.rsplit("/", 1)[0] + "/campaign_migrations"
-    yield url
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield server.set(database=name).render_as_string(hide_password=False)
     with admin.connect() as connection:
-        connection.execute(text("DROP DATABASE IF EXISTS campaign_migrations WITH (FORCE)"))
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
 
 
