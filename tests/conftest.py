@@ -6,6 +6,7 @@ Set TEST_DATABASE_URL to run the same suite on PostgreSQL (its `public` schema i
 import ipaddress
 import os
 import socket
+import threading
 
 import pytest
 from flask.testing import FlaskClient
@@ -65,6 +66,15 @@ def _use_real_sqlite_transactions(engine) -> None:
     @event.listens_for(engine, "begin")
     def _begin(connection):
         connection.exec_driver_sql("BEGIN")
+
+
+@pytest.fixture(autouse=True)
+def no_dispatcher_thread_outlives_its_test():
+    """A mail dispatcher thread left running would sweep through later tests' sessions (the
+    `db.session` of every app is the one the `session` fixture swaps), at random moments."""
+    yield
+    left = [thread for thread in threading.enumerate() if thread.name == "mail-dispatcher"]
+    assert not left, "stop the dispatcher a test started (InProcessDispatcher.stop)"
 
 
 @pytest.fixture(scope="session")

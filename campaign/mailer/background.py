@@ -28,6 +28,7 @@ class InProcessDispatcher:
     def __init__(self, app: Flask) -> None:
         self.app = app
         self.wake = threading.Event()
+        self.stopping = threading.Event()
         self.lock = threading.Lock()
         self.thread: threading.Thread | None = None
         self.pid: int | None = None
@@ -48,10 +49,19 @@ class InProcessDispatcher:
         self.ensure_running()
         self.wake.set()
 
+    def stop(self, timeout: float = 10.0) -> None:
+        """End the thread once its current sweep is done (a test's dispatcher, say)."""
+        self.stopping.set()
+        self.wake.set()
+        if self.thread is not None:
+            self.thread.join(timeout)
+
     def _run(self) -> None:
         while True:
             self.wake.wait(timeout=SWEEP_SECONDS)
             self.wake.clear()
+            if self.stopping.is_set():
+                return
             try:
                 with self.app.app_context():
                     try:
