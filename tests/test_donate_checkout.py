@@ -484,6 +484,22 @@ def test_without_stripe_keys_outside_production_the_local_test_checkout_is_used(
     assert "TEST CHECKOUT" in page.get_data(as_text=True)
 
 
+def test_the_local_test_checkout_refuses_an_unusable_receipt_address_beside_the_field(
+    client, session
+):
+    donation = make_donation()
+    url = f"/donate/test-checkout/{donation.checkout_session_id}"
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get(url).text).group(1)
+
+    response = client.post(
+        url, data={"csrf_token": token, "action": "pay", "email": "a\x00@example.org"}
+    )
+
+    assert response.status_code == 400
+    assert 'id="email-error"' in response.get_data(as_text=True)
+    assert db.session.get(Donation, donation.id).status == DonationStatus.PENDING
+
+
 def test_the_local_test_checkout_is_refused_beside_real_stripe_keys(client, session, stripe_api):
     donation = make_donation(checkout_session_id="cs_test_local_somewhere")
 
@@ -506,6 +522,9 @@ def production_app(tmp_path):
     class Settings(_Production):
         SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'production.sqlite3'}"
         MAIL_FILE_DIR = str(tmp_path / "mail")
+        # No dispatcher thread: it would outlive this test and sweep through later tests'
+        # rolled-back sessions (the `db.session` of every app).
+        MAIL_DISPATCHER = "manual"
 
     app = create_app(Settings)
     with app.app_context():

@@ -1,17 +1,18 @@
 """The donate form. Like the sign form it carries no CSRF token: the appeal page is public and
 sets no cookie; the view checks the post's origin instead."""
 
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, StringField
+from wtforms import BooleanField, EmailField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length, Optional
 
 from campaign.audience.subscriptions import CAMPAIGN_UPDATES_CONSENT
 from campaign.donations.models import Interval
+from campaign.form_fields import Form, strip, valid_email
 
 CONSENT_WORDING = CAMPAIGN_UPDATES_CONSENT
 
 
-class DonateForm(FlaskForm):
+class DonateForm(Form):
     class Meta:
         csrf = False
 
@@ -32,4 +33,21 @@ class DonateForm(FlaskForm):
     subscribe = BooleanField(CONSENT_WORDING)
     website = StringField(
         "Leave this field empty", render_kw={"autocomplete": "off", "tabindex": "-1"}
+    )
+
+
+class TestPaymentForm(Form):
+    """What the local test checkout asks, as Stripe Checkout would: where to send the receipt."""
+
+    email = EmailField(
+        "Email for the receipt",
+        filters=[strip],
+        validators=[Optional(), valid_email],
+        render_kw={"autocomplete": "email", "maxlength": 254},
+    )
+    name = StringField(
+        "Name",
+        filters=[strip],
+        validators=[Optional(), Length(max=200)],
+        render_kw={"autocomplete": "name", "maxlength": 200},
     )

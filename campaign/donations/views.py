@@ -5,7 +5,7 @@ from sqlalchemy import select, update
 
 from campaign.donations import bp
 from campaign.donations import test_checkout as local
-from campaign.donations.forms import DonateForm
+from campaign.donations.forms import DonateForm, TestPaymentForm
 from campaign.donations.giving import open_checkout, read_choice, start_donation
 from campaign.donations.models import Appeal, Donation, DonationStatus, Interval
 from campaign.donations.money import AmountError, format_money, to_major
@@ -182,16 +182,23 @@ def test_checkout(session_id: str):
     if donation is None:
         abort(404)
     appeal = donation.appeal
-    if request.method == "GET" or donation.status != DonationStatus.PENDING:
-        return render_template(
+    form = TestPaymentForm()
+    paying = request.form.get("action") == "pay"
+    if (
+        request.method == "GET"
+        or donation.status != DonationStatus.PENDING
+        or (paying and not form.validate())
+    ):
+        page = render_template(
             "donations/test_checkout.html",
             donation=donation,
             appeal=appeal,
+            form=form,
             amount=format_money(donation.amount, donation.currency),
         )
-    if request.form.get("action") == "pay":
-        email = (request.form.get("email") or "").strip()[:254]
-        local.pay(donation, email=email, name=(request.form.get("name") or "").strip()[:200])
+        return page, 400 if form.errors else 200
+    if paying:
+        local.pay(donation, email=form.email.data or "", name=form.name.data or "")
         return redirect(
             site_url_for("donations.thanks", slug=appeal.slug, session_id=session_id), 303
         )
