@@ -5,7 +5,7 @@ from pathlib import Path
 from flask import Flask
 
 import config
-from campaign import caching, celery_app, cli, errors, security, templating
+from campaign import caching, celery_app, cli, errors, input_guard, security, templating
 from campaign.extensions import csrf, db, limiter, login_manager, migrate
 from campaign.mailer import background as mail_background
 
@@ -22,6 +22,7 @@ def create_app(config_object: type[config.Config] | None = None) -> Flask:
     )
     app.config.from_object(settings)
     settings.prepare(app.config)
+    input_guard.init_app(app)  # first: its converter and check must see every route
     init_extensions(app)
     register_blueprints(app)
     errors.init_app(app)

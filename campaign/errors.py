@@ -6,7 +6,7 @@ import traceback
 from flask import Flask, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, IntegrityError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException
 
 from campaign.extensions import db
 from campaign.security import allow_framing
@@ -23,6 +23,10 @@ MESSAGES = {
     429: "Too many attempts. Please wait a little and try again.",
     500: "Something went wrong on our side. Nothing you did caused it; please try again.",
 }
+
+
+class Refusal(BadRequest):
+    """A 400 whose description is a sentence for the person who sent the request."""
 
 
 def init_app(app: Flask) -> None:
@@ -58,7 +62,10 @@ def http_error(error: HTTPException):
     status = error.code or 500
     if status >= 500:
         db.session.rollback()
-    return _page(status, MESSAGES.get(status, error.description or "Error."))
+    if isinstance(error, Refusal):
+        return _page(status, error.description)
+    # Werkzeug's and extensions' own descriptions are written for developers.
+    return _page(status, MESSAGES.get(status, "Error."))
 
 
 def csrf_error(error: CSRFError):

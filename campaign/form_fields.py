@@ -4,14 +4,72 @@ import re
 from enum import StrEnum
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectChoice, StringField
-from wtforms.validators import DataRequired, Length, Regexp, ValidationError
+from wtforms import (
+    EmailField,
+    Field,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectChoice,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Regexp, StopValidation, ValidationError
 
 from campaign.addresses import InvalidEmail, checked_email
+from campaign.input_guard import CONTROL_CHARACTERS, MAX_ID
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 MAX_LANGUAGE_LENGTH = 16
+
+
+# Where a person types one line, a pasted tab or line break is only a space to them.
+_LINE_BREAKS_AND_TABS = re.compile(r"[\t\r\n]+")
+# Control characters other than those: nobody types them, and PostgreSQL refuses NUL.
+_INVISIBLE_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_CHARACTER_MESSAGE = (
+    "This holds an invisible control character that cannot be saved. Please type it again."
+)
+TOO_LARGE_MESSAGE = "Enter a smaller number."
+
+
+def _refuse_control_characters(form: FlaskForm, field: Field) -> None:
+    if isinstance(field.data, str) and _INVISIBLE_CONTROLS.search(field.data):
+        # Stop: the field's other checks may look the value up in the database.
+        raise StopValidation(CONTROL_CHARACTER_MESSAGE)
+
+
+def _within_a_column(form: FlaskForm, field: Field) -> None:
+    if isinstance(field.data, int) and not -MAX_ID - 1 <= field.data <= MAX_ID:
+        raise ValidationError(TOO_LARGE_MESSAGE)
+
+
+class Form(FlaskForm):
+    """The base of every form: no control character and no over-wide number gets through.
+
+    Text keeps its line breaks and tabs where they mean something (a text area, a password);
+    on one line they become spaces. Any other control character (NUL, escape …) is refused
+    beside its field, before the field's own checks run. Hidden fields, which nobody types,
+    lose control characters silently. Integers are bounded by what a column holds.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self:
+            if isinstance(field, StringField):
+                self._guard_text(field)
+            elif isinstance(field, IntegerField):
+                field.validators = [*field.validators, _within_a_column]
+
+    @staticmethod
+    def _guard_text(field: StringField) -> None:
+        if isinstance(field.data, str):
+            if isinstance(field, HiddenField):
+                field.data = CONTROL_CHARACTERS.sub("", field.data)
+            elif not isinstance(field, TextAreaField | PasswordField):
+                field.data = _LINE_BREAKS_AND_TABS.sub(" ", field.data)
+        field.validators = [_refuse_control_characters, *field.validators]
 
 
 def strip(value: str | None) -> str | None:
@@ -20,11 +78,12 @@ def strip(value: str | None) -> str | None:
 
 
 def coerce_id(value: object) -> int:
-    """A select's coerce for ids: anything but a number is 0, refused as "not a valid choice"."""
+    """A select's coerce for ids: anything but an id a column can hold is 0 (no valid choice)."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return 0
+    return number if 0 < number <= MAX_ID else 0
 
 
 def valid_email(form: FlaskForm, field: EmailField) -> None:

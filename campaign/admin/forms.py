@@ -17,7 +17,14 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 from campaign.accounts.models import Role
 from campaign.addresses import MAX_EMAIL_LENGTH
 from campaign.content.models import CampaignStatus
-from campaign.form_fields import LANGUAGE_TAG, MAX_LANGUAGE_LENGTH, slug_field, strip, title_field
+from campaign.form_fields import (
+    LANGUAGE_TAG,
+    MAX_LANGUAGE_LENGTH,
+    Form,
+    slug_field,
+    strip,
+    title_field,
+)
 
 NO_ORIGINAL = 0  # the "translation of" choice meaning "this is an original"
 
@@ -46,7 +53,7 @@ def _language_field() -> StringField:
     )
 
 
-class CampaignForm(FlaskForm):
+class CampaignForm(Form):
     slug = _slug_field(80)
     title = title_field()
     summary = TextAreaField("Summary", filters=[strip], validators=[Optional()])
@@ -69,7 +76,7 @@ def _local_image_path(form: FlaskForm, field: StringField) -> None:
         )
 
 
-class ExplainerForm(FlaskForm):
+class ExplainerForm(Form):
     slug = _slug_field(120)
     title = title_field()
     summary = TextAreaField("Summary", filters=[strip], validators=[Optional()])
@@ -102,7 +109,7 @@ def _web_address(form: FlaskForm, field: StringField) -> None:
         raise ValidationError("Enter a web address starting with https:// or http://.")
 
 
-class LinkForm(FlaskForm):
+class LinkForm(Form):
     # Named apart from the explainer form's fields: both forms share the edit page.
     link_title = StringField(
         "Link title",
@@ -123,7 +130,7 @@ ROLE_CHOICES = [
 ]
 
 
-class NewOrganiserForm(FlaskForm):
+class NewOrganiserForm(Form):
     email = EmailField(
         "Email",
         filters=[strip],
@@ -132,5 +139,5 @@ class NewOrganiserForm(FlaskForm):
     role = SelectField("Role", choices=ROLE_CHOICES, default=Role.EDITOR.value)
 
 
-class RoleForm(FlaskForm):
+class RoleForm(Form):
     role = SelectField("Role", choices=ROLE_CHOICES)

@@ -1,7 +1,6 @@
 """The subscribe form, and the console's import and search forms."""
 
 from flask import current_app
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import EmailField, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
@@ -11,6 +10,7 @@ from campaign.audience.models import SubscriberStatus
 from campaign.form_fields import (
     LANGUAGE_TAG,
     MAX_LANGUAGE_LENGTH,
+    Form,
     any_status_choices,
     strip,
     valid_email,
@@ -29,7 +29,7 @@ def clean_language(value: str | None, fallback: str = "en") -> str:
     return value if len(value) <= MAX_LANGUAGE_LENGTH and LANGUAGE_TAG.match(value) else fallback
 
 
-class SubscribeForm(FlaskForm):
+class SubscribeForm(Form):
     # No token here: /subscribe checks the origin or a token itself (see form_post_is_ours),
     # so the same form can sit on cached, cookie-free public pages.
     class Meta:
@@ -58,7 +58,7 @@ class SubscribeForm(FlaskForm):
     language = HiddenField()
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(
         "CSV file",
         validators=[
@@ -75,7 +75,7 @@ class ImportForm(FlaskForm):
 STATUS_CHOICES = any_status_choices(SubscriberStatus)
 
 
-class SearchForm(FlaskForm):
+class SearchForm(Form):
     class Meta:
         csrf = False  # a GET form: it changes nothing
 

@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
@@ -18,7 +17,7 @@ from campaign.donations.editing import (
 from campaign.donations.models import Appeal, AppealStatus, DonationStatus, Interval
 from campaign.donations.money import AmountError, format_money, to_major
 from campaign.donations.reports import DonationFilter
-from campaign.form_fields import any_status_choices, coerce_id, slug_field, strip, title_field
+from campaign.form_fields import Form, any_status_choices, coerce_id, slug_field, strip, title_field
 
 NEW_APPEAL = {
     "currency": "GBP",
@@ -48,7 +47,7 @@ STATUS_CHOICES = [
 ]
 
 
-class AppealForm(FlaskForm):
+class AppealForm(Form):
     campaign = SelectField("Campaign", coerce=coerce_id, choices=[])
     slug = slug_field(
         "legal-fund",
@@ -199,7 +198,7 @@ INTERVAL_CHOICES = [
 ]
 
 
-class DonationFilterForm(FlaskForm):
+class DonationFilterForm(Form):
     class Meta:
         csrf = False  # a GET form: it changes nothing
 

@@ -1,14 +1,13 @@
 """Console forms of the mail pipeline."""
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField
 from wtforms.validators import DataRequired, Length
 
 from campaign.addresses import MAX_EMAIL_LENGTH
-from campaign.form_fields import valid_email
+from campaign.form_fields import Form, valid_email
 
 
-class TestMessageForm(FlaskForm):
+class TestMessageForm(Form):
     email = EmailField(
         "Send a test message to",
         validators=[

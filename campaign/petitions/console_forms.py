@@ -2,7 +2,6 @@
 
 from datetime import UTC, date, datetime, time
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     Field,
@@ -19,7 +18,7 @@ from wtforms.widgets import DateTimeLocalInput
 
 from campaign.countries import country_names
 from campaign.db import utcnow
-from campaign.form_fields import any_status_choices, coerce_id, slug_field, strip, title_field
+from campaign.form_fields import Form, any_status_choices, coerce_id, slug_field, strip, title_field
 from campaign.petitions.models import Petition, PetitionStatus, SignatureStatus
 from campaign.petitions.moderation import BulkFilter
 from campaign.petitions.reports import SignatureSearch
@@ -72,7 +71,7 @@ STATUS_CHOICES = [
 ]
 
 
-class PetitionForm(FlaskForm):
+class PetitionForm(Form):
     campaign = SelectField("Campaign", coerce=coerce_id, choices=[])
     title = title_field()
     slug = slug_field(
@@ -145,7 +144,7 @@ class PetitionForm(FlaskForm):
             raise ValidationError(IN_THE_PAST)
 
 
-class ReopenForm(FlaskForm):
+class ReopenForm(Form):
     closes_at = UTCTimeField(
         "New closing date",
         validators=[Optional()],
@@ -161,7 +160,7 @@ class ReopenForm(FlaskForm):
 SIGNATURE_STATUS_CHOICES = any_status_choices(SignatureStatus)
 
 
-class SignatureSearchForm(FlaskForm):
+class SignatureSearchForm(Form):
     class Meta:
         csrf = False  # a GET form: it changes nothing
 
@@ -192,7 +191,7 @@ def _domain(value: str | None) -> str | None:
     return value.strip().lstrip("@").lower() if isinstance(value, str) else value
 
 
-class BulkInvalidateForm(FlaskForm):
+class BulkInvalidateForm(Form):
     ip_hash = StringField(
         "IP hash is",
         filters=[strip],

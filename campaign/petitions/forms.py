@@ -3,7 +3,6 @@
 import re
 import unicodedata
 
-from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
@@ -11,7 +10,7 @@ from wtforms.widgets import html_params
 
 from campaign.addresses import MAX_EMAIL_LENGTH
 from campaign.countries import country_names, country_options_html
-from campaign.form_fields import valid_email
+from campaign.form_fields import Form, valid_email
 from campaign.petitions.signing import CONSENT_WORDING
 
 UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
@@ -63,7 +62,7 @@ class CountrySelect:
         return Markup(select)  # noqa: S704
 
 
-class SignForm(FlaskForm):
+class SignForm(Form):
     # No CSRF token: the petition page is cached and sets no cookie; the view checks the origin
     # instead (campaign.security.form_post_is_ours).
     class Meta:

@@ -145,7 +145,7 @@ def sign_petition(slug: str):
                 name=form.name.data,
                 email=form.email.data,
                 country=form.country.data,
-                postcode=form.postcode.data if "postcode" in form else "",
+                postcode=(form.postcode.data or "") if "postcode" in form else "",
                 comment=form.comment.data or "",
                 show_name=form.show_name.data,
                 subscribe=form.subscribe.data,

@@ -2,7 +2,6 @@
 
 from datetime import UTC, datetime
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -27,6 +26,7 @@ from campaign.countries import country_names
 from campaign.form_fields import (
     LANGUAGE_TAG,
     MAX_LANGUAGE_LENGTH,
+    Form,
     slug_field,
     strip,
     valid_email,
@@ -45,7 +45,7 @@ AUDIENCE_CHOICES = [
 ]
 
 
-class UpdateForm(FlaskForm):
+class UpdateForm(Form):
     subject = StringField(
         "Subject",
         filters=[strip],
@@ -153,7 +153,7 @@ class UpdateForm(FlaskForm):
             raise ValidationError("Choose which petition's signers the update goes to.")
 
 
-class TestSendForm(FlaskForm):
+class TestSendForm(Form):
     email = EmailField(
         "Send a test to",
         validators=[
@@ -165,7 +165,7 @@ class TestSendForm(FlaskForm):
     )
 
 
-class ScheduleForm(FlaskForm):
+class ScheduleForm(Form):
     send_at = DateTimeLocalField(
         "Send at",
         format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
