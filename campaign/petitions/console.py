@@ -2,19 +2,16 @@
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 
 from campaign.accounts.access import require_organiser
 from campaign.countries import country_name
-from campaign.db import utcnow
 from campaign.extensions import db
 from campaign.paging import console_page
 from campaign.petitions import reports
@@ -25,7 +22,7 @@ from campaign.petitions.console_forms import (
     SignatureSearchForm,
 )
 from campaign.petitions.counting import counts_by_country, signature_count
-from campaign.petitions.delivery import delivery_csv
+from campaign.petitions.delivery import delivery_download
 from campaign.petitions.models import Petition, Signature
 from campaign.petitions.moderation import (
     CountChanged,
@@ -270,10 +267,5 @@ def bulk_invalidate(petition_id: int):
 
 @bp.get("/<int:petition_id>/export.csv")
 def export(petition_id: int):
-    petition = _petition_or_404(petition_id)
     # Streamed a batch at a time: memory stays flat however many signed.
-    response = Response(stream_with_context(delivery_csv(petition)), mimetype="text/csv")
-    filename = f"{petition.slug}-signatures-{utcnow().date().isoformat()}.csv"
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return delivery_download(_petition_or_404(petition_id))
