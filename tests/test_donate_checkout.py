@@ -497,6 +497,8 @@ class _Production(ProductionConfig):
     SITE_URL = "https://campaign.example"
     STRIPE_SECRET_KEY = None
     STRIPE_WEBHOOK_SECRET = None
+    # No dispatcher thread: it would outlive this test and sweep during later ones.
+    MAIL_DISPATCHER = "manual"
 
 
 @pytest.fixture

@@ -110,19 +110,36 @@ def test_rolled_back_action_leaves_no_mail(session):
 # Below, data is really committed: these tests use separate connections and threads.
 
 
+def park_for_good(dispatcher: InProcessDispatcher, monkeypatch) -> None:
+    """Stop a test's dispatcher thread for good, so it sends nothing during later tests."""
+    from campaign.mailer import background
+
+    parked = threading.Event()
+
+    def park():
+        parked.set()
+        threading.Event().wait()
+
+    monkeypatch.setattr(background, "dispatch_due", park)
+    dispatcher.wake.set()
+    assert parked.wait(timeout=5)
+
+
 def test_mail_committed_while_no_dispatcher_runs_is_sent_when_one_starts(
-    app, committed_outbox, tmp_path
+    app, committed_outbox, tmp_path, monkeypatch
 ):
     message_id = queue_check().id
     committed_outbox.commit()  # nothing is running: the row waits in the table
     app.config["MAIL_FILE_DIR"], original = str(tmp_path), app.config["MAIL_FILE_DIR"]
+    dispatcher = InProcessDispatcher(app)
     try:
-        dispatcher = InProcessDispatcher(app)
-        dispatcher.notify()
+        # Started, not woken: a dispatcher sweeps as soon as it starts (after a crash, say).
+        dispatcher.ensure_running()
         deadline = utcnow() + timedelta(seconds=10)
         while utcnow() < deadline and not list(tmp_path.glob("*.eml")):
             threading.Event().wait(0.05)
     finally:
+        park_for_good(dispatcher, monkeypatch)
         app.config["MAIL_FILE_DIR"] = original
 
     files = list(tmp_path.glob("*.eml"))
@@ -280,12 +297,4 @@ def test_the_dispatcher_thread_outlives_a_sweep_whose_cleanup_fails_too(app, mon
         assert swept.acquire(timeout=5), "the thread died: no sweep until the next request"
         assert dispatcher.thread.is_alive()
 
-        parked = threading.Event()
-
-        def park():
-            parked.set()
-            threading.Event().wait()  # this test's thread must not sweep during later tests
-
-        monkeypatch.setattr(background, "dispatch_due", park)
-        dispatcher.wake.set()
-        assert parked.wait(timeout=5)
+        park_for_good(dispatcher, monkeypatch)
