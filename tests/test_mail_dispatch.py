@@ -14,7 +14,7 @@ from campaign.extensions import db
 from campaign.mailer.background import InProcessDispatcher
 from campaign.mailer.dispatch import dispatch_due, retry_delay
 from campaign.mailer.models import MessageStatus, OutboundEmail, Suppression, SuppressionReason
-from campaign.mailer.transports import PermanentFailure, TemporaryFailure
+from campaign.mailer.transports import PermanentFailure, TemporaryFailure, UnknownOutcome
 from campaign.mailer.transports.outbox import FileTransport
 from tests.conftest import ON_POSTGRES
 from tests.mail_factories import ScriptedTransport, queue_check
@@ -47,6 +47,26 @@ def test_temporary_failure_retries_later_with_backoff(session):
     assert "429" in message.last_error
     # Not due yet: a second sweep leaves it alone.
     assert dispatch_due(transport=ScriptedTransport()).sent == 0
+
+
+def test_a_send_without_an_answer_is_retried_and_recorded_as_possibly_sent_twice(session):
+    message = queue_check()
+    session.commit()
+
+    dispatch_due(transport=ScriptedTransport(UnknownOutcome("SendGrid did not answer in time")))
+
+    assert message.status == MessageStatus.QUEUED
+    assert message.possible_duplicate == (
+        "Possibly sent twice: the transport may have taken it without answering "
+        "(SendGrid did not answer in time); tried again."
+    )
+    message.next_attempt_at = utcnow()
+    session.commit()
+    dispatch_due(transport=ScriptedTransport())
+
+    assert message.status == MessageStatus.SENT
+    assert message.attempts == 2
+    assert message.possible_duplicate.startswith("Possibly sent twice")
 
 
 def test_backoff_doubles_and_is_capped():

@@ -31,6 +31,7 @@ from campaign.mailer.transports import (
     PermanentFailure,
     TemporaryFailure,
     Transport,
+    UnknownOutcome,
     get_transport,
 )
 
@@ -131,6 +132,12 @@ def send_claimed(
         else:
             status = MessageStatus.QUEUED
             outcome["next_attempt_at"] = now + retry_delay(attempts)
+            if isinstance(error, UnknownOutcome):
+                # Retried all the same (a second confirmation does less harm than none).
+                outcome["possible_duplicate"] = (
+                    f"Possibly sent twice: the transport may have taken it without answering "
+                    f"({last_error}); tried again."
+                )
     else:
         status, last_error = MessageStatus.SENT, None
         outcome |= {"sent_at": now, "provider_message_id": provider_id}
