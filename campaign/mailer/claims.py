@@ -248,7 +248,9 @@ def take_back_abandoned_claims(now: datetime) -> int:
     return taken
 
 
-def _take_back(claimed_by: str | None, condition: ColumnElement, what_happened: str, now) -> int:
+def _take_back(
+    claimed_by: str | None, condition: ColumnElement, what_happened: str, now: datetime
+) -> int:
     handed_over = OutboundEmail.handed_over_at.is_not(None)
     out_of_attempts = and_(
         handed_over, OutboundEmail.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]
