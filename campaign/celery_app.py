@@ -3,7 +3,7 @@
 from celery import Celery, Task
 from flask import Flask
 
-OUTBOX_SWEEP_SECONDS = 30.0
+from campaign.jobs import SWEEP_SECONDS
 
 
 def init_app(app: Flask) -> Celery:
@@ -21,8 +21,8 @@ def init_app(app: Flask) -> Celery:
         broker_connection_retry_on_startup=True,
         worker_hijack_root_logger=False,
         beat_schedule={
-            "sweep-outbox": {"task": "mailer.dispatch_outbox", "schedule": OUTBOX_SWEEP_SECONDS},
-            "upkeep": {"task": "jobs.run_sweeps", "schedule": OUTBOX_SWEEP_SECONDS},
+            "sweep-outbox": {"task": "mailer.dispatch_outbox", "schedule": SWEEP_SECONDS},
+            "upkeep": {"task": "jobs.run_sweeps", "schedule": SWEEP_SECONDS},
         },
         include=["campaign.mailer.tasks", "campaign.updates.runner"],
     )

@@ -220,3 +220,19 @@ def stripe_api(app_settings):
         yield standin
     finally:
         standin.stop()
+
+
+@pytest.fixture
+def committed_outbox(app):
+    """The real database, committed to (for other threads and processes); emptied afterwards."""
+    from sqlalchemy import delete
+
+    from campaign.mailer.models import OutboundEmail, Suppression
+
+    with app.app_context():
+        yield db.session
+        db.session.rollback()
+        db.session.execute(delete(OutboundEmail))
+        db.session.execute(delete(Suppression))
+        db.session.commit()
+        db.session.remove()

@@ -513,6 +513,9 @@ class _Production(ProductionConfig):
     SITE_URL = "https://campaign.example"
     STRIPE_SECRET_KEY = None
     STRIPE_WEBHOOK_SECRET = None
+    # No dispatcher thread: it would outlive this test and sweep through later tests'
+    # rolled-back sessions (the `db.session` of every app).
+    MAIL_DISPATCHER = "manual"
 
 
 @pytest.fixture
@@ -522,9 +525,6 @@ def production_app(tmp_path):
     class Settings(_Production):
         SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'production.sqlite3'}"
         MAIL_FILE_DIR = str(tmp_path / "mail")
-        # No dispatcher thread: it would outlive this test and sweep through later tests'
-        # rolled-back sessions (the `db.session` of every app).
-        MAIL_DISPATCHER = "manual"
 
     app = create_app(Settings)
     with app.app_context():

@@ -9,12 +9,14 @@ from sqlalchemy import select
 
 from campaign.db import utcnow
 from campaign.extensions import db
+from campaign.mailer.claims import take_back_abandoned_claims
 from campaign.mailer.compose import queue_email
 from campaign.mailer.dispatch import dispatch_due
 from campaign.mailer.emails import transport_check
 from campaign.mailer.models import MessageStatus, OutboundEmail
 from tests.factories import make_user
 from tests.helpers import post_form, sign_in
+from tests.mail_factories import ELSEWHERE, held_by
 
 UNSUBSCRIBE_URL = "http://campaign.test/unsubscribe/a-token"
 PREVIEW_POLICY = (
@@ -152,6 +154,38 @@ def test_without_an_eml_file_there_is_nothing_to_download(
 
     assert "The .eml file" not in page
     assert client.get(f"/admin/mail/{message.id}/eml").status_code == 404
+
+
+def test_a_message_possibly_sent_twice_says_so_in_the_list_and_on_its_page(
+    client, organiser, session
+):
+    # Its dispatcher on another host stopped renewing its claim while the message was out.
+    message = held_by(ELSEWHERE, lease_left=-timedelta(seconds=1), handed_over=True)
+    queue_check("once@example.org")
+    session.commit()
+    take_back_abandoned_claims(utcnow())
+    dispatch_due()
+
+    listing = client.get("/admin/mail/").get_data(as_text=True)
+    page = client.get(f"/admin/mail/{message.id}").get_data(as_text=True)
+
+    assert message.status == MessageStatus.SENT
+    assert listing.count(">possibly sent twice</small>") == 1
+    assert "<dt>Possibly sent twice</dt>" in page
+    assert html.escape(message.possible_duplicate, quote=False) in page
+    assert "process 4242 on web-2 stopped renewing its claim" in page
+    assert "<dt>Attempts</dt><dd>2</dd>" in page
+
+
+def test_a_message_being_sent_names_its_dispatcher_and_lease(client, organiser):
+    message = held_by(ELSEWHERE, handed_over=True)
+
+    page = client.get(f"/admin/mail/{message.id}").get_data(as_text=True)
+
+    assert "<dt>Claimed</dt><dd>by process 4242 on web-2 at " in page
+    assert "handed to the transport at " in page
+    assert f"leased until {message.lease_expires_at:%H:%M:%S} UTC, renewed while it works" in page
+    assert "Possibly sent twice" not in page
 
 
 def test_retry_now_queues_a_failed_message_at_once_keeping_its_attempts(client, organiser):

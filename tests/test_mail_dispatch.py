@@ -7,36 +7,17 @@ from email import message_from_bytes
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from campaign.db import utcnow
 from campaign.extensions import db
 from campaign.mailer.background import InProcessDispatcher
-from campaign.mailer.compose import queue_email
-from campaign.mailer.dispatch import STALE_CLAIM, dispatch_due, retry_delay
-from campaign.mailer.emails import transport_check
+from campaign.mailer.dispatch import dispatch_due, retry_delay
 from campaign.mailer.models import MessageStatus, OutboundEmail, Suppression, SuppressionReason
-from campaign.mailer.transports import PermanentFailure, TemporaryFailure
+from campaign.mailer.transports import PermanentFailure, TemporaryFailure, UnknownOutcome
 from campaign.mailer.transports.outbox import FileTransport
 from tests.conftest import ON_POSTGRES
-
-
-class ScriptedTransport:
-    """A transport that fails as told, then succeeds; it records what it was asked to send."""
-
-    def __init__(self, *failures: Exception) -> None:
-        self.failures = list(failures)
-        self.sent: list = []
-
-    def send(self, envelope):
-        if self.failures:
-            raise self.failures.pop(0)
-        self.sent.append(envelope)
-        return f"id-{len(self.sent)}"
-
-
-def queue_check(to: str = "reader@example.org") -> OutboundEmail:
-    return queue_email("transport_check", to, transport_check("organiser@example.org"))
+from tests.mail_factories import ScriptedTransport, queue_check
 
 
 def test_queued_mail_is_sent_with_our_id_and_marked_sent(session):
@@ -66,6 +47,26 @@ def test_temporary_failure_retries_later_with_backoff(session):
     assert "429" in message.last_error
     # Not due yet: a second sweep leaves it alone.
     assert dispatch_due(transport=ScriptedTransport()).sent == 0
+
+
+def test_a_send_without_an_answer_is_retried_and_recorded_as_possibly_sent_twice(session):
+    message = queue_check()
+    session.commit()
+
+    dispatch_due(transport=ScriptedTransport(UnknownOutcome("SendGrid did not answer in time")))
+
+    assert message.status == MessageStatus.QUEUED
+    assert message.possible_duplicate == (
+        "Possibly sent twice: the transport may have taken it without answering "
+        "(SendGrid did not answer in time); tried again."
+    )
+    message.next_attempt_at = utcnow()
+    session.commit()
+    dispatch_due(transport=ScriptedTransport())
+
+    assert message.status == MessageStatus.SENT
+    assert message.attempts == 2
+    assert message.possible_duplicate.startswith("Possibly sent twice")
 
 
 def test_backoff_doubles_and_is_capped():
@@ -118,21 +119,6 @@ def test_a_bounced_address_gets_nothing(session):
     assert transport.sent == []
 
 
-def test_rows_claimed_by_a_dead_dispatcher_are_sent_after_the_stale_window(session):
-    message = queue_check()
-    message.status = MessageStatus.SENDING
-    message.claimed_at = utcnow() - STALE_CLAIM - timedelta(seconds=1)
-    fresh = queue_check("other@example.org")
-    fresh.status = MessageStatus.SENDING
-    fresh.claimed_at = utcnow()
-    session.commit()
-
-    dispatch_due(transport=ScriptedTransport())
-
-    assert message.status == MessageStatus.SENT
-    assert fresh.status == MessageStatus.SENDING  # another dispatcher may still be sending it
-
-
 def test_rolled_back_action_leaves_no_mail(session):
     with pytest.raises(RuntimeError), session.begin_nested():
         queue_check()
@@ -144,25 +130,16 @@ def test_rolled_back_action_leaves_no_mail(session):
 # Below, data is really committed: these tests use separate connections and threads.
 
 
-@pytest.fixture
-def committed(app):
-    """The real database, committed to; the outbox is emptied afterwards."""
-    with app.app_context():
-        yield db.session
-        db.session.rollback()
-        db.session.execute(delete(OutboundEmail))
-        db.session.execute(delete(Suppression))
-        db.session.commit()
-        db.session.remove()
-
-
-def test_mail_committed_while_no_dispatcher_runs_is_sent_when_one_starts(app, committed, tmp_path):
+def test_mail_committed_while_no_dispatcher_runs_is_sent_when_one_starts(
+    app, committed_outbox, tmp_path
+):
     message_id = queue_check().id
-    committed.commit()  # nothing is running: the row waits in the table
+    committed_outbox.commit()  # nothing is running: the row waits in the table
     app.config["MAIL_FILE_DIR"], original = str(tmp_path), app.config["MAIL_FILE_DIR"]
+    dispatcher = InProcessDispatcher(app)
     try:
-        dispatcher = InProcessDispatcher(app)
-        dispatcher.notify()
+        # Started, not woken: a dispatcher sweeps as soon as it starts (after a crash, say).
+        dispatcher.ensure_running()
         deadline = utcnow() + timedelta(seconds=10)
         while utcnow() < deadline and not list(tmp_path.glob("*.eml")):
             threading.Event().wait(0.05)
@@ -175,16 +152,16 @@ def test_mail_committed_while_no_dispatcher_runs_is_sent_when_one_starts(app, co
     assert [file.name for file in files] == [f"outbound_id{message_id}.eml"]
     parsed = message_from_bytes(files[0].read_bytes())
     assert parsed["To"] == "reader@example.org"
-    committed.expire_all()
-    assert committed.get(OutboundEmail, message_id).status == MessageStatus.SENT
+    committed_outbox.expire_all()
+    assert committed_outbox.get(OutboundEmail, message_id).status == MessageStatus.SENT
 
 
 @pytest.mark.postgres
 @pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL (TEST_DATABASE_URL)")
-def test_two_dispatchers_at_once_send_each_message_exactly_once(app, committed, tmp_path):
+def test_two_dispatchers_at_once_send_each_message_exactly_once(app, committed_outbox, tmp_path):
     for number in range(120):
         queue_check(f"reader{number}@example.org")
-    committed.commit()
+    committed_outbox.commit()
     files = FileTransport(tmp_path)
     sent_ids: list[str] = []
     lock = threading.Lock()
@@ -217,7 +194,7 @@ def test_two_dispatchers_at_once_send_each_message_exactly_once(app, committed, 
     assert errors == []
     assert len(sent_ids) == len(set(sent_ids)) == 120
     assert len(list(Path(tmp_path).glob("*.eml"))) == 120
-    statuses = committed.scalars(select(OutboundEmail.status)).all()
+    statuses = committed_outbox.scalars(select(OutboundEmail.status)).all()
     assert set(statuses) == {MessageStatus.SENT}
 
 
@@ -273,36 +250,6 @@ def test_an_event_applied_while_the_row_is_sending_is_not_overwritten(session, e
         assert "deferred" in message.last_error  # the event's note stays
 
 
-def test_a_row_claimed_late_in_a_long_run_is_not_taken_for_a_dead_dispatchers(monkeypatch, session):
-    from campaign.mailer import dispatch
-
-    for number in range(3):
-        queue_check(f"slow{number}@example.org")
-    session.commit()
-    clock = [utcnow() + timedelta(seconds=1)]
-    monkeypatch.setattr(dispatch, "utcnow", lambda: clock[0])
-    monkeypatch.setattr(dispatch, "CLAIM_BATCH", 1)
-    sent: list[str] = []
-
-    class SlowTransport:
-        """A slow relay (or a low MAIL_RATE_PER_SECOND): the run outlasts the stale window."""
-
-        def send(self, envelope):
-            sent.append(envelope.to)
-            clock[0] += STALE_CLAIM - timedelta(minutes=1)
-            # Meanwhile another process's sweep gives back rows it believes abandoned.
-            dispatch.requeue_stale_claims(clock[0])
-            row = db.session.get(OutboundEmail, int(envelope.custom_args["outbound_id"]))
-            assert row.status == MessageStatus.SENDING, "requeued while it was being sent"
-            return "id"
-
-    dispatch_due(transport=SlowTransport())
-    clock[0] += timedelta(hours=3)
-    dispatch_due(transport=SlowTransport())
-
-    assert sorted(sent) == [f"slow{number}@example.org" for number in range(3)]
-
-
 def test_mail_queued_before_a_savepoint_that_rolled_back_still_wakes_the_dispatcher(
     monkeypatch, session
 ):
@@ -330,23 +277,6 @@ def test_a_rolled_back_transaction_wakes_no_dispatcher(monkeypatch, session):
     session.commit()
 
     assert woken == []
-
-
-def test_a_message_whose_sender_dies_every_time_is_not_retried_for_ever(app, session):
-    from campaign.mailer.dispatch import claim_due, requeue_stale_claims
-
-    message = queue_check()
-    session.commit()
-    now = utcnow()
-    for _ in range(app.config["MAIL_MAX_ATTEMPTS"] + 2):
-        now += STALE_CLAIM * 2
-        requeue_stale_claims(now)
-        # Claimed, and the process is killed while sending (a worker's OOM, a hard time limit).
-        claim_due(1, now)
-
-    assert message.status == MessageStatus.FAILED
-    assert message.attempts == app.config["MAIL_MAX_ATTEMPTS"]
-    assert message.last_error
 
 
 def test_the_dispatcher_thread_outlives_a_sweep_whose_cleanup_fails_too(app, monkeypatch):

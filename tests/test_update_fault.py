@@ -14,7 +14,6 @@ Each run uses a scratch database of its own, migrated here and dropped at the en
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -32,6 +31,7 @@ from campaign.extensions import db
 from campaign.updates.models import Update
 from config import TestingConfig
 from tests.conftest import ON_POSTGRES, TEST_DATABASE_URL
+from tests.processes import WAIT, kill, start_logged, wait_for
 from tests.standins.sendgrid import Answer, RecordedRequest, SendGridStandIn
 
 pytestmark = [
@@ -43,7 +43,6 @@ pytestmark = [
     ),
 ]
 
-ROOT = Path(__file__).resolve().parent.parent
 ACTIVE = 3_000
 INACTIVE = 150  # unsubscribed, bounced and pending people: they must get nothing
 BATCH = 100
@@ -53,9 +52,6 @@ LEASE_SECONDS = 1
 ID_STEP = 10
 SECOND_CHUNK_ID = 3_000 * ID_STEP  # an active subscriber whose delivery is in chunk two
 SLOW = 0.05  # seconds per answer: sending takes long enough for the kill to land mid-way
-# Upper bound for every wait below: generous, because a loaded machine (a whole test suite
-# running alongside) can take many seconds just to start the command.
-WAIT = 60.0
 
 
 class RecordingStandIn(SendGridStandIn):
@@ -200,31 +196,7 @@ def send_command(scratch: Scratch, standin: SendGridStandIn, slug: str, log: Pat
         "UPDATE_RETRY_SECONDS": "0",
     }
     environment |= {name: str(value) for name, value in settings.items()}
-    # Output to a file, not a pipe: nobody reads a pipe while we wait, and a full one blocks.
-    with log.open("ab") as output:
-        return subprocess.Popen(
-            [sys.executable, "-m", "flask", "--app", "campaign", "mailer", "send", slug],
-            env=environment,
-            cwd=ROOT,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-
-
-def wait_for(condition: Callable[[], bool], what: str, log: Path | None = None) -> None:
-    deadline = time.monotonic() + WAIT
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.01)
-    output = log.read_text() if log and log.exists() else ""
-    pytest.fail(f"gave up after {WAIT} s waiting for {what}\n{output}")
-
-
-def kill(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGKILL)
-    process.wait(timeout=WAIT)
+    return start_logged(["flask", "--app", "campaign", "mailer", "send", slug], environment, log)
 
 
 def run_to_completion(scratch, standin, slug: str, log: Path, **settings) -> str:

@@ -14,12 +14,10 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from campaign.extensions import db
-from campaign.jobs import run_sweeps
+from campaign.jobs import SWEEP_SECONDS, run_sweeps
 from campaign.mailer.dispatch import dispatch_due
 
 log = logging.getLogger(__name__)
-
-SWEEP_SECONDS = 30.0
 
 
 class InProcessDispatcher:
@@ -57,11 +55,8 @@ class InProcessDispatcher:
             self.thread.join(timeout)
 
     def _run(self) -> None:
+        # Sweep first, then wait: a process started after a crash sends what was left at once.
         while True:
-            self.wake.wait(timeout=SWEEP_SECONDS)
-            self.wake.clear()
-            if self.stopping.is_set():
-                return
             try:
                 with self.app.app_context():
                     try:
@@ -76,6 +71,10 @@ class InProcessDispatcher:
                         db.session.remove()
             except Exception:  # a failing cleanup too: a dead thread would sweep no more
                 log.exception("mail dispatcher sweep failed; the next one tries again")
+            self.wake.wait(timeout=SWEEP_SECONDS)
+            self.wake.clear()
+            if self.stopping.is_set():
+                return
 
 
 def init_app(app: Flask) -> None:

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from campaign.accounts.access import require_organiser
 from campaign.db import utcnow
 from campaign.extensions import db
+from campaign.mailer.claims import describe_holder
 from campaign.mailer.compose import queue_email
 from campaign.mailer.emails import transport_check
 from campaign.mailer.events import webhook_key_problem
@@ -132,6 +133,7 @@ def message(message_id: int):
         eml=eml,
         eml_file=path.name,
         retryable=message.status in RETRYABLE,
+        holder=describe_holder(message.claimed_by),
     )
 
 

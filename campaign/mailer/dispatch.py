@@ -1,35 +1,43 @@
 """Send what the outbox holds: claim due rows, send each, record the outcome.
 
-Each step commits, so two dispatchers (threads, processes, Celery workers) never send one row:
-a row is claimed by a compare-and-set from `queued` to `sending` (with `FOR UPDATE SKIP LOCKED`
-on PostgreSQL so they do not even wait for each other). A process that dies mid-send leaves
-its rows in `sending`; after STALE_CLAIM they are queued again. Nothing committed is lost.
+Each step commits, so two dispatchers (threads, processes, Celery workers) never send one row
+at once: claims.py claims rows for one run at a time, keeps the claims leased while the run
+works, and takes back those of runs that stopped. Nothing committed is lost; a message goes
+out twice only when its dispatcher stopped between handing it over and recording that.
 """
 
 import logging
 import random
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import case, select, update
+from sqlalchemy import case, select
 
 from campaign.db import utcnow
 from campaign.extensions import db
+from campaign.mailer.claims import (
+    Holder,
+    claim_due,
+    hand_over,
+    holding_claims,
+    release,
+    take_back_abandoned_claims,
+)
 from campaign.mailer.models import BLOCKS_ALL_MAIL, MessageStatus, OutboundEmail, Suppression
 from campaign.mailer.transports import (
     Envelope,
     PermanentFailure,
     TemporaryFailure,
     Transport,
+    UnknownOutcome,
     get_transport,
 )
 
 log = logging.getLogger(__name__)
 
 CLAIM_BATCH = 50
-STALE_CLAIM = timedelta(minutes=10)
 FIRST_RETRY = timedelta(seconds=30)
 LONGEST_RETRY = timedelta(hours=2)
 
@@ -65,60 +73,6 @@ def retry_delay(attempts: int) -> timedelta:
     return delay * random.uniform(0.9, 1.1)
 
 
-def requeue_stale_claims(now: datetime) -> int:
-    """Give rows claimed by a dispatcher that has since died back to the queue.
-
-    The try that died counts as an attempt (its own count was never committed), so a message
-    that kills its sender each time fails after MAIL_MAX_ATTEMPTS instead of looping for ever.
-    """
-    attempts = OutboundEmail.attempts + 1
-    out_of_attempts = attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]
-    result = db.session.execute(
-        update(OutboundEmail)
-        .where(
-            OutboundEmail.status == MessageStatus.SENDING,
-            OutboundEmail.claimed_at < now - STALE_CLAIM,
-        )
-        .values(
-            status=case((out_of_attempts, MessageStatus.FAILED), else_=MessageStatus.QUEUED),
-            attempts=attempts,
-            last_error=case(
-                (out_of_attempts, "The dispatcher stopped while sending it, too many times."),
-                else_=OutboundEmail.last_error,
-            ),
-            claimed_at=None,
-        )
-    )
-    db.session.commit()
-    return result.rowcount
-
-
-def claim_due(limit: int, now: datetime) -> list[int]:
-    """Claim up to `limit` due rows for this dispatcher; committed before anything is sent."""
-    candidates = (
-        select(OutboundEmail.id)
-        .where(OutboundEmail.status == MessageStatus.QUEUED, OutboundEmail.next_attempt_at <= now)
-        .order_by(OutboundEmail.next_attempt_at, OutboundEmail.id)
-        .limit(limit)
-    )
-    if db.session.get_bind().dialect.name == "postgresql":
-        candidates = candidates.with_for_update(skip_locked=True)
-    ids = list(db.session.scalars(candidates))
-    if not ids:
-        db.session.commit()
-        return []
-    # Stamped with the time of the claim, not the run's start: a long run's later claims must
-    # not look abandoned to another dispatcher's requeue_stale_claims.
-    claimed = db.session.scalars(
-        update(OutboundEmail)
-        .where(OutboundEmail.id.in_(ids), OutboundEmail.status == MessageStatus.QUEUED)
-        .values(status=MessageStatus.SENDING, claimed_at=utcnow())
-        .returning(OutboundEmail.id)
-    ).all()
-    db.session.commit()
-    return sorted(claimed)
-
-
 def _is_suppressed(address: str) -> bool:
     reason = db.session.scalar(select(Suppression.reason).where(Suppression.email == address))
     return reason in BLOCKS_ALL_MAIL
@@ -144,41 +98,64 @@ def _unless_an_event_came_first(column, value):
     return case((OutboundEmail.status == MessageStatus.SENDING, value), else_=column)
 
 
-def send_claimed(message: OutboundEmail, transport: Transport, report: DispatchReport) -> None:
-    """Send one claimed row and record what happened (committed)."""
+def send_claimed(
+    message: OutboundEmail, transport: Transport, report: DispatchReport, holder: Holder
+) -> None:
+    """Send one row `holder` claimed and record what happened (committed)."""
+    message_id, envelope = message.id, envelope_for(message)
     now = utcnow()
     if _is_suppressed(message.to_address):
-        message.status = MessageStatus.SUPPRESSED
-        message.last_error = "The address bounced or complained earlier; not sent."
-        report.suppressed += 1
-        db.session.commit()
+        if release(
+            message_id,
+            holder,
+            status=MessageStatus.SUPPRESSED,
+            last_error="The address bounced or complained earlier; not sent.",
+        ):
+            report.suppressed += 1
         return
-    message.attempts += 1
+    # Committed before the transport sees the message: if this process dies while sending,
+    # whoever takes the claim back knows it may have gone out, and the try counts.
+    attempts = hand_over(message_id, holder, now)
+    if attempts is None:
+        return
+    outcome = {}
     try:
-        provider_id = transport.send(envelope_for(message))
+        provider_id = transport.send(envelope)
     except PermanentFailure as error:
         status, last_error = MessageStatus.FAILED, str(error)
-        report.failed += 1
     except Exception as error:  # temporary, or a fault we must not lose mail to
         if not isinstance(error, TemporaryFailure):
-            log.exception("unexpected error sending outbound email %s", message.id)
+            log.exception("unexpected error sending outbound email %s", message_id)
         last_error = str(error) or type(error).__name__
-        if message.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
+        if attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
             status = MessageStatus.FAILED
-            report.failed += 1
         else:
             status = MessageStatus.QUEUED
-            message.next_attempt_at = now + retry_delay(message.attempts)
-            report.retrying += 1
+            outcome["next_attempt_at"] = now + retry_delay(attempts)
+            if isinstance(error, UnknownOutcome):
+                # Retried all the same (a second confirmation does less harm than none).
+                outcome["possible_duplicate"] = (
+                    f"Possibly sent twice: the transport may have taken it without answering "
+                    f"({last_error}); tried again."
+                )
     else:
         status, last_error = MessageStatus.SENT, None
-        message.sent_at = now
-        message.provider_message_id = provider_id
+        outcome |= {"sent_at": now, "provider_message_id": provider_id}
+    recorded = release(
+        message_id,
+        holder,
+        status=_unless_an_event_came_first(OutboundEmail.status, status),
+        last_error=_unless_an_event_came_first(OutboundEmail.last_error, last_error),
+        **outcome,
+    )
+    if not recorded:
+        return
+    if status == MessageStatus.SENT:
         report.sent += 1
-    message.status = _unless_an_event_came_first(OutboundEmail.status, status)
-    message.last_error = _unless_an_event_came_first(OutboundEmail.last_error, last_error)
-    message.claimed_at = None
-    db.session.commit()
+    elif status == MessageStatus.QUEUED:
+        report.retrying += 1
+    else:
+        report.failed += 1
 
 
 def dispatch_due(limit: int | None = None, transport: Transport | None = None) -> DispatchReport:
@@ -187,15 +164,17 @@ def dispatch_due(limit: int | None = None, transport: Transport | None = None) -
     pacer = Pacer(current_app.config["MAIL_RATE_PER_SECOND"])
     report = DispatchReport()
     now = utcnow()
-    requeue_stale_claims(now)
+    take_back_abandoned_claims(now)
     handled = 0
-    while limit is None or handled < limit:
-        batch = CLAIM_BATCH if limit is None else min(CLAIM_BATCH, limit - handled)
-        ids = claim_due(batch, now)
-        if not ids:
-            break
-        for message_id in ids:
-            pacer.wait()
-            send_claimed(db.session.get(OutboundEmail, message_id), transport, report)
-        handled += len(ids)
+    with holding_claims() as holder:
+        while limit is None or handled < limit:
+            batch = CLAIM_BATCH if limit is None else min(CLAIM_BATCH, limit - handled)
+            ids = claim_due(batch, now, holder)
+            if not ids:
+                break
+            for message_id in ids:
+                pacer.wait()
+                message = db.session.get(OutboundEmail, message_id)
+                send_claimed(message, transport, report, holder)
+            handled += len(ids)
     return report

@@ -35,10 +35,18 @@ class OutboundEmail(Timestamped, db.Model):
     status: Mapped[str] = mapped_column(String(16), default=MessageStatus.QUEUED)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A claim names its holder (see claims.py) and lasts until lease_expires_at unless renewed.
+    claimed_by: Mapped[str | None] = mapped_column(String(120))
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Committed just before the transport is given the message: a claim taken back while this
+    # is set may have been sent already.
+    handed_over_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     provider_message_id: Mapped[str | None] = mapped_column(String(200), index=True)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # Why it may have reached its recipient twice; kept after a later successful send.
+    possible_duplicate: Mapped[str | None] = mapped_column(Text)
 
 
 class SuppressionReason(StrEnum):

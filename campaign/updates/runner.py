@@ -1,6 +1,6 @@
 """Who sends updates: the sweep (dispatcher thread or Celery beat) and Celery batch tasks.
 
-Scheduled updates start within a sweep of their time (30 seconds). In thread mode the sweep
+Scheduled updates start within a sweep of their time (20 seconds). In thread mode the sweep
 sends for a time slice and asks to run again at once while work remains, so transactional
 mail still goes out between slices. With Celery, each sweep enqueues several `updates.send`
 tasks per sending update; they claim batches with SKIP LOCKED and so share the work.

@@ -1,0 +1,57 @@
+"""Commands of the app run in processes of their own, as an operator or a server runs them."""
+
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+# Upper bound for every wait: generous, because a loaded machine (a whole test suite running
+# alongside) can take many seconds just to start a command.
+WAIT = 60.0
+
+
+def start_logged(module_args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
+    """`python -m …` from the repository's root, its output appended to `log`."""
+    # Output to a file, not a pipe: nobody reads a pipe while we wait, and a full one blocks.
+    with log.open("ab") as output:
+        return subprocess.Popen(
+            [sys.executable, "-m", *module_args],
+            env=env,
+            cwd=ROOT,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+
+
+def wait_for(condition: Callable[[], bool], what: str, log: Path | None = None) -> None:
+    """Poll `condition` until it holds; fail with the processes' output after WAIT seconds."""
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.01)
+    output = log.read_text() if log and log.exists() else ""
+    pytest.fail(f"gave up after {WAIT} s waiting for {what}\n{output}")
+
+
+def kill(process: subprocess.Popen) -> None:
+    """SIGKILL, as the out-of-memory killer or a hard time limit would; then reap it."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGKILL)
+    process.wait(timeout=WAIT)
+
+
+def terminate(process: subprocess.Popen) -> None:
+    """Stop a server the way its supervisor does (SIGTERM), killing it if it lingers."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    process.wait(timeout=WAIT)
