@@ -79,6 +79,8 @@ class Config:
     # Gifts started per client address: each one opens a Stripe Checkout session.
     DONATE_RATE_LIMIT = os.environ.get("DONATE_RATE_LIMIT", "10 per minute;100 per day")
     CONFIRM_TOKEN_DAYS = env_int("CONFIRM_TOKEN_DAYS", 7)
+    # Public views name a country only with at least this many signers; the rest are "other".
+    PUBLIC_BREAKDOWN_MIN = env_int("PUBLIC_BREAKDOWN_MIN", 5)
     TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
     # Argon2id parameters (RFC 9106's second recommended set); tests lower them.
     PASSWORD_TIME_COST = 3

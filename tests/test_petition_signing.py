@@ -14,6 +14,7 @@ from campaign.db import utcnow
 from campaign.extensions import db
 from campaign.mailer.models import OutboundEmail
 from campaign.petitions.models import (
+    CommentStatus,
     Petition,
     PetitionStatus,
     Signature,
@@ -21,7 +22,8 @@ from campaign.petitions.models import (
 )
 from campaign.petitions.signing import CONSENT_WORDING, MAX_EMAILS_PER_SIGNATURE, confirm_url
 from tests.audience_factories import SITE, link, local, make_subscriber, outbox
-from tests.factories import make_campaign, make_petition, make_signature
+from tests.factories import make_campaign, make_petition, make_signature, make_user
+from tests.helpers import sign_in
 
 # A post from one of our own pages, as a browser marks it (the sign form carries no token).
 OURS = {"Sec-Fetch-Site": "same-origin"}
@@ -647,9 +649,73 @@ def test_the_json_count_has_the_documented_shape_and_counts_confirmed_signatures
         "signature_count": 3,
         "goal": 100,  # 3 reached the goal of 3: the next milestone
         "closes_at": closes_at.isoformat(),
-        "by_country": {"GB": 2, "FR": 1},
+        "by_country": {"other": 3},  # fewer than five signers each: folded
     }
     assert "example.org" not in response.get_data(as_text=True)
+
+
+def test_the_public_breakdown_folds_countries_with_fewer_than_five_signers_into_other(
+    client, session
+):
+    petition = make_petition()
+    for country, signers in {"GB": 7, "DE": 5, "TR": 1, "KZ": 2}.items():
+        for _ in range(signers):
+            make_signature(petition, country=country)
+
+    data = client.get(f"/petitions/{petition.slug}.json").get_json()
+
+    assert data["by_country"] == {"GB": 7, "DE": 5, "other": 3}
+    assert data["signature_count"] == sum(data["by_country"].values())
+
+
+def test_the_public_breakdown_threshold_is_a_setting(client, session, app_settings):
+    app_settings(PUBLIC_BREAKDOWN_MIN=1)
+    petition = make_petition()
+    make_signature(petition, country="TR")
+
+    data = client.get(f"/petitions/{petition.slug}.json").get_json()
+
+    assert data["by_country"] == {"TR": 1}
+
+
+def test_the_console_keeps_the_exact_breakdown(client, session):
+    petition = make_petition()
+    make_signature(petition, country="TR")
+    sign_in(client, make_user())
+
+    page = client.get(f"/admin/petitions/{petition.id}").get_data(as_text=True)
+
+    assert "<tr><td>Türkiye</td><td>TR</td><td>1</td></tr>" in page
+
+
+def test_a_comment_names_no_country_of_a_signer_who_chose_not_to_be_shown(client, session):
+    petition = make_petition()
+    make_signature(
+        petition,
+        name="Hidden Person",
+        country="KZ",
+        comment="I have family there.",
+        comment_status=CommentStatus.APPROVED,
+        show_name=False,
+    )
+    make_signature(
+        petition,
+        name="Shown Person",
+        country="DE",
+        comment="Stand with them.",
+        comment_status=CommentStatus.APPROVED,
+        show_name=True,
+    )
+
+    page = client.get(f"/petitions/{petition.slug}").get_data(as_text=True)
+
+    comments = dict(
+        re.findall(r'<blockquote class="comment"><p>(.*?)</p>\s*<footer>(.*?)</footer>', page)
+    )
+    assert comments == {
+        "I have family there.": "A signer",
+        "Stand with them.": "Shown Person, Germany",
+    }
 
 
 def test_the_json_of_a_closed_petition_says_closed(client, session):

@@ -10,6 +10,7 @@ is exact, never behind; `recount` rebuilds everything from the signatures when i
 
 from collections import Counter
 
+from flask import current_app
 from sqlalchemy import and_, case, delete, func, insert, or_, select, union_all, update
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -55,6 +56,22 @@ def counts_by_country(petition: Petition) -> dict[str, int]:
     for country, n in db.session.execute(union_all(folded, pending)):
         counts[country] += n
     return {country: n for country, n in counts.most_common() if n > 0}
+
+
+OTHER_COUNTRIES = "other"
+
+
+def public_counts_by_country(petition: Petition) -> dict[str, int]:
+    """The breakdown anyone may see: countries with fewer than PUBLIC_BREAKDOWN_MIN signers are
+    folded into one "other" figure, so no number can point at one person in a small country."""
+    least = current_app.config["PUBLIC_BREAKDOWN_MIN"]
+    shown, other = {}, 0
+    for country, n in counts_by_country(petition).items():
+        if n >= least:
+            shown[country] = n
+        else:
+            other += n
+    return shown | ({OTHER_COUNTRIES: other} if other else {})
 
 
 def _add_to_country_counts(petition_id: int, deltas: Counter) -> None:

@@ -5,7 +5,7 @@ from flask import abort, current_app, render_template, request
 from campaign.caching import build_fingerprint, conditional_response
 from campaign.extensions import csrf, db, limiter
 from campaign.petitions import bp
-from campaign.petitions.counting import counts_by_country, signature_count
+from campaign.petitions.counting import public_counts_by_country, signature_count
 from campaign.petitions.forms import UTM_FIELDS, SignForm
 from campaign.petitions.models import Petition
 from campaign.petitions.queries import (
@@ -100,7 +100,7 @@ def petition_json(slug: str):
             "signature_count": count,
             "goal": displayed_goal(count, found.goal),
             "closes_at": found.closes_at.isoformat() if found.closes_at else None,
-            "by_country": counts_by_country(found),
+            "by_country": public_counts_by_country(found),
         }
 
     return conditional_response(
