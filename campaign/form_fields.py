@@ -29,13 +29,16 @@ _LINE_BREAKS_AND_TABS = re.compile(r"[\t\r\n]+")
 # Control characters other than those: nobody types them, and PostgreSQL refuses NUL.
 _INVISIBLE_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 CONTROL_CHARACTER_MESSAGE = (
-    "This holds an invisible control character that cannot be saved. Please type it again."
+    "This held an invisible control character that cannot be saved; we took it out. "
+    "Check the text and send it again."
 )
 TOO_LARGE_MESSAGE = "Enter a smaller number."
 
 
 def _refuse_control_characters(form: FlaskForm, field: Field) -> None:
     if isinstance(field.data, str) and _INVISIBLE_CONTROLS.search(field.data):
+        # Shown again without them, so the page never echoes them back.
+        field.data = _INVISIBLE_CONTROLS.sub("", field.data)
         # Stop: the field's other checks may look the value up in the database.
         raise StopValidation(CONTROL_CHARACTER_MESSAGE)
 
