@@ -17,9 +17,14 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 from campaign.accounts.models import Role
 from campaign.addresses import MAX_EMAIL_LENGTH
 from campaign.content.models import CampaignStatus
-from campaign.form_fields import LANGUAGE_TAG, MAX_LANGUAGE_LENGTH, slug_field, strip, title_field
-
-NO_ORIGINAL = 0  # the "translation of" choice meaning "this is an original"
+from campaign.form_fields import (
+    LANGUAGE_TAG,
+    MAX_LANGUAGE_LENGTH,
+    RowForm,
+    slug_field,
+    strip,
+    title_field,
+)
 
 
 def _slug_field(max_length: int) -> StringField:
@@ -46,7 +51,7 @@ def _language_field() -> StringField:
     )
 
 
-class CampaignForm(FlaskForm):
+class CampaignForm(RowForm):
     slug = _slug_field(80)
     title = title_field()
     summary = TextAreaField("Summary", filters=[strip], validators=[Optional()])
@@ -69,7 +74,7 @@ def _local_image_path(form: FlaskForm, field: StringField) -> None:
         )
 
 
-class ExplainerForm(FlaskForm):
+class ExplainerForm(RowForm):
     slug = _slug_field(120)
     title = title_field()
     summary = TextAreaField("Summary", filters=[strip], validators=[Optional()])
