@@ -39,7 +39,9 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE / 'campaign.sqlite3'}"
     )
-    SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000").rstrip("/")
+    PORT = env_int("PORT", 5000)  # where `make run` serves the local site
+    # Unset, it is the local site's address, so links in email follow `make run PORT=…`.
+    SITE_URL = (os.environ.get("SITE_URL") or f"http://127.0.0.1:{PORT}").rstrip("/")
     SITE_NAME = os.environ.get("SITE_NAME", "Campaign")
     ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "Campaign")
     ORGANISATION_ADDRESS = os.environ.get("ORGANISATION_ADDRESS", "")

@@ -178,6 +178,18 @@ def test_a_preset_amount_comes_back_selected_after_cancelling(client, session):
     assert not re.search(r'value="other" checked', html)
 
 
+def test_a_fresh_appeal_page_chooses_no_amount_and_gives_once_unless_monthly_is_picked(
+    client, session
+):
+    appeal = make_appeal()
+
+    html = client.get(f"/donate/{appeal.slug}").get_data(as_text=True)
+
+    assert not re.search(r'name="amount" value="[^"]*" checked', html)
+    assert re.search(r'<input checked[^>]*value="once"', html)
+    assert not re.search(r'<input checked[^>]*value="month"', html)
+
+
 def test_zero_decimal_currency_is_sent_in_whole_units(client, session, stripe_api):
     appeal = make_appeal(currency="jpy", preset_amounts=[500, 1000], minimum_amount=100)
 
