@@ -6,6 +6,8 @@ FLASK := $(BIN)/flask --app campaign
 # The local site runs in development mode: a generated secret key kept under instance/,
 # and the console's one-time password printed on first run.
 export CAMPAIGN_ENV ?= development
+# `make run PORT=5001`: config.py reads it too, so printed links and links in email follow it.
+export PORT ?= 5000
 
 .PHONY: setup run test lint format clean bench
 
@@ -23,7 +25,7 @@ $(VENV)/.installed: pyproject.toml requirements-dev.lock
 run: setup
 	$(FLASK) db upgrade
 	$(FLASK) demo load --if-empty
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: setup
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -6,21 +6,44 @@ tests pass `TestingConfig`. Every name below is documented in README.md.
 
 import os
 import secrets
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 INSTANCE = Path(os.environ.get("CAMPAIGN_INSTANCE_DIR", ROOT / "instance"))
 
+# Malformed values met while the settings below are read (at import). `Config.prepare` refuses
+# to start with them, so every command and server stops with one line instead of a traceback.
+MALFORMED: list[str] = []
+
+
+class SettingsError(RuntimeError):
+    """Settings that make start-up impossible; the message names the setting, in one line."""
+
 
 def env_int(name: str, default: int) -> int:
-    """An integer setting; a malformed value is a start-up error naming the setting."""
+    """An integer setting; a malformed value is noted, and refused at start-up."""
     raw = os.environ.get(name)
     if raw is None or raw == "":
         return default
     try:
         return int(raw)
     except ValueError:
-        raise RuntimeError(f"{name} must be a whole number, not {raw!r}.") from None
+        MALFORMED.append(f"{name} must be a whole number, not {raw!r}.")
+        return default
+
+
+def env_decimal(name: str, default: str) -> Decimal:
+    """A decimal setting, such as a percentage; a malformed value is noted, refused at start-up."""
+    raw = os.environ.get(name) or default
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite():
+        MALFORMED.append(f"{name} must be a number like {default}, not {raw!r}.")
+        return Decimal(default)
+    return value
 
 
 def development_secret_key() -> str:
@@ -39,7 +62,9 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE / 'campaign.sqlite3'}"
     )
-    SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000").rstrip("/")
+    PORT = env_int("PORT", 5000)  # where `make run` serves the local site
+    # Unset, it is the local site's address, so links in email follow `make run PORT=…`.
+    SITE_URL = (os.environ.get("SITE_URL") or f"http://127.0.0.1:{PORT}").rstrip("/")
     SITE_NAME = os.environ.get("SITE_NAME", "Campaign")
     ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "Campaign")
     ORGANISATION_ADDRESS = os.environ.get("ORGANISATION_ADDRESS", "")
@@ -66,7 +91,7 @@ class Config:
     STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE")  # tests: a local stand-in
     STRIPE_TIMEOUT_SECONDS = env_int("STRIPE_TIMEOUT_SECONDS", 15)
     # The "cover the fees" estimate: a card payment's typical percentage and fixed part.
-    DONATION_FEE_PERCENT = os.environ.get("DONATION_FEE_PERCENT", "1.5")
+    DONATION_FEE_PERCENT = env_decimal("DONATION_FEE_PERCENT", "1.5")
     DONATION_FEE_FIXED = env_int("DONATION_FEE_FIXED", 20)
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
@@ -99,14 +124,16 @@ class Config:
 
     @classmethod
     def prepare(cls, settings: dict) -> None:
-        """Refuse to start with settings that are unsafe or impossible."""
+        """Refuse to start with settings that are unsafe or impossible (SettingsError)."""
+        if MALFORMED:
+            raise SettingsError(" ".join(MALFORMED))
         if not settings.get("SECRET_KEY"):
-            raise RuntimeError(
+            raise SettingsError(
                 "SECRET_KEY is not set. In production it must come from the environment "
                 "(for example: python -c 'import secrets; print(secrets.token_urlsafe(48))')."
             )
         if not 1 <= settings["MAIL_BATCH_SIZE"] <= 1000:
-            raise RuntimeError("MAIL_BATCH_SIZE must be between 1 and 1000 (SendGrid's limit).")
+            raise SettingsError("MAIL_BATCH_SIZE must be between 1 and 1000 (SendGrid's limit).")
 
 
 class ProductionConfig(Config):
@@ -149,5 +176,11 @@ def config_for_environment() -> type[Config]:
     name = os.environ.get("CAMPAIGN_ENV", "production")
     classes = {"production": ProductionConfig, "development": DevelopmentConfig}
     if name not in classes:
-        raise RuntimeError(f"CAMPAIGN_ENV must be 'production' or 'development', not {name!r}.")
+        raise SettingsError(f"CAMPAIGN_ENV must be 'production' or 'development', not {name!r}.")
     return classes[name]
+
+
+def check_environment() -> None:
+    """Raise SettingsError if the environment's settings could not start the app."""
+    settings = config_for_environment()
+    settings.prepare({name: getattr(settings, name) for name in dir(settings) if name.isupper()})

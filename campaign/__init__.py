@@ -1,5 +1,8 @@
 """The campaign toolkit: `create_app()` builds the Flask application."""
 
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from flask import Flask
@@ -10,18 +13,25 @@ from campaign.extensions import csrf, db, limiter, login_manager, migrate
 from campaign.mailer import background as mail_background
 
 ROOT = Path(__file__).resolve().parent.parent
+# gunicorn's exit code for "App failed to load": its master stops, instead of starting
+# workers that fail again and again. Any other command just exits non-zero.
+BAD_SETTINGS_EXIT = 4
 
 
 def create_app(config_object: type[config.Config] | None = None) -> Flask:
-    """Build the app for the given settings class (default: from CAMPAIGN_ENV)."""
-    settings = config_object or config.config_for_environment()
-    app = Flask(
-        __name__,
-        template_folder=str(ROOT / "templates"),
-        instance_path=str(config.INSTANCE),
-    )
-    app.config.from_object(settings)
-    settings.prepare(app.config)
+    """Build the app for the given settings class (default: from CAMPAIGN_ENV).
+
+    Settings that make start-up impossible stop the process with one line on stderr.
+    """
+    with stop_on_bad_settings():
+        settings = config_object or config.config_for_environment()
+        app = Flask(
+            __name__,
+            template_folder=str(ROOT / "templates"),
+            instance_path=str(config.INSTANCE),
+        )
+        app.config.from_object(settings)
+        settings.prepare(app.config)
     input_guard.init_app(app)  # first: its converter and check must see every route
     init_extensions(app)
     register_blueprints(app)
@@ -33,6 +43,16 @@ def create_app(config_object: type[config.Config] | None = None) -> Flask:
     celery_app.init_app(app)
     cli.init_app(app)
     return app
+
+
+@contextmanager
+def stop_on_bad_settings() -> Iterator[None]:
+    """Turn a SettingsError into one line and an exit: flask, gunicorn and celery alike."""
+    try:
+        yield
+    except config.SettingsError as error:
+        print(f"campaign: {error}", file=sys.stderr)
+        raise SystemExit(BAD_SETTINGS_EXIT) from None
 
 
 def init_extensions(app: Flask) -> None:

@@ -1,5 +1,7 @@
 """Celery bound to the Flask app: every task runs inside an app context."""
 
+from pathlib import Path
+
 from celery import Celery, Task
 from flask import Flask
 
@@ -24,6 +26,8 @@ def init_app(app: Flask) -> Celery:
             "sweep-outbox": {"task": "mailer.dispatch_outbox", "schedule": SWEEP_SECONDS},
             "upkeep": {"task": "jobs.run_sweeps", "schedule": SWEEP_SECONDS},
         },
+        # Beat keeps its last run times in this file; by default it would land in the checkout.
+        beat_schedule_filename=str(Path(app.instance_path) / "celerybeat-schedule"),
         include=["campaign.mailer.tasks", "campaign.updates.runner"],
     )
     celery.set_default()

@@ -22,6 +22,7 @@ from campaign.input_guard import CONTROL_CHARACTERS, MAX_ID
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 MAX_LANGUAGE_LENGTH = 16
+NO_LINK = 0  # a select's choice for "no linked row": no campaign, no petition, an original
 
 
 # Where a person types one line, a pasted tab or line break is only a space to them.
@@ -73,6 +74,33 @@ class Form(FlaskForm):
             elif not isinstance(field, TextAreaField | PasswordField):
                 field.data = _LINE_BREAKS_AND_TABS.sub(" ", field.data)
         field.validators = [_refuse_control_characters, *field.validators]
+
+
+class RowForm(Form):
+    """A console form that edits a saved row, passed as `obj=`; `data=` overrides the row.
+
+    WTForms would fill a field from `obj.<name>` first; for a select tied to other rows that is
+    the related object, which matches no choice, so the edit page showed no link and saving it
+    unchanged removed the link. Here a field with a foreign key beside it, `obj.<name>_id`,
+    takes that id (NO_LINK when empty), and other fields take `obj.<name>` as WTForms does.
+    """
+
+    def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs) -> None:
+        """Fill the fields from the request's form, or else from `data`, then the row."""
+        if obj is not None:
+            data = row_values(obj, self._fields) | (data or {})
+        super().process(formdata, data=data, extra_filters=extra_filters, **kwargs)
+
+
+def row_values(row: object, names) -> dict:
+    """The values of `row` for the fields `names`: ids for links, attributes for the rest."""
+    values = {}
+    for name in names:
+        if hasattr(row, f"{name}_id"):
+            values[name] = getattr(row, f"{name}_id") or NO_LINK
+        elif hasattr(row, name):
+            values[name] = getattr(row, name)
+    return values
 
 
 def strip(value: str | None) -> str | None:

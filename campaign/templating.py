@@ -1,5 +1,6 @@
 """What every template can use: site settings, absolute URLs, language direction."""
 
+from datetime import datetime
 from urllib.parse import quote
 
 from flask import Flask, current_app, request
@@ -17,6 +18,7 @@ def init_app(app: Flask) -> None:
         text_direction=text_direction,
         share_links=share_links,
     )
+    app.jinja_env.filters["datetime_attribute"] = datetime_attribute
     app.context_processor(site_settings)
 
 
@@ -25,6 +27,11 @@ def site_settings() -> dict:
         "site_name": current_app.config["SITE_NAME"],
         "organisation_name": current_app.config["ORGANISATION_NAME"],
     }
+
+
+def datetime_attribute(moment: datetime) -> str:
+    """A moment as `<time datetime>` takes it: to the second (HTML allows 3 decimals, not 6)."""
+    return moment.isoformat(timespec="seconds")
 
 
 def absolute_url(path: str | None = None) -> str:

@@ -1,6 +1,8 @@
 """Driving forms the way a browser does: fetch the page, keep its CSRF token, post."""
 
 import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
 
 from tests.factories import PASSWORD
 
@@ -25,3 +27,90 @@ def sign_in(client, user, password: str = PASSWORD):
     response = post_form(client, "/admin/login", {"email": user.email, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)
     return response
+
+
+@dataclass
+class ShownForm:
+    """A form as a browser holds it: what it would submit, and which options the page selected."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    selected: dict[str, str | None] = field(default_factory=dict)
+
+
+class _FormReader(HTMLParser):
+    """Reads the one form that posts to `action` as a browser would submit it."""
+
+    def __init__(self, action: str, page_url: str) -> None:
+        super().__init__()
+        self.action, self.page_url = action, page_url
+        self.form: ShownForm | None = None
+        self._inside = False
+        self._select: str | None = None  # the name of the select being read
+        self._options: list[str] = []
+        self._textarea: str | None = None  # the name of the textarea being read
+        self._text = ""
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        attributes = {name: "" if value is None else value for name, value in attrs}
+        # A form without an action posts to its own page.
+        target = attributes.get("action", self.page_url).split("#")[0]
+        if tag == "form" and target == self.action:
+            self.form, self._inside = ShownForm(), True
+        if not self._inside or "disabled" in attributes:
+            return
+        name = attributes.get("name")
+        if tag == "input" and name:
+            kind = attributes.get("type", "text")
+            if kind in ("checkbox", "radio"):
+                if "checked" in attributes:
+                    self.form.values[name] = attributes.get("value", "on")
+            elif kind not in ("submit", "button", "reset", "image"):
+                self.form.values[name] = attributes.get("value", "")
+        elif tag == "textarea" and name:
+            self._textarea, self._text = name, ""
+        elif tag == "select" and name:
+            self._select, self._options = name, []
+            self.form.selected[name] = None
+        elif tag == "option" and self._select is not None:
+            # Every option our templates write has a value attribute.
+            self._options.append(attributes["value"])
+            if "selected" in attributes:
+                self.form.selected[self._select] = attributes["value"]
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea is not None:
+            self._text += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self._inside:
+            return
+        if tag == "form":
+            self._inside = False
+        elif tag == "textarea" and self._textarea is not None:
+            # A line break right after <textarea> belongs to the markup, not to the value.
+            self.form.values[self._textarea] = re.sub(r"^\r?\n", "", self._text, count=1)
+            self._textarea = None
+        elif tag == "select" and self._select is not None:
+            # With no option selected, a browser submits the first one.
+            chosen = self.form.selected[self._select]
+            if chosen is None and self._options:
+                chosen = self._options[0]
+            if chosen is not None:
+                self.form.values[self._select] = chosen
+            self._select = None
+
+
+def shown_form(client, url: str, action: str | None = None) -> ShownForm:
+    """The form posting to `action` (default `url`) on the page at `url`."""
+    page = client.get(url)
+    assert page.status_code == 200, page.status_code
+    reader = _FormReader(action or url, url)
+    reader.feed(page.get_data(as_text=True))
+    assert reader.form is not None, f"no form posting to {action or url} on {url}"
+    return reader.form
+
+
+def resubmit(client, url: str, **buttons: str):
+    """Open the form at `url` and post it back unchanged, pressing `buttons` (name=value)."""
+    form = shown_form(client, url)
+    return client.post(url, data=form.values | buttons)

@@ -83,3 +83,33 @@ def test_a_real_celery_worker_sends_mail_committed_by_the_app(app, worker):
             db.session.execute(delete(OutboundEmail))
             db.session.commit()
             db.session.remove()
+
+
+def test_celery_beat_keeps_its_schedule_under_instance_not_in_the_checkout(tmp_path):
+    checkout, instance = tmp_path / "checkout", tmp_path / "instance"
+    checkout.mkdir()
+    environment = os.environ | {
+        "CAMPAIGN_ENV": "production",
+        "SECRET_KEY": "beat-test-secret",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'beat.sqlite3'}",
+        "CAMPAIGN_INSTANCE_DIR": str(instance),  # not made yet: a host without instance/
+        # Nothing listens there: beat writes its schedule before it sends anything.
+        "CELERY_BROKER_URL": "redis://127.0.0.1:1/0",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "campaign.worker:celery", "beat"],
+        cwd=checkout,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not list(instance.glob("celerybeat-schedule*")):
+            assert process.poll() is None, "celery beat stopped"
+            time.sleep(0.2)
+        assert list(instance.glob("celerybeat-schedule*"))
+        assert list(checkout.iterdir()) == []
+    finally:
+        process.terminate()
+        process.wait(timeout=20)

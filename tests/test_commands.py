@@ -1,3 +1,5 @@
+import re
+
 from sqlalchemy import func, select
 
 from campaign.accounts.models import User
@@ -57,6 +59,22 @@ def test_demo_load_creates_the_campaign_once(session):
     assert all(each.status == ExplainerStatus.PUBLISHED for each in explainers)
     assert all(len(each.links) == 3 for each in explainers)
     assert first.organiser_password and second.organiser_password is None
+
+
+def test_demo_signers_say_in_their_own_words_why_they_signed(client, session):
+    from campaign.petitions.models import CommentStatus, Signature
+
+    load_demo()
+    session.commit()
+    approved = Signature.comment_status == CommentStatus.APPROVED
+    comments = session.scalars(select(Signature.comment).where(approved)).all()
+
+    page = client.get("/petitions/un-access-xinjiang").get_data(as_text=True)
+
+    assert len(comments) >= 9
+    assert len(set(comments)) == len(comments)  # no sentence said twice
+    shown = re.findall(r'<blockquote class="comment"><p>([^<]+)</p>', page)
+    assert len(shown) >= 9 and len(set(shown)) == len(shown)
 
 
 def test_demo_pages_render_and_link_to_the_sources(client, session):

@@ -4,6 +4,7 @@ around the checkout. Nothing here marks a donation paid: only webhooks do (test_
 
 import re
 import socket
+from decimal import Decimal
 from html import escape
 from urllib.parse import parse_qs, urlsplit
 
@@ -178,6 +179,18 @@ def test_a_preset_amount_comes_back_selected_after_cancelling(client, session):
     assert not re.search(r'value="other" checked', html)
 
 
+def test_a_fresh_appeal_page_chooses_no_amount_and_gives_once_unless_monthly_is_picked(
+    client, session
+):
+    appeal = make_appeal()
+
+    html = client.get(f"/donate/{appeal.slug}").get_data(as_text=True)
+
+    assert not re.search(r'name="amount" value="[^"]*" checked', html)
+    assert re.search(r'<input checked[^>]*value="once"', html)
+    assert not re.search(r'<input checked[^>]*value="month"', html)
+
+
 def test_zero_decimal_currency_is_sent_in_whole_units(client, session, stripe_api):
     appeal = make_appeal(currency="jpy", preset_amounts=[500, 1000], minimum_amount=100)
 
@@ -193,7 +206,7 @@ def test_zero_decimal_currency_is_sent_in_whole_units(client, session, stripe_ap
 def test_covering_the_fees_adds_the_estimated_fee_to_what_is_charged(
     client, session, stripe_api, app_settings
 ):
-    app_settings(DONATION_FEE_PERCENT="2", DONATION_FEE_FIXED=30)
+    app_settings(DONATION_FEE_PERCENT=Decimal("2"), DONATION_FEE_FIXED=30)
     appeal = make_appeal()
 
     donate(client, appeal, amount="25", cover_fees="y")
@@ -218,7 +231,7 @@ def test_covering_the_fees_adds_the_estimated_fee_to_what_is_charged(
 def test_the_fee_estimate_rounds_up_so_the_fee_is_covered(
     client, session, stripe_api, app_settings, amount, fee
 ):
-    app_settings(DONATION_FEE_PERCENT="1.5", DONATION_FEE_FIXED=20)
+    app_settings(DONATION_FEE_PERCENT=Decimal("1.5"), DONATION_FEE_FIXED=20)
     appeal = make_appeal()
 
     donate(client, appeal, amount=amount, cover_fees="y")
@@ -228,7 +241,7 @@ def test_the_fee_estimate_rounds_up_so_the_fee_is_covered(
 
 
 def test_without_the_tick_no_fee_is_added(client, session, stripe_api, app_settings):
-    app_settings(DONATION_FEE_PERCENT="2", DONATION_FEE_FIXED=30)
+    app_settings(DONATION_FEE_PERCENT=Decimal("2"), DONATION_FEE_FIXED=30)
     appeal = make_appeal()
 
     donate(client, appeal, amount="25")

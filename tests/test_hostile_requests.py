@@ -220,6 +220,7 @@ def _send(client, method: str, url: str, **kwargs):
     # Same-origin, as our own pages' forms are: public forms then go past their origin check.
     response = client.open(url, method=method, headers={"Sec-Fetch-Site": "same-origin"}, **kwargs)
     response.get_data()  # a streamed body runs only as it is read
+    response.close()  # a file sent as it is (the site icon) is closed only then
     return response
 
 
@@ -308,7 +309,7 @@ def _crawl_forms(client, app: Flask, world: World) -> list[PageForm]:
         if "GET" not in methods or rule.endpoint == "static":
             continue
         url = _url(rule, {a: world.values[(rule.endpoint, a)] for a in rule.arguments})
-        response = client.get(url)
+        response = _send(client, "GET", url)
         if response.status_code != 200 or "html" not in response.content_type:
             continue
         for form in forms_on(url, response.get_data(as_text=True)):

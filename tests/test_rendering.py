@@ -39,11 +39,22 @@ def test_headings_get_anchors_and_quotes_stay_blockquotes():
     assert "<blockquote>" in html
 
 
-def test_images_from_other_sites_lose_their_source():
-    html = render_markdown("![map](https://tracker.example/map.png) ![ours](/static/demo/map.svg)")
+def test_an_image_from_another_site_becomes_its_description():
+    html = render_markdown(
+        "![The camp perimeter](https://tracker.example/map.png) ![ours](/static/demo/map.svg)"
+    )
 
     assert "tracker.example" not in html
-    assert '<img src="/static/demo/map.svg" alt="ours">' in html
+    assert html == ('<p>The camp perimeter <img src="/static/demo/map.svg" alt="ours"></p>\n')
+
+
+def test_a_refused_image_written_as_html_keeps_its_escaped_description_only():
+    html = render_markdown(
+        '<p>Before <img src="https://tracker.example/a.png" alt="a &lt;b&gt; &amp; c" '
+        'title="t"> after <img src="https://tracker.example/b.png"></p>'
+    )
+
+    assert html == "<p>Before a &lt;b&gt; &amp; c after </p>"
 
 
 @pytest.mark.parametrize(
@@ -59,6 +70,7 @@ def test_images_that_a_browser_would_load_from_another_site_lose_their_source(so
     html = render_markdown(f'<img src="{source}" alt="map">')
 
     assert "tracker.example" not in html
+    assert "<img" not in html
 
 
 def test_reading_time_is_at_least_a_minute_and_grows_with_length():

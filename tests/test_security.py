@@ -53,12 +53,15 @@ class _Production(ProductionConfig):
     SQLALCHEMY_DATABASE_URI = "sqlite://"
 
 
-def test_production_refuses_to_start_without_a_secret_key():
+def test_production_refuses_to_start_without_a_secret_key(capsys):
     class NoSecret(_Production):
         SECRET_KEY = None
 
-    with pytest.raises(RuntimeError, match="SECRET_KEY is not set"):
+    with pytest.raises(SystemExit) as stopped:
         create_app(NoSecret)
+
+    assert stopped.value.code != 0
+    assert capsys.readouterr().err.startswith("campaign: SECRET_KEY is not set.")
 
 
 def test_production_session_cookies_are_secure_httponly_and_lax():

@@ -794,6 +794,18 @@ def test_the_manage_page_offers_one_button_to_the_payment_providers_page(
     assert "https://billing.stripe.com" in page.headers["Content-Security-Policy"]
 
 
+def test_the_manage_page_says_which_gift_it_manages(client, session, stripe_api):
+    gift, path = paid_monthly_gift(client)
+    session.refresh(gift.donation)
+    since = gift.donation.paid_at
+
+    html = " ".join(client.get(path).get_data(as_text=True).split())
+
+    assert gift.donation.appeal.title in html
+    assert "<strong>£10.00</strong> (GBP) a month" in html
+    assert f'since <time datetime="{since.date().isoformat()}">{since:%-d %B %Y}</time>' in html
+
+
 def test_pressing_manage_opens_a_stripe_portal_session_for_the_donor(client, session, stripe_api):
     gift, path = paid_monthly_gift(client)
 

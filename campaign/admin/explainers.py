@@ -4,7 +4,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from wtforms import SelectChoice
 
 from campaign.admin import bp, queries
-from campaign.admin.forms import NO_ORIGINAL, ExplainerForm, LinkForm
+from campaign.admin.forms import ExplainerForm, LinkForm
 from campaign.content.models import Campaign, Explainer, LearnMoreLink
 from campaign.content.publishing import (
     ContentError,
@@ -20,6 +20,7 @@ from campaign.content.publishing import (
 )
 from campaign.content.rendering import render_markdown
 from campaign.extensions import db
+from campaign.form_fields import NO_LINK
 from campaign.security import is_local_path
 
 SLUG_TAKEN = "Another explainer already uses this slug; choose another."
@@ -125,9 +126,8 @@ def remove_link_page(explainer_id: int, link_id: int):
 
 
 def _explainer_form(explainer: Explainer | None, **kwargs) -> ExplainerForm:
-    data = {"translation_of": (explainer and explainer.translation_of_id) or NO_ORIGINAL}
-    form = ExplainerForm(obj=explainer, data=data | kwargs.pop("data", {}), **kwargs)
-    form.translation_of.choices = [SelectChoice(NO_ORIGINAL, "None: this is an original")] + [
+    form = ExplainerForm(obj=explainer, **kwargs)
+    form.translation_of.choices = [SelectChoice(NO_LINK, "None: this is an original")] + [
         SelectChoice(other.id, f"{other.title} ({other.language})", optgroup=other.campaign.title)
         for other in queries.translation_candidates(explainer)
     ]
@@ -147,7 +147,7 @@ def _apply(form: ExplainerForm, explainer: Explainer) -> None:
 def _link_translation(form: ExplainerForm, explainer: Explainer) -> bool:
     """Set "translation of"; on a refusal, undo the whole save and show why beside the field."""
     original = None
-    if form.translation_of.data != NO_ORIGINAL:
+    if form.translation_of.data != NO_LINK:
         original = db.session.get(Explainer, form.translation_of.data)
     try:
         set_translation_of(explainer, original)

@@ -21,12 +21,11 @@ from campaign.form_fields import (
     LANGUAGE_TAG,
     MAX_LANGUAGE_LENGTH,
     Form,
+    RowForm,
     slug_field,
     strip,
     title_field,
 )
-
-NO_ORIGINAL = 0  # the "translation of" choice meaning "this is an original"
 
 
 def _slug_field(max_length: int) -> StringField:
@@ -53,7 +52,7 @@ def _language_field() -> StringField:
     )
 
 
-class CampaignForm(Form):
+class CampaignForm(RowForm):
     slug = _slug_field(80)
     title = title_field()
     summary = TextAreaField("Summary", filters=[strip], validators=[Optional()])
@@ -76,7 +75,7 @@ def _local_image_path(form: FlaskForm, field: StringField) -> None:
         )
 
 
-class ExplainerForm(Form):
+class ExplainerForm(RowForm):
     slug = _slug_field(120)
     title = title_field()
     summary = TextAreaField("Summary", filters=[strip], validators=[Optional()])

@@ -3,6 +3,7 @@
 Explainers and updates are rendered once, when saved; pages serve the stored HTML.
 """
 
+import html
 import math
 import re
 
@@ -30,6 +31,9 @@ ALLOWED_ATTRIBUTES = {
     **{f"h{level}": {"id"} for level in range(1, 7)},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
+# An image as nh3 writes it: lowercase names, every value in double quotes, `<` `>` `"` escaped.
+_IMAGE = re.compile(r'<img((?:\s+[a-z-]+="[^"]*")*)\s*/?>')
+_ATTRIBUTE = re.compile(r'([a-z-]+)="([^"]*)"')
 
 
 def _markdown() -> MarkdownIt:
@@ -51,11 +55,18 @@ def _keep_attribute(element: str, attribute: str, value: str) -> str | None:
     return value
 
 
+def _image_or_its_description(match: re.Match) -> str:
+    # An image whose source was refused would show as a broken-image box: its text instead.
+    attributes = dict(_ATTRIBUTE.findall(match.group(1)))
+    if "src" in attributes:
+        return match.group(0)
+    return html.escape(html.unescape(attributes.get("alt", "")), quote=False)
+
+
 def render_markdown(text: str) -> str:
     """Render Markdown to HTML that is safe to put in a page as it is."""
-    html = _MD.render(text or "")
-    return nh3.clean(
-        html,
+    clean = nh3.clean(
+        _MD.render(text or ""),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
@@ -63,6 +74,7 @@ def render_markdown(text: str) -> str:
         attribute_filter=_keep_attribute,
         strip_comments=True,
     )
+    return _IMAGE.sub(_image_or_its_description, clean)
 
 
 def reading_minutes(text: str) -> int:

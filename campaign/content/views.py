@@ -1,12 +1,18 @@
 """Public content views: thin, cached by revision, drafts invisible."""
 
-from flask import abort, render_template
+from datetime import timedelta
+
+from flask import abort, current_app, render_template, send_from_directory
 
 from campaign.caching import cached_page
 from campaign.content import bp, queries
 from campaign.content.calls_to_action import calls_to_action
 from campaign.content.hub_sections import hub_sections
 from campaign.content.publishing import translation_group
+
+# Browsers ask for /favicon.ico on every site; its address never changes, so caches may keep it
+# long, but not forever, or a new icon would never show.
+FAVICON_MAX_AGE = int(timedelta(days=30).total_seconds())
 
 
 @bp.get("/")
@@ -45,4 +51,11 @@ def explainer(slug: str):
         campaign=article.campaign,
         translations=translation_group(article, published_only=True),
         actions=calls_to_action(article.campaign),
+    )
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    return send_from_directory(
+        current_app.static_folder, "favicon.ico", max_age=FAVICON_MAX_AGE, conditional=True
     )

@@ -17,7 +17,15 @@ from campaign.donations.editing import (
 from campaign.donations.models import Appeal, AppealStatus, DonationStatus, Interval
 from campaign.donations.money import AmountError, format_money, to_major
 from campaign.donations.reports import DonationFilter
-from campaign.form_fields import Form, any_status_choices, coerce_id, slug_field, strip, title_field
+from campaign.form_fields import (
+    Form,
+    RowForm,
+    any_status_choices,
+    coerce_id,
+    slug_field,
+    strip,
+    title_field,
+)
 
 NEW_APPEAL = {
     "currency": "GBP",
@@ -47,7 +55,7 @@ STATUS_CHOICES = [
 ]
 
 
-class AppealForm(Form):
+class AppealForm(RowForm):
     campaign = SelectField("Campaign", coerce=coerce_id, choices=[])
     slug = slug_field(
         "legal-fund",
@@ -103,8 +111,8 @@ class AppealForm(Form):
     status = SelectField("Status", choices=STATUS_CHOICES)
 
     def __init__(self, *args, appeal: Appeal | None = None, campaigns=(), **kwargs) -> None:
-        kwargs.setdefault("data", appeal_data(appeal) if appeal is not None else NEW_APPEAL)
-        super().__init__(*args, **kwargs)
+        kwargs.setdefault("data", amounts_as_typed(appeal) if appeal is not None else NEW_APPEAL)
+        super().__init__(*args, obj=appeal, **kwargs)
         self.campaign.choices = [SelectChoice(each.id, each.title) for each in campaigns]
         self._amounts: AppealAmounts | None = None
 
@@ -171,22 +179,15 @@ class AppealForm(Form):
         return self._amounts
 
 
-def appeal_data(appeal: Appeal) -> dict:
-    """An appeal as the form shows it: amounts in major units, the currency in capitals."""
+def amounts_as_typed(appeal: Appeal) -> dict:
+    """An appeal's money fields as the form shows them: major units, the currency in capitals."""
     currency = appeal.currency
     return {
-        "campaign": appeal.campaign_id,
-        "slug": appeal.slug,
-        "title": appeal.title,
-        "body": appeal.body,
         "currency": currency.upper(),
         "preset_amounts": ", ".join(to_major(each, currency) for each in appeal.preset_amounts),
         "minimum_amount": to_major(appeal.minimum_amount, currency),
         "maximum_amount": to_major(appeal.maximum_amount, currency),
         "goal": to_major(appeal.goal, currency) if appeal.goal else "",
-        "allow_monthly": appeal.allow_monthly,
-        "external_url": appeal.external_url or "",
-        "status": appeal.status,
     }
 
 

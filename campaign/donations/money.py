@@ -86,7 +86,7 @@ def format_money(minor: int, currency: str, locale: str = "en") -> str:
 
 def estimated_fee(amount: int) -> int:
     """What the card payment is likely to cost us, so a donor can choose to cover it."""
-    percent = Decimal(current_app.config["DONATION_FEE_PERCENT"])
+    percent = current_app.config["DONATION_FEE_PERCENT"]  # a Decimal, read at start-up
     fixed = current_app.config["DONATION_FEE_FIXED"]
     # Up to the next minor unit: rounding down (or half to even) would leave the fee uncovered.
     return int((Decimal(amount) * percent / 100).to_integral_value(ROUND_CEILING) + fixed)

@@ -154,24 +154,31 @@ def manage(token: str):
     except TokenError:
         return render_template("donations/manage.html", invalid=True), 400
     if request.method == "GET" or not first.customer_id:
-        html = render_template(
-            "donations/manage.html", donation=first, test_mode=local_checkout_allowed()
-        )
+        html = _manage_page(first, test_mode=local_checkout_allowed())
         # The button's answer redirects to Stripe's portal: form-action must allow it.
         return _may_post_to(current_app.make_response(html), STRIPE_PORTAL)
     if local_checkout_allowed():
         local.cancel_monthly(first)
-        return render_template(
-            "donations/manage.html", donation=first, test_mode=True, stopped=True
-        )
+        return _manage_page(first, test_mode=True, stopped=True)
     try:
         portal = get_gateway().create_portal(
             first.customer_id, site_url_for("donations.appeal", slug=first.appeal.slug)
         )
     except GatewayError as error:
-        html = render_template("donations/manage.html", donation=first, gateway_error=str(error))
+        html = _manage_page(first, gateway_error=str(error))
         return _may_post_to(current_app.make_response((html, 502)), STRIPE_PORTAL)
     return redirect(portal, 303)
+
+
+def _manage_page(first: Donation, **context) -> str:
+    # The donor may give more than one monthly gift: say which one this link manages.
+    return render_template(
+        "donations/manage.html",
+        donation=first,
+        amount=format_money(first.amount, first.currency),
+        since=first.paid_at or first.created_at,
+        **context,
+    )
 
 
 @bp.route("/donate/test-checkout/<session_id>", methods=["GET", "POST"])

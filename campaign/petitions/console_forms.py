@@ -18,7 +18,15 @@ from wtforms.widgets import DateTimeLocalInput
 
 from campaign.countries import country_names
 from campaign.db import utcnow
-from campaign.form_fields import Form, any_status_choices, coerce_id, slug_field, strip, title_field
+from campaign.form_fields import (
+    Form,
+    RowForm,
+    any_status_choices,
+    coerce_id,
+    slug_field,
+    strip,
+    title_field,
+)
 from campaign.petitions.models import Petition, PetitionStatus, SignatureStatus
 from campaign.petitions.moderation import BulkFilter
 from campaign.petitions.reports import SignatureSearch
@@ -71,7 +79,7 @@ STATUS_CHOICES = [
 ]
 
 
-class PetitionForm(Form):
+class PetitionForm(RowForm):
     campaign = SelectField("Campaign", coerce=coerce_id, choices=[])
     title = title_field()
     slug = slug_field(
@@ -121,8 +129,6 @@ class PetitionForm(Form):
 
     def __init__(self, *args, petition: Petition | None = None, campaigns=(), **kwargs) -> None:
         super().__init__(*args, obj=petition, **kwargs)
-        if petition is not None and not self.campaign.raw_data:
-            self.campaign.data = petition.campaign_id  # the model holds an object, the select an id
         self._petition = petition
         self.campaign.choices = [SelectChoice(each.id, each.title) for each in campaigns]
         if petition is not None and petition.status == PetitionStatus.CLOSED:

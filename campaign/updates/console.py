@@ -69,7 +69,7 @@ def edit_update(update_id: int):
     if not editing.is_editable(update):
         flash(f"This update is {update.status}: it can no longer be changed.", "error")
         return _to("update", update)
-    form = UpdateForm(data=editing.form_data(update), **editing.form_choices())
+    form = UpdateForm(obj=update, **editing.form_choices())
     if form.validate_on_submit():
         if not editing.slug_is_free(form.slug.data, keep=update):
             form.slug.errors.append(SLUG_TAKEN)

@@ -21,7 +21,7 @@ from campaign.mailer.transports import (
 )
 from campaign.petitions.models import Petition
 from campaign.updates.composing import bulk_message
-from campaign.updates.forms import NONE, UpdateForm
+from campaign.updates.forms import UpdateForm
 from campaign.updates.models import AudienceKind, Update, UpdateStatus
 
 log = logging.getLogger(__name__)
@@ -55,24 +55,6 @@ def form_choices() -> dict:
         select(Petition).options(selectinload(Petition.campaign)).order_by(Petition.title)
     ).all()
     return {"campaigns": list(campaigns), "petitions": list(petitions)}
-
-
-def form_data(update: Update) -> dict:
-    """A saved update as the form's fields (their names differ from the columns')."""
-    return {
-        "subject": update.subject,
-        "preheader": update.preheader,
-        "slug": update.slug,
-        "body": update.body,
-        "campaign": update.campaign_id or NONE,
-        "cta_petition": update.cta_petition_id or NONE,
-        "audience_kind": update.audience_kind,
-        "audience_campaign": update.audience_campaign_id or NONE,
-        "audience_petition": update.audience_petition_id or NONE,
-        "audience_language": update.audience_language,
-        "audience_country": update.audience_country,
-        "publish_on_site": update.publish_on_site,
-    }
 
 
 def apply_form(form: UpdateForm, update: Update) -> None:

@@ -26,16 +26,15 @@ from campaign.countries import country_names
 from campaign.form_fields import (
     LANGUAGE_TAG,
     MAX_LANGUAGE_LENGTH,
+    NO_LINK,
     Form,
+    RowForm,
     slug_field,
     strip,
     valid_email,
 )
 from campaign.petitions.models import Petition, PetitionStatus
 from campaign.updates.models import AudienceKind
-
-NONE = 0  # the choice meaning "no campaign" or "no petition" in the selects
-
 
 AUDIENCE_CHOICES = [
     SelectChoice(AudienceKind.ALL.value, "All active subscribers"),
@@ -45,7 +44,7 @@ AUDIENCE_CHOICES = [
 ]
 
 
-class UpdateForm(Form):
+class UpdateForm(RowForm):
     subject = StringField(
         "Subject",
         filters=[strip],
@@ -117,14 +116,14 @@ class UpdateForm(Form):
             for each in petitions
         ]
         self._petitions = {each.id: each for each in petitions}
-        self.campaign.choices = [SelectChoice(NONE, "None: the whole site"), *campaign_choices]
-        self.cta_petition.choices = [SelectChoice(NONE, "None"), *petition_choices]
+        self.campaign.choices = [SelectChoice(NO_LINK, "None: the whole site"), *campaign_choices]
+        self.cta_petition.choices = [SelectChoice(NO_LINK, "None"), *petition_choices]
         self.audience_campaign.choices = [
-            SelectChoice(NONE, "Choose a campaign"),
+            SelectChoice(NO_LINK, "Choose a campaign"),
             *campaign_choices,
         ]
         self.audience_petition.choices = [
-            SelectChoice(NONE, "Choose a petition"),
+            SelectChoice(NO_LINK, "Choose a petition"),
             *petition_choices,
         ]
         self.audience_country.choices = [SelectChoice("", "Any country")] + [
@@ -145,11 +144,11 @@ class UpdateForm(Form):
             )
 
     def validate_audience_campaign(self, field: SelectField) -> None:
-        if self.audience_kind.data == AudienceKind.CAMPAIGN and field.data == NONE:
+        if self.audience_kind.data == AudienceKind.CAMPAIGN and field.data == NO_LINK:
             raise ValidationError("Choose whose subscribers the update goes to.")
 
     def validate_audience_petition(self, field: SelectField) -> None:
-        if self.audience_kind.data == AudienceKind.PETITION and field.data == NONE:
+        if self.audience_kind.data == AudienceKind.PETITION and field.data == NO_LINK:
             raise ValidationError("Choose which petition's signers the update goes to.")
 
 
