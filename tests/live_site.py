@@ -5,43 +5,16 @@ streamed download reads its rows after the view returned and its session closed.
 things use a site from here, on a database of the kind the suite runs on.
 """
 
-import os
 import re
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import requests
 from flask import Flask
-from sqlalchemy import create_engine, make_url, text
 from werkzeug.serving import make_server
 
-from tests.conftest import ON_POSTGRES, TEST_DATABASE_URL
-
 _TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-
-
-@contextmanager
-def scratch_database(label: str, folder: Path) -> Iterator[str]:
-    """The URL of an empty database of the suite's kind (a file in `folder` on SQLite), dropped
-    afterwards."""
-    if not ON_POSTGRES:
-        yield f"sqlite:///{folder / f'{label}.sqlite3'}"
-        return
-    # The pid keeps two test runs on one server (two engineers, say) out of each other's way.
-    name = f"campaign_{label}_{os.getpid()}"
-    server = make_url(TEST_DATABASE_URL)
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def _not_ready(environ: dict, start_response) -> list[bytes]:

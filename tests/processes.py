@@ -1,13 +1,17 @@
 """Commands of the app run in processes of their own, as an operator or a server runs them."""
 
+import http.client
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+from tests.standins.smtp import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 # Upper bound for every wait: generous, because a loaded machine (a whole test suite running
@@ -55,3 +59,32 @@ def terminate(process: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
     process.wait(timeout=WAIT)
+
+
+def answers(port: int, path: str) -> bool:
+    """True when a server on 127.0.0.1:`port` answers `GET path` with 200."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+    try:
+        connection.request("GET", path)
+        return connection.getresponse().status == 200
+    except OSError:
+        return False
+    finally:
+        connection.close()
+
+
+@contextmanager
+def gunicorn(
+    app_uri: str, env: dict[str, str], log: Path, workers: int = 1, ready_path: str = "/healthz"
+) -> Iterator[str]:
+    """`gunicorn APP_URI` on a free port, as README runs it; its URL once `ready_path` answers."""
+    port = free_port()
+    # No control socket: another gunicorn (another engineer's test run) may have one.
+    command = ["gunicorn", "--no-control-socket", "--workers", str(workers)]
+    server = start_logged([*command, "--bind", f"127.0.0.1:{port}", app_uri], env, log)
+    try:
+        wait_for(lambda: server.poll() is not None or answers(port, ready_path), "gunicorn", log)
+        assert server.poll() is None, log.read_text()
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        terminate(server)

@@ -538,6 +538,9 @@ def production_app(tmp_path):
     class Settings(_Production):
         SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'production.sqlite3'}"
         MAIL_FILE_DIR = str(tmp_path / "mail")
+        # No dispatcher thread: it would outlive the test and sweep through the session of
+        # every later test (the session fixture's, bound to that test's connection).
+        MAIL_DISPATCHER = "manual"
 
     app = create_app(Settings)
     with app.app_context():

@@ -29,7 +29,8 @@ from config import TestingConfig
 from tests.audience_factories import make_subscriber
 from tests.donation_factories import make_appeal, make_donation
 from tests.factories import PASSWORD, make_campaign, make_petition, make_signature, make_user
-from tests.live_site import Visitor, scratch_database, served
+from tests.live_site import Visitor, served
+from tests.scratch import scratch_database
 
 SIGNED = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
 CONFIRMED_SIGNERS = SIGNATURE_BATCH + 234

@@ -3,13 +3,14 @@
 import http.client
 import os
 import signal
-import socket
 import subprocess
 import time
 from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+
+from tests.standins.smtp import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 WAIT = 120  # seconds: migrating and loading the demo on a busy machine
@@ -19,12 +20,6 @@ NOT_PASSED_ON = {
     *("MAIL_TRANSPORT", "MAIL_FILE_DIR", "MAIL_DISPATCHER", "PORT"),
     *("MAKEFLAGS", "MFLAGS", "MAKELEVEL"),
 }
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def wait_for(condition, what: str, log: Path) -> None:

@@ -10,7 +10,6 @@ arrives twice, and the Outbox records it as possibly sent twice.
 Runs on the suite's database: a SQLite file, or PostgreSQL with TEST_DATABASE_URL.
 """
 
-import http.client
 import os
 import time
 from collections import Counter
@@ -24,9 +23,8 @@ from campaign.extensions import db
 from campaign.jobs import SWEEP_SECONDS
 from campaign.mailer.models import MessageStatus, OutboundEmail
 from tests.mail_factories import queue_check
-from tests.processes import WAIT, kill, start_logged, terminate, wait_for
+from tests.processes import WAIT, gunicorn, kill, start_logged, wait_for
 from tests.standins.sendgrid import SendGridStandIn
-from tests.standins.smtp import free_port
 
 MESSAGES = 120
 HELD = 15  # the stand-in leaves this request unanswered: the kill lands while it is out
@@ -55,17 +53,6 @@ def environment(database_url: str, standin: SendGridStandIn, instance: Path) -> 
         "SENDGRID_API_HOST": standin.url,
         "MAIL_RATE_PER_SECOND": "0",
     }
-
-
-def answers_health_check(port: int) -> bool:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-    try:
-        connection.request("GET", "/healthz")
-        return connection.getresponse().status == 200
-    except OSError:
-        return False
-    finally:
-        connection.close()
 
 
 def unsent() -> int:
@@ -111,20 +98,11 @@ def test_a_dispatcher_killed_mid_send_leaves_mail_that_goes_out_within_a_sweep(
     left = unsent()
     assert 0 < left < MESSAGES, "the kill did not land mid-way"
 
-    port = free_port()
-    web = start_logged(
-        ["gunicorn", "--workers", "1", "--bind", f"127.0.0.1:{port}", "campaign:create_app()"],
-        env,
-        log,
-    )
-    try:
-        # Its dispatcher thread starts with the first request, as in production.
-        wait_for(lambda: answers_health_check(port), "the web process", log)
+    # Its dispatcher thread starts with the first request, as in production.
+    with gunicorn("campaign:create_app()", env, log):
         started_at = time.monotonic()
         wait_for(lambda: unsent() == 0, "every message to be sent", log)
         done_at = time.monotonic()
-    finally:
-        terminate(web)
 
     arrived = arrivals(standin)
     assert set(arrived) == set(ids), "some messages never reached SendGrid"

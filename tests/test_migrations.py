@@ -1,13 +1,12 @@
 """The schema comes from the Alembic migrations alone, and they match the models."""
 
-import os
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import column, create_engine, inspect, make_url, select, table, text
+from sqlalchemy import column, inspect, select, table, text
 
 from campaign import create_app
 from campaign.db import UTCDateTime
@@ -15,7 +14,7 @@ from campaign.extensions import db
 from campaign.mailer.claims import take_back_abandoned_claims
 from campaign.mailer.models import MessageStatus, OutboundEmail
 from config import TestingConfig
-from tests.conftest import ON_POSTGRES, TEST_DATABASE_URL
+from tests.scratch import scratch_database
 
 
 def test_models_and_migrations_do_not_drift(app, session):
@@ -30,21 +29,8 @@ def test_models_and_migrations_do_not_drift(app, session):
 
 @pytest.fixture
 def scratch_database_url(tmp_path):
-    """An empty database of the kind the suite runs on, dropped afterwards."""
-    if not ON_POSTGRES:
-        yield f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
-        return
-    # The pid keeps two test runs on one server out of each other's way.
-    name = f"campaign_migrations_{os.getpid()}"
-    server = make_url(TEST_DATABASE_URL)
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield server.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with scratch_database("migrations", tmp_path) as url:
+        yield url
 
 
 def test_migrations_upgrade_downgrade_and_upgrade_again(scratch_database_url):

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.standins.smtp import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 WAIT = 60
@@ -66,12 +68,6 @@ def test_a_malformed_number_stops_start_up_with_one_line(tmp_path, start, settin
     assert [each for each in output.splitlines() if "campaign:" in each] == [line]
     assert "Traceback" not in output
     assert not (tmp_path / "startup.sqlite3").exists()  # nothing ran before it stopped
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.mark.parametrize(

@@ -256,8 +256,10 @@ def test_a_missing_signature_header_is_refused(client, session):
     assert "Stripe-Signature" in response.json["error"]
 
 
+# A JSON object without a usable id or type is an event we record as unusable: see
+# tests/test_stripe_odd_events.py.
 @pytest.mark.parametrize(
-    "payload", ["not json", '{"id": "evt_1", "type": ', "[]", '"evt_1"', "null", "{}"]
+    "payload", ["not json", '{"id": "evt_1", "type": ', "[]", '"evt_1"', "null"]
 )
 def test_a_signed_body_that_is_not_a_stripe_event_is_refused(client, session, payload):
     response = send(client, payload)

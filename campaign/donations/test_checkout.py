@@ -35,7 +35,7 @@ class LocalCheckoutGateway:
         return return_url  # the manage page itself offers the test cancellation
 
 
-def deliver(event_type: str, obj: dict) -> str:
+def deliver(event_type: str, obj: dict) -> dict:
     """Sign an event as Stripe would and process it through the webhook code."""
     event = {
         "id": _local_id("evt"),

@@ -3,11 +3,18 @@
 SendGrid signs `timestamp + body` with ECDSA P-256 and SHA-256 (its "Signed Event Webhook");
 the key it shows in its settings is base64 DER. Bounces, drops, spam reports and
 unsubscribes suppress the address; delivery events move our outbox rows along. Each event is
-recorded in `webhook_events` by its `sg_event_id`, so a repeated delivery changes nothing.
+recorded in `webhook_events` by its `sg_event_id` (or, without a usable one, by a digest of
+its JSON), so a repeated delivery changes nothing.
+
+Each event of a batch is applied in its own savepoint and read through `Fields`: one that is
+not an object, or whose address, type or name is of the wrong shape or too long for our
+columns, is recorded as unusable and the others are applied. Our ids in custom_args
+(`outbound_id`, an update's `delivery_id`) that are not numbers of ours name no row.
 """
 
 import base64
 import binascii
+import functools
 import json
 import logging
 import time
@@ -23,19 +30,23 @@ from sendgrid.helpers.eventwebhook.eventwebhook_header import EventWebhookHeader
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from campaign.addresses import normalise_email
+from campaign.addresses import MAX_EMAIL_LENGTH, normalise_email
 from campaign.audience.models import Subscriber, SubscriberStatus
 from campaign.db import utcnow
 from campaign.extensions import db
 from campaign.mailer.models import MessageStatus, OutboundEmail, Suppression, SuppressionReason
-from campaign.webhooks.dedupe import first_delivery
+from campaign.webhooks.dedupe import MAX_EVENT_TYPE_LENGTH, apply_once, identify
+from campaign.webhooks.fields import INT32_MAX, INT64_MAX, Fields, nested_too_deeply
+from campaign.webhooks.models import Outcome
 
 log = logging.getLogger(__name__)
 
 PROVIDER = "sendgrid"
 SIGNATURE_HEADER = EventWebhookHeader.SIGNATURE
 TIMESTAMP_HEADER = EventWebhookHeader.TIMESTAMP
-MAX_EVENT_ID_LENGTH = 200  # webhook_events.event_id
+BOUNCE_TYPE_LENGTH = 40  # "bounce" or "blocked"
+NOTE_LENGTH = 500  # of a mail server's reply kept on an outbox row
+DETAIL_LENGTH = 1000  # of what a suppression says about its cause
 
 # What each suppressing event does to the address and to a subscriber with that address.
 SUPPRESSING_EVENTS = {
@@ -75,6 +86,8 @@ class WebhookRejected(Exception):
 class EventReport:
     processed: int = 0
     duplicates: int = 0
+    unusable: int = 0
+    failed: int = 0
 
 
 def load_public_key(text: str) -> ec.EllipticCurvePublicKey:
@@ -108,7 +121,7 @@ def verified_events(
     public_key: str | None,
     max_age_seconds: int,
     now: float | None = None,
-) -> list[dict]:
+) -> list[object]:
     """The events of a request whose signature and age check out; else WebhookRejected."""
     problem = webhook_key_problem(public_key)
     if problem:
@@ -142,77 +155,88 @@ def verified_events(
     return parse_events(payload)
 
 
-def parse_events(payload: str) -> list[dict]:
-    """The JSON array of events, each with an `event` name and an `sg_event_id`."""
+def parse_events(payload: str) -> list[object]:
+    """The JSON array of events; each is checked as it is applied, on its own."""
     try:
         events = json.loads(payload)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise WebhookRejected(400, "The body is not JSON.") from None
     if not isinstance(events, list):
         raise WebhookRejected(400, "The body must be a JSON array of events.")
-    for number, event in enumerate(events, start=1):
-        if not isinstance(event, dict):
-            raise WebhookRejected(400, f"Event {number} is not a JSON object.")
-        event_id, name = event.get("sg_event_id"), event.get("event")
-        if not isinstance(event_id, str) or not 0 < len(event_id) <= MAX_EVENT_ID_LENGTH:
-            raise WebhookRejected(400, f"Event {number} has no usable sg_event_id.")
-        if not isinstance(name, str) or not name:
-            raise WebhookRejected(400, f"Event {number} has no event type.")
+    if nested_too_deeply(events):
+        raise WebhookRejected(400, "The body is nested too deeply to be SendGrid events.")
     return events
 
 
-def apply_events(events: list[dict]) -> EventReport:
-    """Record and apply each event not seen before; flushed, the caller commits."""
+def apply_events(events: list[object]) -> EventReport:
+    """Record and apply each event not seen before, each on its own; flushed, the caller
+    commits. One that cannot be applied is recorded as such, and the others still are."""
     report = EventReport()
     for event in events:
-        if not record_once(event):
+        # SendGrid's own id is only how we recognise a repeat: without it, its digest does.
+        identity = identify(
+            event,
+            "sg_event_id",
+            "event",
+            functools.partial(_canonical, event),
+            id_required=False,
+        )
+        record = apply_once(PROVIDER, identity, functools.partial(apply_event, event))
+        if record is None:
             report.duplicates += 1
-            continue
-        apply_event(event)
-        report.processed += 1
+        elif record.outcome == Outcome.UNUSABLE:
+            report.unusable += 1
+        elif record.outcome == Outcome.FAILED:
+            report.failed += 1
+        else:
+            report.processed += 1
     db.session.flush()
     return report
 
 
-def record_once(event: dict) -> bool:
-    """Record a SendGrid event's id; False when it was recorded before."""
-    return first_delivery(PROVIDER, event["sg_event_id"], event["event"])
+def _canonical(event: object) -> bytes:
+    """The event's JSON in one spelling, whatever order SendGrid wrote its keys in."""
+    return json.dumps(event, sort_keys=True, separators=(",", ":")).encode()
 
 
 # Other features' rows named in custom_args (an update's deliveries): they register here.
-EVENT_HANDLERS: list[Callable[[dict], None]] = []
+EVENT_HANDLERS: list[Callable[[Fields], None]] = []
 
 
-def handles_events(handler: Callable[[dict], None]) -> Callable[[dict], None]:
+def handles_events(handler: Callable[[Fields], None]) -> Callable[[Fields], None]:
     """Register a function that also sees every new (not repeated) SendGrid event."""
     EVENT_HANDLERS.append(handler)
     return handler
 
 
-def apply_event(event: dict) -> None:
+def apply_event(raw: object) -> None:
     """What one event means for our addresses, subscribers and outbox rows."""
+    event = Fields(raw, "event")
     for handler in EVENT_HANDLERS:
         handler(event)
-    name = event["event"]
-    message = _outbound_for(event)
-    if name == "bounce" and event.get("type") != "bounce":
-        # "blocked": a soft bounce (a full mailbox, a temporary block); the address stays.
+    name = event_name(event)
+    if name == "bounce" and soft_bounce(event):
+        # "blocked": a full mailbox, a temporary block; the address stays.
+        message = _outbound_for(event)
         if message is not None:
             message.last_error = _provider_note("blocked", event)
         return
     if name in SUPPRESSING_EVENTS:
         reason, subscriber_status = SUPPRESSING_EVENTS[name]
-        address = event.get("email")
-        if isinstance(address, str) and address.strip():
-            email = normalise_email(address)
-            suppress(email, reason, _detail(event))
+        email = _address(event)
+        if email:
+            suppress(email, reason, _detail(name, event))
             mark_subscriber(email, subscriber_status, _event_time(event))
+        message = _outbound_for(event)
         if message is not None and name in ("bounce", "dropped"):
             message.status = MessageStatus.BOUNCED
             message.last_error = _provider_note(name, event)
         return
-    if message is None:
+    if name not in ("delivered", "deferred"):
         return  # an event we do not act on (open, click, processed …): recorded only
+    message = _outbound_for(event)
+    if message is None:
+        return
     if name == "delivered" and message.status != MessageStatus.BOUNCED:
         message.status = MessageStatus.DELIVERED
     elif name == "deferred" and message.status not in (
@@ -221,6 +245,16 @@ def apply_event(event: dict) -> None:
     ):
         message.status = MessageStatus.DEFERRED
         message.last_error = _provider_note("deferred", event)
+
+
+def event_name(event: Fields) -> str:
+    """The event's kind ("bounce", "delivered" …); empty when it has none."""
+    return event.text("event", MAX_EVENT_TYPE_LENGTH) or ""
+
+
+def soft_bounce(event: Fields) -> bool:
+    """A bounce that is only "blocked" (a full mailbox, a temporary block), not a bad address."""
+    return event.text("type", BOUNCE_TYPE_LENGTH) != "bounce"
 
 
 def suppress(email: str, reason: SuppressionReason, detail: str) -> Suppression:
@@ -252,24 +286,25 @@ def mark_subscriber(email: str, status: SubscriberStatus, when: datetime) -> Non
         subscriber.unsubscribed_at = when
 
 
-def _outbound_for(event: dict) -> OutboundEmail | None:
+def _address(event: Fields) -> str | None:
+    """The event's address, normalised; one too long for our columns makes it unusable."""
+    email = normalise_email(event.text("email", MAX_EMAIL_LENGTH) or "")
+    return email or None
+
+
+def _outbound_for(event: Fields) -> OutboundEmail | None:
     """Our outbox row named by the `outbound_id` custom arg, if the address matches it."""
-    raw = event.get("outbound_id")
-    try:
-        message_id = int(raw)
-    except (TypeError, ValueError):
-        return None
-    message = db.session.get(OutboundEmail, message_id)
-    address = event.get("email")
+    message_id = event.our_id("outbound_id", INT32_MAX)
+    message = db.session.get(OutboundEmail, message_id) if message_id else None
     # Ids restart when a database is rebuilt while SendGrid still reports on older mail.
-    if message is None or not isinstance(address, str):
+    if message is None:
         return None
-    return message if normalise_email(address) == message.to_address else None
+    return message if _address(event) == message.to_address else None
 
 
-def _event_time(event: dict) -> datetime:
-    stamp = event.get("timestamp")
-    if isinstance(stamp, int) and stamp > 0:
+def _event_time(event: Fields) -> datetime:
+    stamp = event.whole_number("timestamp", INT64_MAX, strict=False)
+    if stamp:
         try:
             return datetime.fromtimestamp(stamp, UTC)
         except (OverflowError, OSError, ValueError):
@@ -277,16 +312,16 @@ def _event_time(event: dict) -> datetime:
     return utcnow()
 
 
-def _detail(event: dict) -> str:
-    parts = [event["event"]]
+def _detail(name: str, event: Fields) -> str:
+    parts = [name]
     for key in ("type", "reason", "response", "status"):
-        value = event.get(key)
-        if value and isinstance(value, str | int) and str(value) not in parts:
-            parts.append(str(value))
-    return ": ".join(parts)[:1000]
+        value = event.note(key, DETAIL_LENGTH)
+        if value and value not in parts:
+            parts.append(value)
+    return ": ".join(parts)[:DETAIL_LENGTH]
 
 
-def _provider_note(name: str, event: dict) -> str:
-    text = event.get("reason") or event.get("response") or ""
+def _provider_note(name: str, event: Fields) -> str:
+    text = event.note("reason", NOTE_LENGTH) or event.note("response", NOTE_LENGTH)
     note = f"SendGrid reported {name}"
-    return f"{note}: {str(text)[:500]}" if text else f"{note}."
+    return f"{note}: {text}" if text else f"{note}."

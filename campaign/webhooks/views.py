@@ -1,6 +1,7 @@
 """Webhook endpoints: each checks its provider's signature before anything else."""
 
 import logging
+from dataclasses import asdict
 
 from flask import current_app, request
 
@@ -29,9 +30,13 @@ def sendgrid():
     report = sendgrid_events.apply_events(events)
     db.session.commit()
     log.info(
-        "SendGrid webhook: %s events applied, %s duplicates", report.processed, report.duplicates
+        "SendGrid webhook: %s events applied, %s duplicates, %s unusable, %s failed",
+        report.processed,
+        report.duplicates,
+        report.unusable,
+        report.failed,
     )
-    return {"processed": report.processed, "duplicates": report.duplicates}
+    return asdict(report)
 
 
 @bp.post("/stripe")
@@ -40,11 +45,10 @@ def stripe():
     from campaign.donations import payments
 
     try:
-        outcome = payments.receive(
+        return payments.receive(
             request.get_data(cache=False), request.headers.get("Stripe-Signature")
         )
     except payments.WebhookRefused as refusal:
         if refusal.status != 503:
             log.warning("Stripe webhook refused (%s): %s", refusal.status, refusal.reason)
         return {"error": refusal.reason}, refusal.status
-    return {"received": True, "outcome": outcome}

@@ -1,0 +1,39 @@
+"""Scratch PostgreSQL databases, for tests that need one of their own beside the suite's."""
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import create_engine, make_url, text
+
+from tests.conftest import ON_POSTGRES, TEST_DATABASE_URL
+
+
+@contextmanager
+def postgres_database(prefix: str) -> Iterator[str]:
+    """An empty database on TEST_DATABASE_URL's server, its URL yielded, dropped afterwards."""
+    # The pid keeps two test runs on one server (two engineers, say) out of each other's way.
+    name = f"{prefix}_{os.getpid()}"
+    server = make_url(TEST_DATABASE_URL)
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@contextmanager
+def scratch_database(label: str, folder: Path) -> Iterator[str]:
+    """The URL of an empty database of the suite's kind (a file in `folder` on SQLite), dropped
+    afterwards."""
+    if not ON_POSTGRES:
+        yield f"sqlite:///{folder / f'{label}.sqlite3'}"
+        return
+    with postgres_database(f"campaign_{label}") as url:
+        yield url
