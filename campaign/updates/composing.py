@@ -1,19 +1,22 @@
 """An update as one bulk message: rendered once, personalised by markers per recipient.
 
 The name and the unsubscribe link differ per person; everything else is rendered once per
-batch, so a batch of a thousand costs one template render and one provider request.
+sending run (`Letter`), so a batch of a thousand costs no template render and one provider
+request.
 """
 
 import html
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import Protocol
 from urllib.parse import urlsplit
 
 from flask import current_app
 
-from campaign.audience.models import Subscriber
-from campaign.audience.subscriptions import unsubscribe_url
 from campaign.mailer.compose import render_email, unsubscribe_headers
 from campaign.mailer.transports import BulkMessage, Recipient
 from campaign.templating import site_url_for
+from campaign.updates.links import UnsubscribeLinks
 from campaign.updates.models import Update
 
 NAME_TEXT = "[%name%]"
@@ -54,12 +57,50 @@ def render_update(update: Update) -> tuple[str, str, str]:
     return rendered.subject, rendered.text, html_part
 
 
-def recipient(delivery_id: int, subscriber: Subscriber) -> Recipient:
+class Person(Protocol):
+    """A subscriber row or object: what an update needs of a recipient."""
+
+    id: int
+    email: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Letter:
+    """An update rendered for every recipient at once: a bulk message still without them."""
+
+    message: BulkMessage
+
+    def to(self, people: Iterable[tuple[int, Person]]) -> BulkMessage:
+        """The batch for these (delivery id, person) pairs."""
+        links = UnsubscribeLinks()
+        return replace(
+            self.message,
+            recipients=[recipient(delivery_id, person, links) for delivery_id, person in people],
+        )
+
+
+def letter(update: Update) -> Letter:
+    """Render the update once, for as many batches as follow."""
+    subject, text, body = render_update(update)
+    return Letter(
+        BulkMessage(
+            sender=current_app.config["MAIL_FROM"],
+            subject=subject,
+            text=text,
+            html=body,
+            headers={"List-Id": list_id(update)},
+            recipients=[],
+        )
+    )
+
+
+def recipient(delivery_id: int, person: Person, links: UnsubscribeLinks) -> Recipient:
     """One person's markers, unsubscribe headers and our delivery id."""
-    link = unsubscribe_url(subscriber)
-    name = subscriber.name.strip()
+    link = links(person)
+    name = person.name.strip()
     return Recipient(
-        to=subscriber.email,
+        to=person.email,
         substitutions={
             NAME_TEXT: f" {name}" if name else "",
             NAME_HTML: f" {html.escape(name)}" if name else "",
@@ -70,14 +111,6 @@ def recipient(delivery_id: int, subscriber: Subscriber) -> Recipient:
     )
 
 
-def bulk_message(update: Update, people: list[tuple[int, Subscriber]]) -> BulkMessage:
-    """The batch for these (delivery id, subscriber) pairs."""
-    subject, text, body = render_update(update)
-    return BulkMessage(
-        sender=current_app.config["MAIL_FROM"],
-        subject=subject,
-        text=text,
-        html=body,
-        headers={"List-Id": list_id(update)},
-        recipients=[recipient(delivery_id, person) for delivery_id, person in people],
-    )
+def bulk_message(update: Update, people: list[tuple[int, Person]]) -> BulkMessage:
+    """The batch for these (delivery id, person) pairs, rendered for them alone."""
+    return letter(update).to(people)

@@ -37,7 +37,7 @@ from campaign.mailer.transports import (
     get_transport,
 )
 from campaign.updates.audience import queue_deliveries
-from campaign.updates.composing import bulk_message
+from campaign.updates.composing import Letter, letter
 from campaign.updates.models import Delivery, DeliveryStatus, Update, UpdateStatus
 
 log = logging.getLogger(__name__)
@@ -211,8 +211,17 @@ def _outcome_values(
     return {"status": status, "error": error}
 
 
-def send_batch(update_row: Update, token: str, transport: Transport, report: SendReport) -> None:
-    """Send one claimed batch and record each row's outcome (committed)."""
+def send_batch(
+    update_row: Update,
+    token: str,
+    transport: Transport,
+    report: SendReport,
+    rendered: Letter | None = None,
+) -> None:
+    """Send one claimed batch and record each row's outcome (committed).
+
+    `rendered`: the update as `letter` renders it, when the caller sends many batches.
+    """
     rows = db.session.execute(
         select(Delivery.id, Subscriber, Suppression.reason)
         .join(Subscriber, Subscriber.id == Delivery.subscriber_id)
@@ -230,7 +239,7 @@ def send_batch(update_row: Update, token: str, transport: Transport, report: Sen
     _mark(token, gone, status=DeliveryStatus.SKIPPED, error="Left before the update reached them.")
     report.skipped += len(gone)
     if recipients:
-        message = bulk_message(update_row, recipients)
+        message = (rendered or letter(update_row)).to(recipients)
         results = _send_with_retries(transport, message, report)
         now = utcnow()
         counted: Counter[str] = Counter()
@@ -340,6 +349,7 @@ def run(
     started = utcnow()
     mark_abandoned_uncertain(update_id, started)
     ensure_queued(db.session.get(Update, update_id))
+    rendered: Letter | None = None
     while True:
         update_row = db.session.get(Update, update_id)
         db.session.refresh(update_row)
@@ -363,7 +373,10 @@ def run(
             return report
         token, count = claimed
         try:
-            send_batch(update_row, token, transport, report)
+            # Rendered once a run, after the first claim: a run with nothing to send renders
+            # nothing.
+            rendered = rendered or letter(update_row)
+            send_batch(update_row, token, transport, report, rendered)
         except UnknownOutcome as error:
             db.session.rollback()
             declare_uncertain(token, str(error))
