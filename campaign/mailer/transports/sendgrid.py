@@ -6,17 +6,7 @@ from urllib.error import URLError
 
 from python_http_client import exceptions as http_errors
 from sendgrid import SendGridAPIClient
-from sendgrid.helpers.mail import (
-    Content,
-    CustomArg,
-    From,
-    Header,
-    Mail,
-    Personalization,
-    Subject,
-    Substitution,
-    To,
-)
+from sendgrid.helpers.mail import CustomArg, From, Header, Mail
 
 from campaign.mailer.transports import (
     BulkMessage,
@@ -67,7 +57,7 @@ class SendGridTransport:
             mail.custom_arg = CustomArg(name, value)
         return self._post(mail)
 
-    def _post(self, mail: Mail) -> str | None:
+    def _post(self, mail: Mail | dict) -> str | None:
         try:
             response = self.client.send(mail)
         except http_errors.HTTPError as error:
@@ -110,27 +100,37 @@ class SendGridTransport:
         return results
 
 
-def _bulk_mail(message: BulkMessage, indexes: list[int]) -> Mail:
-    mail = Mail()
-    mail.from_email = From(message.sender)
-    mail.subject = Subject(message.subject)
-    mail.add_content(Content("text/plain", message.text))
-    mail.add_content(Content("text/html", message.html))
-    for name, value in message.headers.items():
-        mail.header = Header(name, value)
-    for position, index in enumerate(indexes):
+def _bulk_mail(message: BulkMessage, indexes: list[int]) -> dict:
+    """The v3 request body, built as plain data.
+
+    The SDK's helper classes (Mail, Personalization, To …) parse every address again and
+    wrap every value in an object of its own: for a thousand recipients that cost more than
+    everything else in a batch. The body is the same JSON they produce.
+    """
+    personalizations = []
+    for index in indexes:
         recipient = message.recipients[index]
-        personalization = Personalization()
-        personalization.add_to(To(recipient.to))
-        for marker, value in recipient.substitutions.items():
-            personalization.add_substitution(Substitution(marker, value))
-        for name, value in recipient.headers.items():
-            personalization.add_header(Header(name, value))
-        for name, value in recipient.custom_args.items():
-            personalization.add_custom_arg(CustomArg(name, value))
-        # The SDK inserts at index 0 unless told; SendGrid's error fields count in our order.
-        mail.add_personalization(personalization, index=position)
-    return mail
+        personalization: dict = {"to": [{"email": recipient.to}]}
+        if recipient.substitutions:
+            personalization["substitutions"] = recipient.substitutions
+        if recipient.headers:
+            personalization["headers"] = recipient.headers
+        if recipient.custom_args:
+            personalization["custom_args"] = recipient.custom_args
+        # In our order: SendGrid's error fields (personalizations.N) count in it.
+        personalizations.append(personalization)
+    body = {
+        "from": From(message.sender).get(),
+        "subject": message.subject,
+        "personalizations": personalizations,
+        "content": [
+            {"type": "text/plain", "value": message.text},
+            {"type": "text/html", "value": message.html},
+        ],
+    }
+    if message.headers:
+        body["headers"] = message.headers
+    return body
 
 
 def _refused_personalizations(error: PermanentFailure, count: int) -> set[int]:
