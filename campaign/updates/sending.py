@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import BigInteger, ColumnElement, any_, func, literal, or_, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from campaign.audience.models import Subscriber, SubscriberStatus
 from campaign.caching import bump_revision
@@ -44,6 +45,12 @@ log = logging.getLogger(__name__)
 
 BATCH_RETRIES = 3
 CANCELLED_ERROR = "Cancelled by an organiser"
+
+# Batches are claimed, read and marked with Core statements on the table: the ORM's
+# per-row objects and bookkeeping cost more than the rest of a batch.
+deliveries = Delivery.__table__
+subscribers = Subscriber.__table__
+suppressions = Suppression.__table__
 
 
 @dataclass
@@ -132,29 +139,46 @@ def claim_batch(
     to the queue) are left for a later run rather than tried again at once.
     """
     candidates = (
-        select(Delivery.id)
-        .where(Delivery.update_id == update_id, Delivery.status == DeliveryStatus.QUEUED)
-        .order_by(Delivery.id)
+        select(deliveries.c.id)
+        .where(
+            deliveries.c.update_id == update_id,
+            deliveries.c.status == DeliveryStatus.QUEUED,
+        )
+        .order_by(deliveries.c.id)
         .limit(size)
     )
     if not_claimed_since is not None:
         candidates = candidates.where(
-            or_(Delivery.claimed_at.is_(None), Delivery.claimed_at < not_claimed_since)
+            or_(deliveries.c.claimed_at.is_(None), deliveries.c.claimed_at < not_claimed_since)
         )
-    if db.session.get_bind().dialect.name == "postgresql":
-        candidates = candidates.with_for_update(skip_locked=True)
-    ids = list(db.session.scalars(candidates))
-    if not ids:
-        db.session.commit()
-        return None
+    if _on_postgres():
+        # ARRAY(subquery) runs once, as an InitPlan; `IN (subquery)` could be planned as the
+        # inner side of a join and run again, locking other rows each time.
+        chosen = deliveries.c.id == any_(
+            func.array(candidates.with_for_update(skip_locked=True).scalar_subquery())
+        )
+    else:
+        chosen = deliveries.c.id.in_(candidates.scalar_subquery())
     token = uuid.uuid4().hex
+    # One statement: the ids never travel to Python and back.
     claimed = db.session.execute(
-        update(Delivery)
-        .where(Delivery.id.in_(ids), Delivery.status == DeliveryStatus.QUEUED)
+        update(deliveries)
+        .where(chosen, deliveries.c.status == DeliveryStatus.QUEUED)
         .values(status=DeliveryStatus.SENDING, batch=token, claimed_at=now)
     ).rowcount
     db.session.commit()
     return (token, claimed) if claimed else None
+
+
+def _on_postgres() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def _among(column: ColumnElement, ids: list[int]) -> ColumnElement[bool]:
+    """`column IN ids`; on PostgreSQL one array parameter rather than a thousand."""
+    if _on_postgres():
+        return column == any_(literal(ids, ARRAY(BigInteger)))
+    return column.in_(ids)
 
 
 def _mark(token: str, ids: list[int], **values) -> None:
@@ -162,16 +186,15 @@ def _mark(token: str, ids: list[int], **values) -> None:
         # Rows declared uncertain while a slow sender was still at work are settled by it, and
         # so are those an organiser queued again meanwhile, as long as no one claimed them.
         db.session.execute(
-            update(Delivery)
+            update(deliveries)
             .where(
-                Delivery.batch == token,
-                Delivery.id.in_(ids),
-                Delivery.status.in_(
+                deliveries.c.batch == token,
+                _among(deliveries.c.id, ids),
+                deliveries.c.status.in_(
                     [DeliveryStatus.SENDING, DeliveryStatus.UNCERTAIN, DeliveryStatus.QUEUED]
                 ),
             )
             .values(**values)
-            .execution_options(synchronize_session=False)
         )
 
 
@@ -179,14 +202,13 @@ def _give_up_on(ids: list[int]) -> int:
     """Fail the rows refused for now too often (a full mailbox for days); returns how many."""
     limit = current_app.config["MAIL_MAX_ATTEMPTS"]
     return db.session.execute(
-        update(Delivery)
+        update(deliveries)
         .where(
-            Delivery.id.in_(ids),
-            Delivery.status == DeliveryStatus.QUEUED,
-            Delivery.attempts >= limit,
+            _among(deliveries.c.id, ids),
+            deliveries.c.status == DeliveryStatus.QUEUED,
+            deliveries.c.attempts >= limit,
         )
         .values(status=DeliveryStatus.FAILED, error=f"Refused {limit} times; given up.")
-        .execution_options(synchronize_session=False)
     ).rowcount
 
 
@@ -205,7 +227,7 @@ def _outcome_values(
             "status": DeliveryStatus.QUEUED,
             "batch": None,
             "error": error,
-            "attempts": Delivery.attempts + 1,
+            "attempts": deliveries.c.attempts + 1,
         }
     status = DeliveryStatus.FAILED if outcome == "failed" else DeliveryStatus.UNCERTAIN
     return {"status": status, "error": error}
@@ -223,19 +245,26 @@ def send_batch(
     `rendered`: the update as `letter` renders it, when the caller sends many batches.
     """
     rows = db.session.execute(
-        select(Delivery.id, Subscriber, Suppression.reason)
-        .join(Subscriber, Subscriber.id == Delivery.subscriber_id)
+        select(
+            deliveries.c.id.label("delivery_id"),
+            subscribers.c.id,
+            subscribers.c.email,
+            subscribers.c.name,
+            subscribers.c.status,
+            suppressions.c.reason,
+        )
+        .join(subscribers, subscribers.c.id == deliveries.c.subscriber_id)
         # An address that bounced or complained gets nothing, whatever its subscriber says.
-        .outerjoin(Suppression, Suppression.email == Subscriber.email)
-        .where(Delivery.batch == token, Delivery.status == DeliveryStatus.SENDING)
-        .order_by(Delivery.id)
+        .outerjoin(suppressions, suppressions.c.email == subscribers.c.email)
+        .where(deliveries.c.batch == token, deliveries.c.status == DeliveryStatus.SENDING)
+        .order_by(deliveries.c.id)
     ).all()
 
-    def reachable(person: Subscriber, suppressed: str | None) -> bool:
-        return person.status == SubscriberStatus.ACTIVE and suppressed not in BLOCKS_ALL_MAIL
+    def reachable(row) -> bool:
+        return row.status == SubscriberStatus.ACTIVE and row.reason not in BLOCKS_ALL_MAIL
 
-    gone = [d for d, person, suppressed in rows if not reachable(person, suppressed)]
-    recipients = [(d, person) for d, person, suppressed in rows if reachable(person, suppressed)]
+    gone = [row.delivery_id for row in rows if not reachable(row)]
+    recipients = [(row.delivery_id, row) for row in rows if reachable(row)]
     _mark(token, gone, status=DeliveryStatus.SKIPPED, error="Left before the update reached them.")
     report.skipped += len(gone)
     if recipients:
