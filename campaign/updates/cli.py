@@ -1,5 +1,6 @@
 """`flask --app campaign mailer send UPDATE`: send an update in the foreground, resumably."""
 
+import gc
 import time
 
 import click
@@ -56,6 +57,10 @@ def send(reference: str) -> None:
         transport = get_transport()
     except RuntimeError as error:
         raise click.ClickException(str(error)) from None
+    # The loaded app is most of what this process holds and none of it is garbage: frozen, it
+    # is left out of the collections that the batches' short-lived objects set off (a fifth
+    # of the CPU of a large send went to walking it again and again).
+    gc.freeze()
     start(update)
     update_id = update.id
     counts = delivery_counts(update_id)

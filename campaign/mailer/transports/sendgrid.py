@@ -92,8 +92,9 @@ class SendGridTransport:
                     results[remaining[position]] = RecipientResult("failed", error=str(error))
                 remaining = [i for n, i in enumerate(remaining) if n not in refused]
                 continue
+            sent = RecipientResult("sent", provider_id=provider_id)  # frozen: one serves all
             for index in remaining:
-                results[index] = RecipientResult("sent", provider_id=provider_id)
+                results[index] = sent
             return results
         for index in remaining:
             results[index] = RecipientResult("retry", error="SendGrid refused the request twice")
