@@ -107,6 +107,10 @@ class Config:
     # Public views name a country only with at least this many signers; the rest are "other".
     PUBLIC_BREAKDOWN_MIN = env_int("PUBLIC_BREAKDOWN_MIN", 5)
     TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
+    # Public pages (and the counts in them) may be this many seconds behind the database: each
+    # process answers repeated requests from memory meanwhile. 0 turns the page cache off.
+    PAGE_CACHE_SECONDS = float(env_decimal("PAGE_CACHE_SECONDS", "1"))
+    PAGE_CACHE_ENTRIES = env_int("PAGE_CACHE_ENTRIES", 500)
     # Argon2id parameters (RFC 9106's second recommended set); tests lower them.
     PASSWORD_TIME_COST = 3
     PASSWORD_MEMORY_COST = 65536
@@ -131,6 +135,10 @@ class Config:
             raise SettingsError(
                 "SECRET_KEY is not set. In production it must come from the environment "
                 "(for example: python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+            )
+        if settings["PAGE_CACHE_SECONDS"] < 0 or settings["PAGE_CACHE_ENTRIES"] < 1:
+            raise SettingsError(
+                "PAGE_CACHE_SECONDS must be 0 or more, and PAGE_CACHE_ENTRIES at least 1."
             )
         if not 1 <= settings["MAIL_BATCH_SIZE"] <= 1000:
             raise SettingsError("MAIL_BATCH_SIZE must be between 1 and 1000 (SendGrid's limit).")
@@ -167,6 +175,9 @@ class TestingConfig(Config):
     MAIL_TRANSPORT = "file"
     MAIL_DISPATCHER = "manual"
     MAIL_RATE_PER_SECOND = 0  # unpaced; the pacing test sets its own rate
+    # Tests read pages right after changing what they show; the page cache's own tests turn
+    # it on.
+    PAGE_CACHE_SECONDS = 0
     UPDATE_RETRY_SECONDS = 0
     CELERY_BROKER_URL = None
 

@@ -8,7 +8,16 @@ from pathlib import Path
 from flask import Flask
 
 import config
-from campaign import caching, celery_app, cli, errors, input_guard, security, templating
+from campaign import (
+    caching,
+    celery_app,
+    cli,
+    errors,
+    input_guard,
+    page_cache,
+    security,
+    templating,
+)
 from campaign.extensions import csrf, db, limiter, login_manager, migrate
 from campaign.mailer import background as mail_background
 
@@ -36,6 +45,9 @@ def create_app(config_object: type[config.Config] | None = None) -> Flask:
     init_extensions(app)
     register_blueprints(app)
     errors.init_app(app)
+    # Before security: its ProxyFix goes in front, so the cache keys on the scheme and host
+    # the proxy reports.
+    page_cache.init_app(app)
     security.init_app(app)
     caching.init_app(app)
     templating.init_app(app)

@@ -8,6 +8,7 @@ always sees a consistent pair. The count shown adds the small not-yet-folded dif
 is exact, never behind; `recount` rebuilds everything from the signatures when in doubt.
 """
 
+import time
 from collections import Counter
 
 from flask import current_app
@@ -39,6 +40,21 @@ def signature_count(petition: Petition) -> int:
     return db.session.scalar(
         select(Petition.counted_signatures + pending).where(Petition.id == petition.id)
     )
+
+
+def shown_count(petition: Petition) -> tuple[int, float]:
+    """The count public pages show, and when it was read (time.monotonic()).
+
+    Read at most once per PAGE_CACHE_SECONDS in each process: during a surge every page view
+    and confirmation would otherwise count again. Pages built from it are as old as it is.
+    """
+    shown = current_app.extensions.setdefault("shown_counts", {})
+    now = time.monotonic()
+    kept = shown.get(petition.id)
+    if kept is not None and now - kept[1] < current_app.config["PAGE_CACHE_SECONDS"]:
+        return kept
+    shown[petition.id] = fresh = (signature_count(petition), now)
+    return fresh
 
 
 def counts_by_country(petition: Petition) -> dict[str, int]:
