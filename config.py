@@ -93,7 +93,7 @@ class Config:
     # The "cover the fees" estimate: a card payment's typical percentage and fixed part.
     DONATION_FEE_PERCENT = env_decimal("DONATION_FEE_PERCENT", "1.5")
     DONATION_FEE_FIXED = env_int("DONATION_FEE_FIXED", 20)
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "campaign-memory://")
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
     SUBSCRIBE_RATE_LIMIT = os.environ.get("SUBSCRIBE_RATE_LIMIT", "5 per minute;30 per hour")
     CONFIRM_RATE_LIMIT = os.environ.get("CONFIRM_RATE_LIMIT", "10 per minute;60 per hour")
@@ -171,7 +171,7 @@ class TestingConfig(Config):
     REMEMBER_COOKIE_SECURE = False
     PASSWORD_TIME_COST = 1
     PASSWORD_MEMORY_COST = 32  # argon2 needs 8 KiB for each of its 4 lanes
-    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_STORAGE_URI = "campaign-memory://"
     MAIL_TRANSPORT = "file"
     MAIL_DISPATCHER = "manual"
     MAIL_RATE_PER_SECOND = 0  # unpaced; the pacing test sets its own rate

@@ -84,6 +84,9 @@ def sign(petition: Petition, request: SignatureRequest) -> Signature:
         source=request.source[:100],
         utm=request.utm,
         ip_hash=request.ip_hash,
+        # Its first email is claimed with the row: nobody else can see the row before it
+        # commits, so the claim in `_email` is only needed for repeats.
+        emails_sent=1,
     )
     try:
         with db.session.begin_nested():
@@ -93,7 +96,9 @@ def sign(petition: Petition, request: SignatureRequest) -> Signature:
         existing = _find(petition, email)
         _remind(existing, request.language)
         return existing
-    _email(signature, "petition_confirm", emails.confirm_signature(signature, request.language))
+    context = emails.confirm_signature(signature, request.language)
+    queue_email("petition_confirm", signature.email, context)
+    db.session.flush()
     return signature
 
 

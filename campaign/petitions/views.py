@@ -164,8 +164,9 @@ def sign_petition(slug: str):
         )
     except SigningError as error:
         return respond(409, refusal=str(error))
+    thanks = _thanks(found, embedded)  # before the commit, which would expire what it reads
     db.session.commit()
-    return _thanks(found, embedded)
+    return thanks
 
 
 def _thanks(petition: Petition, embedded: bool):
@@ -196,5 +197,7 @@ def confirm_signature(slug: str, token: str):
         confirm(signature)
     except SigningError as error:
         return render_template("petitions/confirm.html", petition=found, refusal=str(error)), 409
-    db.session.commit()
-    return render_template("petitions/confirmed.html", petition=found, count=shown_count(found)[0])
+    count, _as_of = shown_count(found)
+    confirmed = render_template("petitions/confirmed.html", petition=found, count=count)
+    db.session.commit()  # after rendering, which would otherwise read the petition again
+    return confirmed
