@@ -111,6 +111,9 @@ class Config:
     # process answers repeated requests from memory meanwhile. 0 turns the page cache off.
     PAGE_CACHE_SECONDS = float(env_decimal("PAGE_CACHE_SECONDS", "1"))
     PAGE_CACHE_ENTRIES = env_int("PAGE_CACHE_ENTRIES", 500)
+    # Under gunicorn, a request that would wait longer than this for a worker is refused at
+    # once with 503 and Retry-After (see campaign/load_shedding.py). 0 never refuses.
+    SHED_AFTER_SECONDS = float(env_decimal("SHED_AFTER_SECONDS", "0.5"))
     # Argon2id parameters (RFC 9106's second recommended set); tests lower them.
     PASSWORD_TIME_COST = 3
     PASSWORD_MEMORY_COST = 65536
@@ -140,6 +143,8 @@ class Config:
             raise SettingsError(
                 "PAGE_CACHE_SECONDS must be 0 or more, and PAGE_CACHE_ENTRIES at least 1."
             )
+        if settings["SHED_AFTER_SECONDS"] < 0:
+            raise SettingsError("SHED_AFTER_SECONDS must be 0 or more.")
         if not 1 <= settings["MAIL_BATCH_SIZE"] <= 1000:
             raise SettingsError("MAIL_BATCH_SIZE must be between 1 and 1000 (SendGrid's limit).")
 

@@ -14,6 +14,7 @@ from campaign import (
     cli,
     errors,
     input_guard,
+    load_shedding,
     page_cache,
     security,
     templating,
@@ -45,15 +46,17 @@ def create_app(config_object: type[config.Config] | None = None) -> Flask:
     init_extensions(app)
     register_blueprints(app)
     errors.init_app(app)
-    # Before security: its ProxyFix goes in front, so the cache keys on the scheme and host
-    # the proxy reports.
-    page_cache.init_app(app)
     security.init_app(app)
     caching.init_app(app)
     templating.init_app(app)
     mail_background.init_app(app)
     celery_app.init_app(app)
     cli.init_app(app)
+    # Around the app, innermost first: the shedder sees only what the page cache could not
+    # answer, and the cache keys on the scheme and host the trusted proxy reports.
+    load_shedding.init_app(app)
+    page_cache.init_app(app)
+    security.trust_proxies(app)
     return app
 
 

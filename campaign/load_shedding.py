@@ -1,0 +1,116 @@
+"""Past capacity, a fast 503 with Retry-After instead of a queue that outlasts the client.
+
+gunicorn's workers take connections from one listening socket, and the kernel queues the rest.
+When that queue holds more work than the server can finish within SHED_AFTER_SECONDS (its
+length, times the mean time a request takes here, over the number of requests served at once),
+a request the page cache could not answer is refused at once: 503 with Retry-After, a page
+saying nothing was recorded. Refusing costs far less than serving, so the queue drains and
+every client gets an answer while it still waits, instead of a timeout after a long wait.
+
+The queue's length is the kernel's own count, read with TCP_INFO from the listening socket
+(for a listener, tcpi_unacked holds its accept queue). Without gunicorn (`flask run`, tests
+without a server) there is no listener to read, and nothing is refused.
+"""
+
+import socket
+import struct
+import time
+from collections.abc import Callable, Iterable
+
+from flask import Flask, render_template
+
+# Offset of tcpi_unacked in Linux's struct tcp_info: eight one-byte fields, then rto,
+# ato, snd_mss and rcv_mss (four bytes each).
+_UNACKED_AT = 24
+RETRY_AFTER_SECONDS = 5
+# A load balancer that sees its health check refused takes the server out: worse in a surge.
+NEVER_REFUSED = frozenset({"/healthz"})
+BUSY = (
+    "So many people are here at once that we could not take your request. Nothing was "
+    f"recorded: please go back and try again in {RETRY_AFTER_SECONDS} seconds."
+)
+# Weight of each request in the running mean of how long one takes.
+_LEARNING_RATE = 0.1
+
+
+class LoadShedder:
+    """WSGI middleware between the page cache and the app; one per process."""
+
+    def __init__(self, app: Callable, wait_limit: float) -> None:
+        self.app = app
+        self.wait_limit = wait_limit
+        self.listeners: list[socket.socket] = []
+        self.waiting_inside: Callable[[], int] = lambda: 0
+        self.served_at_once = 1
+        self.mean_seconds = 0.0
+        self.busy_headers: list[tuple[str, str]] = []
+        self.busy_body = b""
+        self.refused = 0
+
+    def watch(
+        self,
+        listeners: Iterable[socket.socket],
+        served_at_once: int,
+        waiting_inside: Callable[[], int] | None = None,
+    ) -> None:
+        """Measure the queue of these listening sockets, served by `served_at_once` requests;
+        `waiting_inside` counts requests a threaded worker accepted but has not started."""
+        self.listeners = [
+            listener
+            for listener in listeners
+            if listener.family in (socket.AF_INET, socket.AF_INET6)
+        ]
+        self.served_at_once = max(1, served_at_once)
+        if waiting_inside is not None:
+            self.waiting_inside = waiting_inside
+
+    def queued(self) -> int:
+        """Requests waiting: connections the kernel holds for these listeners, not yet
+        accepted, and those a threaded worker holds for its next free thread."""
+        total = self.waiting_inside()
+        for listener in self.listeners:
+            info = listener.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, _UNACKED_AT + 4)
+            total += struct.unpack_from("I", info, _UNACKED_AT)[0]
+        return total
+
+    def expected_wait(self) -> float:
+        """Seconds a request arriving now would wait for a worker."""
+        return self.queued() * self.mean_seconds / self.served_at_once
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        if (
+            self.listeners
+            and self.wait_limit
+            and environ.get("PATH_INFO") not in NEVER_REFUSED
+            and self.expected_wait() > self.wait_limit
+        ):
+            self.refused += 1
+            start_response("503 Service Unavailable", self.busy_headers)
+            return [self.busy_body]
+        started = time.perf_counter()
+        try:
+            return self.app(environ, start_response)
+        finally:
+            took = time.perf_counter() - started
+            if self.mean_seconds:
+                self.mean_seconds += (took - self.mean_seconds) * _LEARNING_RATE
+            else:
+                self.mean_seconds = took
+
+
+def init_app(app: Flask) -> None:
+    """Put the shedder in front of the app, its busy page rendered once, now."""
+    shedder = LoadShedder(app.wsgi_app, app.config["SHED_AFTER_SECONDS"])
+    with app.test_request_context("/"):
+        page = app.make_response(
+            (render_template("errors/error.html", status=503, message=BUSY), 503)
+        )
+        page = app.process_response(page)
+    page.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    page.headers["Cache-Control"] = "no-store"
+    shedder.busy_body = page.get_data()
+    shedder.busy_headers = [
+        (name, value) for name, value in page.headers.to_wsgi_list() if name != "Set-Cookie"
+    ]
+    app.wsgi_app = shedder
+    app.extensions["load_shedder"] = shedder
