@@ -52,10 +52,9 @@ def create_app(config_object: type[config.Config] | None = None) -> Flask:
     mail_background.init_app(app)
     celery_app.init_app(app)
     cli.init_app(app)
-    # Around the app, innermost first: the shedder sees only what the page cache could not
-    # answer, and the cache keys on the scheme and host the trusted proxy reports.
-    load_shedding.init_app(app)
-    page_cache.init_app(app)
+    # Around the app: the shedder measures every request and refuses, when busy, only what
+    # the page cache cannot answer; the cache keys on the scheme and host the proxy reports.
+    load_shedding.init_app(app, page_cache.install(app))
     security.trust_proxies(app)
     return app
 

@@ -19,13 +19,15 @@ from collections.abc import Callable, Iterable
 
 from flask import Flask, render_template
 
+from campaign.page_cache import BUSY
+
 # Offset of tcpi_unacked in Linux's struct tcp_info: eight one-byte fields, then rto,
 # ato, snd_mss and rcv_mss (four bytes each).
 _UNACKED_AT = 24
 RETRY_AFTER_SECONDS = 5
 # A load balancer that sees its health check refused takes the server out: worse in a surge.
 NEVER_REFUSED = frozenset({"/healthz"})
-BUSY = (
+BUSY_MESSAGE = (
     "So many people are here at once that we could not take your request. Nothing was "
     f"recorded: please go back and try again in {RETRY_AFTER_SECONDS} seconds."
 )
@@ -34,10 +36,12 @@ _LEARNING_RATE = 0.1
 
 
 class LoadShedder:
-    """WSGI middleware between the page cache and the app; one per process."""
+    """Two WSGI layers, one per process: `measure` outermost, around the page cache, times
+    every request (answers from memory too: they share the queue) and marks a request that
+    would wait too long as busy; `refuse`, innermost, refuses a busy request the page cache
+    could not answer."""
 
-    def __init__(self, app: Callable, wait_limit: float) -> None:
-        self.app = app
+    def __init__(self, wait_limit: float) -> None:
         self.wait_limit = wait_limit
         self.listeners: list[socket.socket] = []
         self.waiting_inside: Callable[[], int] = lambda: 0
@@ -77,33 +81,41 @@ class LoadShedder:
         """Seconds a request arriving now would wait for a worker."""
         return self.queued() * self.mean_seconds / self.served_at_once
 
-    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
-        if (
-            self.listeners
-            and self.wait_limit
-            and environ.get("PATH_INFO") not in NEVER_REFUSED
-            and self.expected_wait() > self.wait_limit
-        ):
+    def measure(self, app: Callable) -> Callable:
+        def measured(environ: dict, start_response: Callable) -> Iterable[bytes]:
+            if (
+                self.listeners
+                and self.wait_limit
+                and environ.get("PATH_INFO") not in NEVER_REFUSED
+                and self.expected_wait() > self.wait_limit
+            ):
+                environ[BUSY] = True
+            started = time.perf_counter()
+            try:
+                return app(environ, start_response)
+            finally:
+                took = time.perf_counter() - started
+                self.mean_seconds += (took - self.mean_seconds) * _LEARNING_RATE
+
+        return measured
+
+    def refuse(self, app: Callable) -> Callable:
+        def refusing(environ: dict, start_response: Callable) -> Iterable[bytes]:
+            if not environ.get(BUSY):
+                return app(environ, start_response)
             self.refused += 1
             start_response("503 Service Unavailable", self.busy_headers)
             return [self.busy_body]
-        started = time.perf_counter()
-        try:
-            return self.app(environ, start_response)
-        finally:
-            took = time.perf_counter() - started
-            if self.mean_seconds:
-                self.mean_seconds += (took - self.mean_seconds) * _LEARNING_RATE
-            else:
-                self.mean_seconds = took
+
+        return refusing
 
 
-def init_app(app: Flask) -> None:
-    """Put the shedder in front of the app, its busy page rendered once, now."""
-    shedder = LoadShedder(app.wsgi_app, app.config["SHED_AFTER_SECONDS"])
+def init_app(app: Flask, page_cache: Callable[[Callable], Callable]) -> None:
+    """Wrap the app: measure(page_cache(refuse(app))); the busy page is rendered once, now."""
+    shedder = LoadShedder(app.config["SHED_AFTER_SECONDS"])
     with app.test_request_context("/"):
         page = app.make_response(
-            (render_template("errors/error.html", status=503, message=BUSY), 503)
+            (render_template("errors/error.html", status=503, message=BUSY_MESSAGE), 503)
         )
         page = app.process_response(page)
     page.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
@@ -112,5 +124,5 @@ def init_app(app: Flask) -> None:
     shedder.busy_headers = [
         (name, value) for name, value in page.headers.to_wsgi_list() if name != "Set-Cookie"
     ]
-    app.wsgi_app = shedder
+    app.wsgi_app = shedder.measure(page_cache(shedder.refuse(app.wsgi_app)))
     app.extensions["load_shedder"] = shedder

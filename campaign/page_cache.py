@@ -15,7 +15,8 @@ What keeps it correct:
   than the page built from it), so what readers see is at most PAGE_CACHE_SECONDS behind;
 - when an entry expires, one request renders it again while the others are answered with the
   old copy for that moment (a surge does not render one page many times at once); if the new
-  answer may not be kept (the page was unpublished), the old copy is dropped.
+  answer may not be kept (the page was unpublished), the old copy is dropped; if the server
+  was too busy to render it, the old copy is served a little longer.
 Languages are part of the path, so a page in one language is never served for another.
 """
 
@@ -31,6 +32,8 @@ from werkzeug.http import parse_accept_header, parse_etags, unquote_etag
 
 # The WSGI environ key through which a view tells the cache its answer may be kept.
 SHARED = "campaign.page_cache.as_of"
+# Set by the load shedder on a request that would wait too long (see load_shedding.py).
+BUSY = "campaign.busy"
 # Bodies smaller than this are sent as they are: gzip would save too little to be worth it.
 GZIP_FROM = 512
 LARGEST_BODY = 1024 * 1024
@@ -96,7 +99,7 @@ class PageCache:
             return self._serve(page, environ, start_response)
         if method == "HEAD":
             return self.app(environ, start_response)  # its answer has no body to keep
-        return self._render(key, environ, start_response)
+        return self._render(key, page, environ, start_response)
 
     def _is_private(self, cookies: str) -> bool:
         return bool(cookies) and any(name in cookies for name in self.private_cookies)
@@ -114,7 +117,12 @@ class PageCache:
             page.refreshing = True
             return True
 
-    def _render(self, key: tuple, environ: dict, start_response: Callable) -> Iterable[bytes]:
+    def _render(
+        self, key: tuple, old: CachedPage | None, environ: dict, start_response: Callable
+    ) -> Iterable[bytes]:
+        if old is not None:
+            # The one request renewing a kept page: even past capacity, once a second is cheap.
+            environ.pop(BUSY, None)
         answer: list = []
 
         def record(status: str, headers: list, exc_info=None):
@@ -207,16 +215,21 @@ def _accepts_gzip(value: str) -> bool:
     return parse_accept_header(value).quality("gzip") > 0
 
 
-def init_app(app: Flask) -> None:
-    """Put the page cache in front of the app; PAGE_CACHE_SECONDS = 0 keeps nothing."""
-    app.wsgi_app = PageCache(
-        app.wsgi_app,
-        seconds=app.config["PAGE_CACHE_SECONDS"],
-        entries=app.config["PAGE_CACHE_ENTRIES"],
-        # A signed-in organiser's session, or the cookie that signs one in again.
-        private_cookies=(
-            app.config["SESSION_COOKIE_NAME"],
-            app.config.get("REMEMBER_COOKIE_NAME", "remember_token"),
-        ),
-    )
-    app.extensions["page_cache"] = app.wsgi_app
+def install(app: Flask) -> Callable[[Callable], Callable]:
+    """The page cache around a WSGI app, with PAGE_CACHE_SECONDS (0 keeps nothing)."""
+
+    def around(inner: Callable) -> PageCache:
+        cache = PageCache(
+            inner,
+            seconds=app.config["PAGE_CACHE_SECONDS"],
+            entries=app.config["PAGE_CACHE_ENTRIES"],
+            # A signed-in organiser's session, or the cookie that signs one in again.
+            private_cookies=(
+                app.config["SESSION_COOKIE_NAME"],
+                app.config.get("REMEMBER_COOKIE_NAME", "remember_token"),
+            ),
+        )
+        app.extensions["page_cache"] = cache
+        return cache
+
+    return around

@@ -10,7 +10,6 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import pytest
 import requests
 from flask_migrate import upgrade
 from sqlalchemy import event
@@ -19,25 +18,12 @@ from campaign import create_app
 from campaign.content.models import ExplainerStatus
 from campaign.content.publishing import set_translation_of, unpublish
 from campaign.extensions import db
-from campaign.page_cache import PageCache
 from config import TestingConfig
+from tests.conftest import PAGE_CACHE_LIFE as LIFE
 from tests.factories import make_explainer, make_petition, make_signature, make_user
 from tests.helpers import sign_in
 from tests.live_site import served
 from tests.scratch import scratch_database
-
-LIFE = 0.4  # seconds: long enough to read twice, short enough to wait out
-
-
-@pytest.fixture
-def page_cache(app, app_settings) -> Iterator[PageCache]:
-    cache: PageCache = app.extensions["page_cache"]
-    app_settings(PAGE_CACHE_SECONDS=LIFE)
-    cache.seconds, cache.pages = LIFE, {}
-    app.extensions["shown_counts"] = {}
-    yield cache
-    cache.seconds, cache.pages = 0, {}
-    app.extensions["shown_counts"] = {}
 
 
 @contextmanager

@@ -13,9 +13,8 @@ from collections import Counter
 
 from flask import current_app
 from sqlalchemy import and_, case, delete, func, insert, or_, select, union_all, update
-from sqlalchemy.dialects.postgresql import insert as postgres_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from campaign.db import insert_with_conflicts
 from campaign.extensions import db
 from campaign.jobs import sweep
 from campaign.petitions.models import CountryCount, Petition, Signature, SignatureStatus
@@ -91,8 +90,7 @@ def public_counts_by_country(petition: Petition) -> dict[str, int]:
 
 
 def _add_to_country_counts(petition_id: int, deltas: Counter) -> None:
-    dialect = db.session.get_bind().dialect.name
-    make_insert = postgres_insert if dialect == "postgresql" else sqlite_insert
+    make_insert = insert_with_conflicts(db.session)
     for country, delta in deltas.items():
         if delta == 0:
             continue
