@@ -255,6 +255,8 @@ class Bench:
     db: psycopg.Connection
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Others' work on the machine skews both servers' figures, if not their ratio: say how much.
+    load_average_at_start: float = field(default_factory=lambda: os.getloadavg()[0])
 
     @contextmanager
     def servers(self, settings: Settings) -> Iterator[tuple[Server, Server]]:
@@ -519,7 +521,8 @@ def report(bench: Bench, settings: Settings, findings: Findings) -> list[str]:
     lines = [
         "",
         f"bench.surge: {settings} for both servers; {load}; PostgreSQL; "
-        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end",
+        f"{os.cpu_count()} CPUs, load average {bench.load_average_at_start:.1f} at the start and "
+        f"{os.getloadavg()[0]:.1f} at the end",
         "req/s counts successful answers (2xx/3xx); p50/p99 are the campaign's, then the "
         "baseline's: GET /hello for pages, bench/hello.py parsing the same form for POSTs",
         "",
