@@ -131,6 +131,7 @@ class Server:
     port: int
     process: subprocess.Popen
     log: Path
+    settings: Settings
 
     @property
     def origin(self) -> str:
@@ -169,7 +170,7 @@ def gunicorn(
     process = subprocess.Popen(
         command, env=environment, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
     )
-    server = Server(name, port, process, log)
+    server = Server(name, port, process, log, settings)
     try:
         wait_until_ready(server)
         yield server

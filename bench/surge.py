@@ -289,7 +289,9 @@ class Bench:
         wait_for_mail(self.db)
         print(f"  {label} on {server.name} ({load})...", flush=True)
         result = wrk.run(self.wrk_path, load, server.port, path, *script_args)
-        self.problems += run_problems(f"{label} on {server.name}", result)
+        # The same path runs more than once (overload, scaling): say which run broke.
+        where = f"{label} on {server.name} ({load}, {server.settings.workers} workers)"
+        self.problems += run_problems(where, result)
         return result
 
     def get(self, server: Server, path: str, load: wrk.Load | None = None) -> wrk.Result:
