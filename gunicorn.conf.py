@@ -18,12 +18,7 @@ def on_starting(server) -> None:
 
 
 def post_worker_init(worker) -> None:
-    """Let the app's load shedder measure the queue of the sockets this worker serves."""
-    shedder = getattr(worker.wsgi, "extensions", {}).get("load_shedder")
-    if shedder is None:
-        return
-    at_once = worker.cfg.workers * max(1, worker.cfg.threads)
-    # A threaded worker accepts at once and queues requests for its threads itself.
-    pool = getattr(worker, "tpool", None)
-    waiting = (lambda: pool._work_queue.qsize()) if pool is not None else None
-    shedder.watch([listener.sock for listener in worker.sockets], at_once, waiting)
+    """Let the app's load shedder see the queue of requests waiting for this worker."""
+    from campaign.load_shedding import watch_gunicorn_worker
+
+    watch_gunicorn_worker(worker)

@@ -14,6 +14,7 @@ without a server) there is no listener to read, and nothing is refused.
 
 import socket
 import struct
+import threading
 import time
 from collections.abc import Callable, Iterable
 
@@ -50,6 +51,8 @@ class LoadShedder:
         self.busy_headers: list[tuple[str, str]] = []
         self.busy_body = b""
         self.refused = 0
+        # When the request this thread is about to serve was queued by a threaded worker.
+        self.queued = threading.local()
 
     def watch(
         self,
@@ -68,7 +71,7 @@ class LoadShedder:
         if waiting_inside is not None:
             self.waiting_inside = waiting_inside
 
-    def queued(self) -> int:
+    def waiting(self) -> int:
         """Requests waiting: connections the kernel holds for these listeners, not yet
         accepted, and those a threaded worker holds for its next free thread."""
         total = self.waiting_inside()
@@ -79,16 +82,20 @@ class LoadShedder:
 
     def expected_wait(self) -> float:
         """Seconds a request arriving now would wait for a worker."""
-        return self.queued() * self.mean_seconds / self.served_at_once
+        return self.waiting() * self.mean_seconds / self.served_at_once
+
+    def _is_busy(self, environ: dict) -> bool:
+        if not (self.listeners and self.wait_limit) or environ.get("PATH_INFO") in NEVER_REFUSED:
+            return False
+        queued_at = getattr(self.queued, "at", None)
+        self.queued.at = None
+        # What this request has waited already, where the worker tells; else what it will.
+        waited = time.monotonic() - queued_at if queued_at is not None else 0.0
+        return waited > self.wait_limit or self.expected_wait() > self.wait_limit
 
     def measure(self, app: Callable) -> Callable:
         def measured(environ: dict, start_response: Callable) -> Iterable[bytes]:
-            if (
-                self.listeners
-                and self.wait_limit
-                and environ.get("PATH_INFO") not in NEVER_REFUSED
-                and self.expected_wait() > self.wait_limit
-            ):
+            if self._is_busy(environ):
                 environ[BUSY] = True
             started = time.perf_counter()
             try:
@@ -108,6 +115,37 @@ class LoadShedder:
             return [self.busy_body]
 
         return refusing
+
+
+def watch_gunicorn_worker(worker) -> None:
+    """Called in each gunicorn worker once it has loaded the app (gunicorn.conf.py)."""
+    shedder = getattr(worker.wsgi, "extensions", {}).get("load_shedder")
+    if shedder is None:
+        return  # another app (the bench's bare one)
+    at_once = worker.cfg.workers * max(1, worker.cfg.threads)
+    pool = getattr(worker, "tpool", None)
+    if pool is None:  # a sync worker: the kernel's queue is the only one
+        shedder.watch([listener.sock for listener in worker.sockets], at_once)
+        return
+    # A threaded worker accepts at once and queues connections for its threads itself: count
+    # that queue, and stamp each connection as it joins it, so a request knows how long it
+    # waited when a thread takes it.
+    shedder.watch(
+        [listener.sock for listener in worker.sockets],
+        at_once,
+        lambda: pool._work_queue.qsize(),
+    )
+    enqueue, handle = worker.enqueue_req, worker.handle
+
+    def stamped(conn) -> None:
+        conn.campaign_queued_at = time.monotonic()
+        enqueue(conn)
+
+    def handle_stamped(conn):
+        shedder.queued.at = getattr(conn, "campaign_queued_at", None)
+        return handle(conn)
+
+    worker.enqueue_req, worker.handle = stamped, handle_stamped
 
 
 def init_app(app: Flask, page_cache: Callable[[Callable], Callable]) -> None:
