@@ -1,15 +1,17 @@
 """Past capacity, a fast 503 with Retry-After instead of a queue that outlasts the client.
 
-gunicorn's workers take connections from one listening socket, and the kernel queues the rest.
-When that queue holds more work than the server can finish within SHED_AFTER_SECONDS (its
-length, times the mean time a request takes here, over the number of requests served at once),
-a request the page cache could not answer is refused at once: 503 with Retry-After, a page
-saying nothing was recorded. Refusing costs far less than serving, so the queue drains and
-every client gets an answer while it still waits, instead of a timeout after a long wait.
+gunicorn's workers take connections from one listening socket, and the kernel queues the rest;
+a threaded worker also queues what it accepted for its threads. A request is refused at once
+(503, Retry-After, a page saying nothing was recorded) when it has already waited longer than
+SHED_AFTER_SECONDS in a threaded worker's queue, or when the queue ahead of it holds more work
+than that: its length, times the mean time a served request takes here, over the number
+served at once. Only what the page cache cannot answer is refused. Refusing costs far less
+than serving, so the queue drains and every client gets an answer while it still waits,
+instead of a timeout after a long wait.
 
-The queue's length is the kernel's own count, read with TCP_INFO from the listening socket
-(for a listener, tcpi_unacked holds its accept queue). Without gunicorn (`flask run`, tests
-without a server) there is no listener to read, and nothing is refused.
+The kernel's queue is its own count, read with TCP_INFO from the listening socket (for a
+listener, tcpi_unacked holds its accept queue). Without gunicorn (`flask run`, tests without
+a server) there is no listener to read, and nothing is refused.
 """
 
 import socket
@@ -32,6 +34,7 @@ BUSY_MESSAGE = (
     "So many people are here at once that we could not take your request. Nothing was "
     f"recorded: please go back and try again in {RETRY_AFTER_SECONDS} seconds."
 )
+_REFUSED = "campaign.refused"
 # Weight of each request in the running mean of how long one takes.
 _LEARNING_RATE = 0.1
 
@@ -101,8 +104,10 @@ class LoadShedder:
             try:
                 return app(environ, start_response)
             finally:
-                took = time.perf_counter() - started
-                self.mean_seconds += (took - self.mean_seconds) * _LEARNING_RATE
+                # A refusal says nothing of what serving costs: the queue it leaves does.
+                if not environ.get(_REFUSED):
+                    took = time.perf_counter() - started
+                    self.mean_seconds += (took - self.mean_seconds) * _LEARNING_RATE
 
         return measured
 
@@ -111,6 +116,7 @@ class LoadShedder:
             if not environ.get(BUSY):
                 return app(environ, start_response)
             self.refused += 1
+            environ[_REFUSED] = True
             start_response("503 Service Unavailable", self.busy_headers)
             return [self.busy_body]
 
