@@ -30,12 +30,14 @@ run: setup
 test: setup
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-# People signing one petition at once, against gunicorn on a scratch PostgreSQL database
-# (BENCH_DATABASE_URL, default campaign_bench on 127.0.0.1), compared with a bare Flask app;
+# A surge of readers and signers driven by wrk against gunicorn on a scratch PostgreSQL
+# database (BENCH_DATABASE_URL, default campaign_bench on 127.0.0.1), each figure beside a bare
+# Flask app's on the same settings (about 5 minutes; SURGE_ARGS="--duration 5" to shorten);
 # then one update sent to 10,000 and 100,000 subscribers (campaign_mailbench on that server).
+# The mail bench runs even when the surge bench fails, and make fails if either did.
 bench: setup
-	$(BIN)/python -m bench.sign
-	$(BIN)/python -m bench.mailer
+	$(BIN)/python -m bench.surge $(SURGE_ARGS); surge=$$?; \
+		$(BIN)/python -m bench.mailer && exit $$surge
 
 lint: setup
 	$(BIN)/ruff check .

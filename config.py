@@ -93,7 +93,7 @@ class Config:
     # The "cover the fees" estimate: a card payment's typical percentage and fixed part.
     DONATION_FEE_PERCENT = env_decimal("DONATION_FEE_PERCENT", "1.5")
     DONATION_FEE_FIXED = env_int("DONATION_FEE_FIXED", 20)
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "campaign-memory://")
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
     SUBSCRIBE_RATE_LIMIT = os.environ.get("SUBSCRIBE_RATE_LIMIT", "5 per minute;30 per hour")
     CONFIRM_RATE_LIMIT = os.environ.get("CONFIRM_RATE_LIMIT", "10 per minute;60 per hour")
@@ -107,6 +107,13 @@ class Config:
     # Public views name a country only with at least this many signers; the rest are "other".
     PUBLIC_BREAKDOWN_MIN = env_int("PUBLIC_BREAKDOWN_MIN", 5)
     TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
+    # Public pages (and the counts in them) may be this many seconds behind the database: each
+    # process answers repeated requests from memory meanwhile. 0 turns the page cache off.
+    PAGE_CACHE_SECONDS = float(env_decimal("PAGE_CACHE_SECONDS", "1"))
+    PAGE_CACHE_ENTRIES = env_int("PAGE_CACHE_ENTRIES", 500)
+    # Under gunicorn, a request that would wait longer than this for a worker is refused at
+    # once with 503 and Retry-After (see campaign/load_shedding.py). 0 never refuses.
+    SHED_AFTER_SECONDS = float(env_decimal("SHED_AFTER_SECONDS", "0.5"))
     # Argon2id parameters (RFC 9106's second recommended set); tests lower them.
     PASSWORD_TIME_COST = 3
     PASSWORD_MEMORY_COST = 65536
@@ -132,6 +139,12 @@ class Config:
                 "SECRET_KEY is not set. In production it must come from the environment "
                 "(for example: python -c 'import secrets; print(secrets.token_urlsafe(48))')."
             )
+        if settings["PAGE_CACHE_SECONDS"] < 0 or settings["PAGE_CACHE_ENTRIES"] < 1:
+            raise SettingsError(
+                "PAGE_CACHE_SECONDS must be 0 or more, and PAGE_CACHE_ENTRIES at least 1."
+            )
+        if settings["SHED_AFTER_SECONDS"] < 0:
+            raise SettingsError("SHED_AFTER_SECONDS must be 0 or more.")
         if not 1 <= settings["MAIL_BATCH_SIZE"] <= 1000:
             raise SettingsError("MAIL_BATCH_SIZE must be between 1 and 1000 (SendGrid's limit).")
 
@@ -163,10 +176,13 @@ class TestingConfig(Config):
     REMEMBER_COOKIE_SECURE = False
     PASSWORD_TIME_COST = 1
     PASSWORD_MEMORY_COST = 32  # argon2 needs 8 KiB for each of its 4 lanes
-    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_STORAGE_URI = "campaign-memory://"
     MAIL_TRANSPORT = "file"
     MAIL_DISPATCHER = "manual"
     MAIL_RATE_PER_SECOND = 0  # unpaced; the pacing test sets its own rate
+    # Tests read pages right after changing what they show; the page cache's own tests turn
+    # it on.
+    PAGE_CACHE_SECONDS = 0
     UPDATE_RETRY_SECONDS = 0
     CELERY_BROKER_URL = None
 

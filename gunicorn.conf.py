@@ -15,3 +15,10 @@ def on_starting(server) -> None:
 
     with stop_on_bad_settings():
         config.check_environment()
+
+
+def post_worker_init(worker) -> None:
+    """Let the app's load shedder see the queue of requests waiting for this worker."""
+    from campaign.load_shedding import watch_gunicorn_worker
+
+    watch_gunicorn_worker(worker)

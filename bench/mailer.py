@@ -1,7 +1,7 @@
 """Benchmark: one update to 10,000 and to 100,000 subscribers through `flask mailer send`.
 
-`make bench` runs it (after bench/sign.py), or `python -m bench.mailer`. It needs PostgreSQL on
-127.0.0.1: it takes the server and credentials of BENCH_DATABASE_URL (as bench/sign.py does;
+`make bench` runs it (after bench/surge.py), or `python -m bench.mailer`. It needs PostgreSQL on
+127.0.0.1: it takes the server and credentials of BENCH_DATABASE_URL (as bench/surge.py does;
 default postgresql+psycopg://postgres@127.0.0.1:5432/campaign_bench) but works in a database
 of its own, campaign_mailbench, created fresh and dropped at the end even on error.
 

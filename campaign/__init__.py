@@ -8,7 +8,17 @@ from pathlib import Path
 from flask import Flask
 
 import config
-from campaign import caching, celery_app, cli, errors, input_guard, security, templating
+from campaign import (
+    caching,
+    celery_app,
+    cli,
+    errors,
+    input_guard,
+    load_shedding,
+    page_cache,
+    security,
+    templating,
+)
 from campaign.extensions import csrf, db, limiter, login_manager, migrate
 from campaign.mailer import background as mail_background
 
@@ -42,6 +52,10 @@ def create_app(config_object: type[config.Config] | None = None) -> Flask:
     mail_background.init_app(app)
     celery_app.init_app(app)
     cli.init_app(app)
+    # Around the app: the shedder measures every request and refuses, when busy, only what
+    # the page cache cannot answer; the cache keys on the scheme and host the proxy reports.
+    load_shedding.init_app(app, page_cache.install(app))
+    security.trust_proxies(app)
     return app
 
 

@@ -16,6 +16,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import Integer, String, event, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from campaign import page_cache
 from campaign.db import UTCDateTime, utcnow
 from campaign.extensions import db
 
@@ -72,6 +73,7 @@ def conditional_response(
     `max_age` lets browsers and proxies reuse a page for a few seconds without asking (a
     petition's count during a surge); 0 means they revalidate every time.
     """
+    page_cache.share()
     if request.if_none_match.contains_weak(etag):
         response = current_app.response_class(status=304)
     else:

@@ -6,6 +6,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
+from campaign import rate_counters  # noqa: F401  (registers campaign-memory:// with limits)
 from campaign.db import Base
 from campaign.privacy import client_key
 

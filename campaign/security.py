@@ -25,11 +25,14 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 def init_app(app: Flask) -> None:
-    """Trust only the configured number of proxies, and add the security headers."""
+    app.after_request(add_security_headers)
+
+
+def trust_proxies(app: Flask) -> None:
+    """Take the client's address, scheme and host from the configured number of proxies."""
     proxies = app.config["TRUSTED_PROXIES"]
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
-    app.after_request(add_security_headers)
 
 
 def allow_framing(response: Response) -> Response:

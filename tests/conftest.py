@@ -236,3 +236,19 @@ def committed_outbox(app):
         db.session.execute(delete(Suppression))
         db.session.commit()
         db.session.remove()
+
+
+# Seconds: long enough to read a page twice, short enough to wait out.
+PAGE_CACHE_LIFE = 0.4
+
+
+@pytest.fixture
+def page_cache(app, app_settings):
+    """The page cache turned on, for PAGE_CACHE_LIFE seconds, empty at start and at the end."""
+    cache = app.extensions["page_cache"]
+    app_settings(PAGE_CACHE_SECONDS=PAGE_CACHE_LIFE)
+    cache.seconds, cache.pages = PAGE_CACHE_LIFE, {}
+    app.extensions["shown_counts"] = {}
+    yield cache
+    cache.seconds, cache.pages = 0, {}
+    app.extensions["shown_counts"] = {}

@@ -75,12 +75,17 @@ def answers(port: int, path: str) -> bool:
 
 @contextmanager
 def gunicorn(
-    app_uri: str, env: dict[str, str], log: Path, workers: int = 1, ready_path: str = "/healthz"
+    app_uri: str,
+    env: dict[str, str],
+    log: Path,
+    workers: int = 1,
+    ready_path: str = "/healthz",
+    options: tuple[str, ...] = (),
 ) -> Iterator[str]:
     """`gunicorn APP_URI` on a free port, as README runs it; its URL once `ready_path` answers."""
     port = free_port()
     # No control socket: another gunicorn (another engineer's test run) may have one.
-    command = ["gunicorn", "--no-control-socket", "--workers", str(workers)]
+    command = ["gunicorn", "--no-control-socket", "--workers", str(workers), *options]
     server = start_logged([*command, "--bind", f"127.0.0.1:{port}", app_uri], env, log)
     try:
         wait_for(lambda: server.poll() is not None or answers(port, ready_path), "gunicorn", log)

@@ -726,3 +726,25 @@ def test_many_sign_ups_with_one_address_at_once_send_at_most_three_emails(app, c
         select(func.count()).where(OutboundEmail.to_address == "ana.surge@example.org")
     )
     assert mails == signature.emails_sent == MAX_EMAILS_PER_SIGNATURE
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not ON_POSTGRES, reason=NEEDS_POSTGRES)
+def test_one_address_signing_from_many_requests_at_once_signs_once(app, committed_petition):
+    def signer() -> None:
+        petition = db.session.get(Petition, committed_petition.id)
+        request = SignatureRequest(name="Ayşe", email="Same.Person@example.org", country="TR")
+        sign(petition, request)
+        db.session.commit()
+
+    run_threads(app, [signer] * THREADS)
+
+    signatures = db.session.scalars(
+        select(Signature).where(Signature.petition_id == committed_petition.id)
+    ).all()
+    emails = db.session.scalars(
+        select(OutboundEmail.template).where(OutboundEmail.to_address == "same.person@example.org")
+    ).all()
+    assert [signature.email for signature in signatures] == ["same.person@example.org"]
+    assert signatures[0].emails_sent == len(emails) <= MAX_EMAILS_PER_SIGNATURE
+    assert emails[0] == "petition_confirm"

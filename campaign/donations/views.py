@@ -3,6 +3,7 @@
 from flask import abort, current_app, redirect, render_template, request
 from sqlalchemy import select, update
 
+from campaign import page_cache
 from campaign.donations import bp
 from campaign.donations import test_checkout as local
 from campaign.donations.forms import DonateForm, TestPaymentForm
@@ -70,6 +71,7 @@ def appeal(slug: str):
         to_major(a, found.currency) for a in found.preset_amounts
     ]:
         form.other_amount.data, form.amount.data = form.amount.data, "other"
+    page_cache.share()  # the same page for every anonymous reader of this address
     return _page(found, form, cancelled=request.args.get("cancelled") == "1")
 
 

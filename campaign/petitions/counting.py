@@ -8,13 +8,13 @@ always sees a consistent pair. The count shown adds the small not-yet-folded dif
 is exact, never behind; `recount` rebuilds everything from the signatures when in doubt.
 """
 
+import time
 from collections import Counter
 
 from flask import current_app
 from sqlalchemy import and_, case, delete, func, insert, or_, select, union_all, update
-from sqlalchemy.dialects.postgresql import insert as postgres_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from campaign.db import insert_with_conflicts
 from campaign.extensions import db
 from campaign.jobs import sweep
 from campaign.petitions.models import CountryCount, Petition, Signature, SignatureStatus
@@ -39,6 +39,21 @@ def signature_count(petition: Petition) -> int:
     return db.session.scalar(
         select(Petition.counted_signatures + pending).where(Petition.id == petition.id)
     )
+
+
+def shown_count(petition: Petition) -> tuple[int, float]:
+    """The count public pages show, and when it was read (time.monotonic()).
+
+    Read at most once per PAGE_CACHE_SECONDS in each process: during a surge every page view
+    and confirmation would otherwise count again. Pages built from it are as old as it is.
+    """
+    shown = current_app.extensions.setdefault("shown_counts", {})
+    now = time.monotonic()
+    kept = shown.get(petition.id)
+    if kept is not None and now - kept[1] < current_app.config["PAGE_CACHE_SECONDS"]:
+        return kept
+    shown[petition.id] = fresh = (signature_count(petition), now)
+    return fresh
 
 
 def counts_by_country(petition: Petition) -> dict[str, int]:
@@ -75,8 +90,7 @@ def public_counts_by_country(petition: Petition) -> dict[str, int]:
 
 
 def _add_to_country_counts(petition_id: int, deltas: Counter) -> None:
-    dialect = db.session.get_bind().dialect.name
-    make_insert = postgres_insert if dialect == "postgresql" else sqlite_insert
+    make_insert = insert_with_conflicts(db.session)
     for country, delta in deltas.items():
         if delta == 0:
             continue

@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 
 from campaign.addresses import normalise_email
 from campaign.audience.subscriptions import (
@@ -21,7 +20,7 @@ from campaign.audience.subscriptions import (
     find_subscriber,
     subscribe_confirmed,
 )
-from campaign.db import utcnow
+from campaign.db import insert_with_conflicts, utcnow
 from campaign.extensions import db
 from campaign.mailer.compose import queue_email
 from campaign.petitions import emails
@@ -67,33 +66,37 @@ def sign(petition: Petition, request: SignatureRequest) -> Signature:
     if petition.is_closed():
         raise SigningError("This petition is closed and no longer takes signatures.")
     email = normalise_email(request.email)
-    existing = _find(petition, email)
-    if existing is not None:
-        _remind(existing, request.language)
-        return existing
-    signature = Signature(
-        petition=petition,
-        name=request.name.strip(),
-        email=email,
-        country=request.country,
-        postcode=request.postcode.strip(),
-        comment=request.comment.strip(),
-        show_name=request.show_name,
-        subscribe=request.subscribe,
-        consent_text=CONSENT_WORDING if request.subscribe else "",
-        source=request.source[:100],
-        utm=request.utm,
-        ip_hash=request.ip_hash,
+    # One statement for the common case, a new address: the unique (petition, email) pair
+    # decides, also between two requests with one address at the same moment.
+    signature = db.session.scalar(
+        insert_with_conflicts(db.session)(Signature)
+        .values(
+            petition_id=petition.id,
+            name=request.name.strip(),
+            email=email,
+            country=request.country,
+            postcode=request.postcode.strip(),
+            comment=request.comment.strip(),
+            show_name=request.show_name,
+            subscribe=request.subscribe,
+            consent_text=CONSENT_WORDING if request.subscribe else "",
+            source=request.source[:100],
+            utm=request.utm,
+            ip_hash=request.ip_hash,
+            # Its first email is claimed with the row: nobody else can see the row before it
+            # commits, so the claim in `_email` is only needed for repeats.
+            emails_sent=1,
+        )
+        .on_conflict_do_nothing(index_elements=[Signature.petition_id, Signature.email])
+        .returning(Signature)
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(signature)
-    except IntegrityError:
-        # The same address signed at the same moment in another request: treat as a repeat.
+    if signature is None:
         existing = _find(petition, email)
         _remind(existing, request.language)
         return existing
-    _email(signature, "petition_confirm", emails.confirm_signature(signature, request.language))
+    context = emails.confirm_signature(signature, request.language)
+    queue_email("petition_confirm", signature.email, context)
+    db.session.flush()
     return signature
 
 

@@ -2,10 +2,11 @@
 
 from flask import abort, current_app, render_template, request
 
+from campaign import page_cache
 from campaign.caching import build_fingerprint, conditional_response
 from campaign.extensions import csrf, db, limiter
 from campaign.petitions import bp
-from campaign.petitions.counting import public_counts_by_country, signature_count
+from campaign.petitions.counting import public_counts_by_country, shown_count
 from campaign.petitions.forms import UTM_FIELDS, SignForm
 from campaign.petitions.models import Petition
 from campaign.petitions.queries import (
@@ -31,6 +32,12 @@ PAGE_MAX_AGE = 5
 
 def _petition_or_404(slug: str) -> Petition:
     return public_petition(slug) or abort(404)
+
+
+def _count(petition: Petition) -> int:
+    count, as_of = shown_count(petition)
+    page_cache.share(as_of)  # a page showing this count is as old as the count
+    return count
 
 
 def _validator(petition: Petition, count: int) -> str:
@@ -65,7 +72,7 @@ def _page(petition: Petition, form: SignForm, count: int, *, embed: bool = False
 @bp.get("/petitions/<slug>")
 def petition(slug: str):
     found = _petition_or_404(slug)
-    count = signature_count(found)
+    count = _count(found)
     return conditional_response(
         _validator(found, count),
         found.updated_at,
@@ -77,7 +84,7 @@ def petition(slug: str):
 @bp.get("/petitions/<slug>/embed")
 def embed(slug: str):
     found = _petition_or_404(slug)
-    count = signature_count(found)
+    count = _count(found)
     response = conditional_response(
         _validator(found, count),
         found.updated_at,
@@ -90,7 +97,7 @@ def embed(slug: str):
 @bp.get("/petitions/<slug>.json")
 def petition_json(slug: str):
     found = _petition_or_404(slug)
-    count = signature_count(found)
+    count = _count(found)
 
     def payload() -> dict:
         return {
@@ -123,7 +130,7 @@ def sign_petition(slug: str):
     def respond(status: int, **extra):
         # Counted only when the form is shown again: a successful sign-up (the hot path
         # during a surge) goes straight to the thank-you page.
-        count = signature_count(found)
+        count, _as_of = shown_count(found)
         response = current_app.make_response(
             (_page(found, form, count, embed=embedded, **extra), status)
         )
@@ -157,8 +164,9 @@ def sign_petition(slug: str):
         )
     except SigningError as error:
         return respond(409, refusal=str(error))
+    thanks = _thanks(found, embedded)  # before the commit, which would expire what it reads
     db.session.commit()
-    return _thanks(found, embedded)
+    return thanks
 
 
 def _thanks(petition: Petition, embedded: bool):
@@ -189,5 +197,7 @@ def confirm_signature(slug: str, token: str):
         confirm(signature)
     except SigningError as error:
         return render_template("petitions/confirm.html", petition=found, refusal=str(error)), 409
-    db.session.commit()
-    return render_template("petitions/confirmed.html", petition=found, count=signature_count(found))
+    count, _as_of = shown_count(found)
+    confirmed = render_template("petitions/confirmed.html", petition=found, count=count)
+    db.session.commit()  # after rendering, which would otherwise read the petition again
+    return confirmed
