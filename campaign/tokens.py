@@ -22,7 +22,8 @@ class TokenExpired(TokenError):
     """A genuine token that is too old for its purpose."""
 
 
-def _serializer(purpose: str) -> URLSafeTimedSerializer:
+def serializer_for(purpose: str) -> URLSafeTimedSerializer:
+    """The signer of one purpose's tokens (for code that signs many at once)."""
     return URLSafeTimedSerializer(
         current_app.config["SECRET_KEY"], salt=f"campaign.token.{purpose}"
     )
@@ -30,7 +31,7 @@ def _serializer(purpose: str) -> URLSafeTimedSerializer:
 
 def make_token(purpose: str, payload: dict[str, Any]) -> str:
     """A URL-safe signed token carrying `payload` (JSON values) for one purpose."""
-    return _serializer(purpose).dumps(payload)
+    return serializer_for(purpose).dumps(payload)
 
 
 def read_token_issued(
@@ -38,7 +39,9 @@ def read_token_issued(
 ) -> tuple[dict[str, Any], datetime]:
     """The payload of a token and when it was made; TokenError if bad, TokenExpired if old."""
     try:
-        payload, issued = _serializer(purpose).loads(token, max_age=max_age, return_timestamp=True)
+        payload, issued = serializer_for(purpose).loads(
+            token, max_age=max_age, return_timestamp=True
+        )
     except SignatureExpired as error:
         raise TokenExpired("This link has expired.") from error
     except BadSignature as error:

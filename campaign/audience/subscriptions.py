@@ -177,19 +177,20 @@ def _address_check(email: str) -> str:
     return hmac.new(key, f"subscriber-email:{email}".encode(), hashlib.sha256).hexdigest()[:20]
 
 
-def _token_payload(subscriber: Subscriber) -> dict:
+def token_payload(subscriber: Subscriber) -> dict:
+    """What a subscriber's confirm and unsubscribe tokens carry."""
     return {"id": subscriber.id, "check": _address_check(subscriber.email)}
 
 
 def confirm_url(subscriber: Subscriber) -> str:
     """The absolute link in a confirmation email (it expires after CONFIRM_TOKEN_DAYS)."""
-    token = make_token(CONFIRM_PURPOSE, _token_payload(subscriber))
+    token = make_token(CONFIRM_PURPOSE, token_payload(subscriber))
     return site_url_for("audience.confirm", token=token)
 
 
 def unsubscribe_url(subscriber: Subscriber) -> str:
     """The absolute one-click unsubscribe link for every email after confirmation."""
-    token = make_token(UNSUBSCRIBE_PURPOSE, _token_payload(subscriber))
+    token = make_token(UNSUBSCRIBE_PURPOSE, token_payload(subscriber))
     return site_url_for("audience.unsubscribe", token=token)
 
 

@@ -16,9 +16,9 @@ from typing import Protocol
 from itsdangerous import base64_encode, want_bytes
 from itsdangerous.encoding import int_to_bytes
 
-from campaign.audience.subscriptions import UNSUBSCRIBE_PURPOSE, _token_payload
+from campaign.audience.subscriptions import UNSUBSCRIBE_PURPOSE, token_payload
 from campaign.templating import site_url_for
-from campaign.tokens import _serializer
+from campaign.tokens import serializer_for
 
 # URL-safe, so the route builds it unchanged and it can be cut out again.
 _PLACEHOLDER = "0token0"
@@ -34,7 +34,7 @@ class UnsubscribeLinks:
     """Makes the one-click unsubscribe link of each subscriber of a batch."""
 
     def __init__(self) -> None:
-        signer = _serializer(UNSUBSCRIBE_PURPOSE).make_signer()
+        signer = serializer_for(UNSUBSCRIBE_PURPOSE).make_signer()
         self._mac = hmac.new(signer.derive_key(), digestmod=signer.digest_method)
         self._sep = want_bytes(signer.sep)
         # Whole seconds, as the tokens count them: one stamp serves the whole batch.
@@ -44,7 +44,7 @@ class UnsubscribeLinks:
 
     def __call__(self, subscriber: Addressee) -> str:
         """The absolute unsubscribe link for this subscriber."""
-        value = base64_encode(_compact(_token_payload(subscriber)).encode()) + self._stamp
+        value = base64_encode(_compact(token_payload(subscriber)).encode()) + self._stamp
         mac = self._mac.copy()
         mac.update(value)
         token = (value + self._sep + base64_encode(mac.digest())).decode("ascii")
