@@ -7,10 +7,9 @@ stays flat whatever the audience size, and running it again adds only who is mis
 from datetime import datetime
 
 from sqlalchemy import Select, exists, func, literal, select, true
-from sqlalchemy.dialects.postgresql import insert as postgres_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from campaign.audience.models import Subscriber, SubscriberStatus
+from campaign.db import insert_with_conflicts
 from campaign.donations.models import Donation, DonationStatus
 from campaign.extensions import db
 from campaign.petitions.models import Signature, SignatureStatus
@@ -87,19 +86,13 @@ def queue_deliveries(
         # Two processes may queue one update at once (Send now beside the sweep): the unique
         # pair decides, and the loser skips the rows instead of failing.
         db.session.execute(
-            _insert_for_dialect()(Delivery.__table__)
+            insert_with_conflicts(db.session)(Delivery.__table__)
             .from_select(["update_id", "subscriber_id", "status"], rows)
             .on_conflict_do_nothing(index_elements=["update_id", "subscriber_id"])
         )
         db.session.commit()
     # Counted, not summed from rowcount: drivers do not all report it for INSERT … SELECT.
     return _delivery_count(update) - before
-
-
-def _insert_for_dialect():
-    if db.session.get_bind().dialect.name == "postgresql":
-        return postgres_insert
-    return sqlite_insert
 
 
 def _delivery_count(update: Update) -> int:
