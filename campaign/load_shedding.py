@@ -3,9 +3,10 @@
 gunicorn's workers take connections from one listening socket, and the kernel queues the rest;
 a threaded worker also queues what it accepted for its threads. A request is refused at once
 (503, Retry-After, a page saying nothing was recorded) when it has already waited longer than
-SHED_AFTER_SECONDS in a threaded worker's queue, or when the queue ahead of it holds more work
-than that: its length, times the mean time a served request takes here, over the number
-served at once. Only what the page cache cannot answer is refused. Refusing costs far less
+SHED_AFTER_SECONDS in a threaded worker's queue; a sync worker cannot tell, so there it is
+refused when the queue ahead of it holds more work than that: its length, times the mean time
+a served request takes here, over the number served at once. Only what the page cache cannot
+answer is refused. Refusing costs far less
 than serving, so the queue drains and every client gets an answer while it still waits,
 instead of a timeout after a long wait.
 
@@ -92,9 +93,11 @@ class LoadShedder:
             return False
         queued_at = getattr(self.queued, "at", None)
         self.queued.at = None
-        # What this request has waited already, where the worker tells; else what it will.
-        waited = time.monotonic() - queued_at if queued_at is not None else 0.0
-        return waited > self.wait_limit or self.expected_wait() > self.wait_limit
+        if queued_at is not None:
+            # A threaded worker tells how long this request waited: refuse only those that
+            # waited too long, and the threads go on serving as many as they can.
+            return time.monotonic() - queued_at > self.wait_limit
+        return self.expected_wait() > self.wait_limit
 
     def measure(self, app: Callable) -> Callable:
         def measured(environ: dict, start_response: Callable) -> Iterable[bytes]:

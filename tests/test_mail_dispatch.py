@@ -1,5 +1,6 @@
 """The outbox is sent after commit, retried with backoff, and never lost or sent twice."""
 
+import itertools
 import threading
 import time
 from datetime import timedelta
@@ -305,3 +306,53 @@ def test_the_dispatcher_thread_outlives_a_sweep_whose_cleanup_fails_too(app, mon
 
         dispatcher.stop()
         assert not dispatcher.thread.is_alive()
+
+
+def test_a_surge_of_wakes_sends_on_each_but_sweeps_at_most_once_a_second(app, monkeypatch):
+    from campaign import jobs
+    from campaign.mailer import background
+
+    dispatches, sweeps = [], []
+    monkeypatch.setattr(background, "dispatch_due", lambda: dispatches.append(time.monotonic()))
+    monkeypatch.setattr(jobs, "SWEEPS", {"counted": lambda: sweeps.append(time.monotonic())})
+    dispatcher = InProcessDispatcher(app)
+    try:
+        dispatcher.notify()
+        started = time.monotonic()
+        while time.monotonic() - started < 1.5:  # a commit that queued mail every 10 ms
+            dispatcher.notify()
+            time.sleep(0.01)
+        time.sleep(1.2)  # nothing wakes it now: the postponed sweep runs all the same
+    finally:
+        dispatcher.stop()
+
+    assert len(dispatches) > 20
+    assert 2 <= len(sweeps) <= 4
+    gaps = [later - earlier for earlier, later in itertools.pairwise(sweeps)]
+    assert all(gap >= background.SWEEPS_AT_MOST_EVERY * 0.95 for gap in gaps)
+    assert sweeps[-1] > started + 1.5  # after the last wake
+
+
+def test_a_sweep_with_more_to_do_is_run_again_at_once(app, monkeypatch):
+    from campaign import jobs
+    from campaign.mailer import background
+
+    rounds: list[float] = []
+
+    def batches_left() -> bool:
+        rounds.append(time.monotonic())
+        return len(rounds) < 5  # an update with five batches to send
+
+    monkeypatch.setattr(background, "dispatch_due", lambda: None)
+    monkeypatch.setattr(jobs, "SWEEPS", {"update": batches_left})
+    dispatcher = InProcessDispatcher(app)
+    try:
+        dispatcher.notify()
+        deadline = time.monotonic() + 5
+        while len(rounds) < 5 and time.monotonic() < deadline:
+            time.sleep(0.01)
+    finally:
+        dispatcher.stop()
+
+    assert len(rounds) >= 5
+    assert rounds[4] - rounds[0] < 0.5
