@@ -123,6 +123,8 @@ class PageCache:
         if old is not None:
             # The one request renewing a kept page: even past capacity, once a second is cheap.
             environ.pop(BUSY, None)
+        # The app renders the whole page, to keep; the reader's own ETag is answered below.
+        if_none_match = environ.pop("HTTP_IF_NONE_MATCH", None)
         answer: list = []
 
         def record(status: str, headers: list, exc_info=None):
@@ -151,6 +153,8 @@ class PageCache:
             start_response(status, headers)
             return [content]
         page = self._store(key, status, headers, content, as_of)
+        if if_none_match is not None:
+            environ["HTTP_IF_NONE_MATCH"] = if_none_match
         return self._serve(page, environ, start_response)
 
     def _store(

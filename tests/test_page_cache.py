@@ -166,6 +166,22 @@ def test_a_matching_etag_is_answered_304_from_memory(client, session, page_cache
     assert other.status_code == 200
 
 
+def test_a_reader_revalidating_a_page_not_yet_kept_gets_304_and_the_page_is_kept(
+    client, session, page_cache
+):
+    explainer = make_explainer()
+    session.commit()
+    path = f"/explainers/{explainer.slug}"
+    etag = client.get(path).headers["ETag"]
+    page_cache.pages = {}  # as in another process, or after the page expired
+
+    again = client.get(path, headers={"If-None-Match": etag})
+
+    assert (again.status_code, again.data) == (304, b"")
+    assert len(page_cache.pages) == 1
+    assert client.get(path).status_code == 200
+
+
 def test_head_is_answered_from_memory_without_a_body_and_keeps_nothing(client, session, page_cache):
     explainer = make_explainer()
     session.commit()
