@@ -3,33 +3,15 @@
 Served by gunicorn exactly as the campaign app is, so the difference between the two is the
 campaign's own work (templates, database, mail), not the server's or the client's. Its form
 views sit at the campaign's own paths, so one wrk script drives both servers alike: they parse
-what a browser posts with a WTForms form of the same fields, and keep nothing.
+what a browser posts with the campaign's own sign form (no app, no database), and keep nothing.
 """
 
 from flask import Flask, request
-from wtforms import BooleanField, EmailField, Form, HiddenField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import Form
+
+from campaign.petitions.forms import SignForm
 
 app = Flask(__name__)
-
-
-class SignForm(Form):
-    """The petition sign form's fields (campaign.petitions.forms), with plain validators."""
-
-    name = StringField(validators=[DataRequired(), Length(max=100)])
-    email = EmailField(validators=[DataRequired(), Length(max=254)])
-    country = StringField(validators=[DataRequired(), Length(min=2, max=2)])
-    postcode = StringField(validators=[Optional(), Length(max=16)])
-    comment = TextAreaField(validators=[Optional(), Length(max=500)])
-    show_name = BooleanField()
-    subscribe = BooleanField()
-    website = StringField()
-    source = HiddenField()
-    utm_source = HiddenField()
-    utm_medium = HiddenField()
-    utm_campaign = HiddenField()
-    utm_term = HiddenField()
-    utm_content = HiddenField()
 
 
 class ConfirmForm(Form):
@@ -43,7 +25,7 @@ def hello() -> str:
 
 @app.post("/petitions/<slug>/sign")
 def sign(slug: str) -> tuple[str, int]:
-    form = SignForm(request.form)
+    form = SignForm(formdata=request.form)
     return ("Check your inbox", 200) if form.validate() else ("Invalid", 400)
 
 
