@@ -2,10 +2,12 @@
 
 import sqlite3
 from datetime import UTC, datetime
+from typing import Any, TypeVar
 
-from sqlalchemy import DateTime, Engine, MetaData, TypeDecorator, event
+from sqlalchemy import DateTime, Engine, MetaData, TypeDecorator, event, inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy.orm.attributes import set_committed_value
 
 # Stable constraint names, so Alembic migrations are the same on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -15,6 +17,9 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+ModelT = TypeVar("ModelT")
 
 
 def utcnow() -> datetime:
@@ -27,6 +32,22 @@ def insert_with_conflicts(session: Session):
     if session.get_bind().dialect.name == "postgresql":
         return postgresql.insert
     return sqlite.insert
+
+
+def detached_copy(instance: ModelT, **related: Any) -> ModelT:
+    """A copy of a loaded row's columns (and the given related copies) that no session holds.
+
+    For a read-only snapshot shared between requests and threads: no session expires it at
+    commit or loads anything through it. Never add it to a session.
+    """
+    state = inspect(instance)
+    copy = state.mapper.class_()
+    for column in state.mapper.column_attrs:
+        # Committed values, so no validator runs again and nothing looks changed.
+        set_committed_value(copy, column.key, state.dict[column.key])
+    for name, value in related.items():
+        set_committed_value(copy, name, value)
+    return copy
 
 
 class UTCDateTime(TypeDecorator):

@@ -23,10 +23,11 @@ Languages are part of the path, so a page in one language is never served for an
 import gzip
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from werkzeug.datastructures import Headers
 from werkzeug.http import parse_accept_header, parse_etags, unquote_etag
 
@@ -40,6 +41,8 @@ LARGEST_BODY = 1024 * 1024
 # Headers that describe one encoding of the body: set per answer, never stored.
 _PER_BODY = frozenset({"content-length", "content-encoding"})
 
+T = TypeVar("T")
+
 
 def share(as_of: float | None = None) -> None:
     """Let the page cache keep this answer for every anonymous reader.
@@ -49,6 +52,24 @@ def share(as_of: float | None = None) -> None:
     previous = request.environ.get(SHARED)
     moment = time.monotonic() if as_of is None else as_of
     request.environ[SHARED] = moment if previous is None else min(previous, moment)
+
+
+def kept_for_a_moment(store: str, key: Hashable, read: Callable[[], T]) -> tuple[T, float]:
+    """`read()`, called at most once per PAGE_CACHE_SECONDS in this process for each key, and
+    when it was called (time.monotonic()): an answer built from it is as old as that.
+
+    What a surge reads on every request (a count, the petition being signed) is read once a
+    moment instead. None is never kept, so asking for names that do not exist fills no memory.
+    """
+    kept = current_app.extensions.setdefault("kept_for_a_moment", {}).setdefault(store, {})
+    now = time.monotonic()
+    found = kept.get(key)
+    if found is not None and now - found[1] < current_app.config["PAGE_CACHE_SECONDS"]:
+        return found
+    fresh = (read(), now)
+    if fresh[0] is not None:
+        kept[key] = fresh
+    return fresh
 
 
 @dataclass

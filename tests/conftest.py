@@ -248,7 +248,7 @@ def page_cache(app, app_settings):
     cache = app.extensions["page_cache"]
     app_settings(PAGE_CACHE_SECONDS=PAGE_CACHE_LIFE)
     cache.seconds, cache.pages = PAGE_CACHE_LIFE, {}
-    app.extensions["shown_counts"] = {}
+    app.extensions["kept_for_a_moment"] = {}
     yield cache
     cache.seconds, cache.pages = 0, {}
-    app.extensions["shown_counts"] = {}
+    app.extensions["kept_for_a_moment"] = {}

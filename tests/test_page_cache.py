@@ -12,18 +12,21 @@ from contextlib import contextmanager
 
 import requests
 from flask_migrate import upgrade
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from campaign import create_app
 from campaign.content.models import ExplainerStatus
 from campaign.content.publishing import set_translation_of, unpublish
+from campaign.db import utcnow
 from campaign.extensions import db
+from campaign.petitions.models import PetitionStatus, Signature, SignatureStatus
 from config import TestingConfig
 from tests.conftest import PAGE_CACHE_LIFE as LIFE
 from tests.factories import make_explainer, make_petition, make_signature, make_user
 from tests.helpers import sign_in
 from tests.live_site import served
 from tests.scratch import scratch_database
+from tests.test_petition_signing import confirm_path, press_confirm, sign
 
 
 @contextmanager
@@ -324,3 +327,57 @@ def read_at_once(url: str, readers: int, reads: int) -> list[requests.Response]:
     for thread in threads:
         thread.join()
     return answers
+
+
+def test_a_closed_petition_stops_taking_signatures_once_the_cache_life_has_passed(
+    client, session, page_cache
+):
+    petition = make_petition()
+    session.commit()
+    assert sign(client, petition, email="first@example.org").status_code == 200  # kept now
+
+    petition.status, petition.closed_at = PetitionStatus.CLOSED, utcnow()
+    session.commit()
+    sign(client, petition, email="meanwhile@example.org")  # may still be taken this moment
+    wait_out_the_cache()
+    later = sign(client, petition, email="later@example.org")
+
+    assert later.status_code == 409
+    assert "This petition is closed" in later.get_data(as_text=True)
+    made = {s.email: s for s in session.scalars(select(Signature))}
+    assert "later@example.org" not in made
+    if "meanwhile@example.org" in made:
+        # Confirming reads the petition's row itself: a sign-up after the close never counts.
+        refused = press_confirm(client, confirm_path(made["meanwhile@example.org"]))
+        assert refused.status_code == 409
+        assert made["meanwhile@example.org"].status == SignatureStatus.PENDING
+
+
+def test_an_unpublished_petition_takes_no_signatures_once_the_cache_life_has_passed(
+    client, session, page_cache
+):
+    petition = make_petition()
+    session.commit()
+    sign(client, petition, email="first@example.org")
+
+    petition.status = PetitionStatus.DRAFT
+    session.commit()
+    wait_out_the_cache()
+
+    assert sign(client, petition, email="later@example.org").status_code == 404
+
+
+def test_the_thank_you_page_shows_an_edit_once_the_cache_life_has_passed(
+    client, session, page_cache
+):
+    petition = make_petition(title="The first title")
+    session.commit()
+    sign(client, petition, email="first@example.org")
+
+    petition.title = "A better title"
+    session.commit()
+    wait_out_the_cache()
+    page = sign(client, petition, email="later@example.org").get_data(as_text=True)
+
+    assert "A better title" in page
+    assert "The first title" not in page

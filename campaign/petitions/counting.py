@@ -8,12 +8,12 @@ always sees a consistent pair. The count shown adds the small not-yet-folded dif
 is exact, never behind; `recount` rebuilds everything from the signatures when in doubt.
 """
 
-import time
 from collections import Counter
 
 from flask import current_app
 from sqlalchemy import and_, case, delete, func, insert, or_, select, union_all, update
 
+from campaign import page_cache
 from campaign.db import insert_with_conflicts
 from campaign.extensions import db
 from campaign.jobs import sweep
@@ -47,13 +47,9 @@ def shown_count(petition: Petition) -> tuple[int, float]:
     Read at most once per PAGE_CACHE_SECONDS in each process: during a surge every page view
     and confirmation would otherwise count again. Pages built from it are as old as it is.
     """
-    shown = current_app.extensions.setdefault("shown_counts", {})
-    now = time.monotonic()
-    kept = shown.get(petition.id)
-    if kept is not None and now - kept[1] < current_app.config["PAGE_CACHE_SECONDS"]:
-        return kept
-    shown[petition.id] = fresh = (signature_count(petition), now)
-    return fresh
+    return page_cache.kept_for_a_moment(
+        "shown_counts", petition.id, lambda: signature_count(petition)
+    )
 
 
 def counts_by_country(petition: Petition) -> dict[str, int]:

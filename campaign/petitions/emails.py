@@ -1,13 +1,12 @@
 """The emails a signer gets: each returns its template's context."""
 
-from campaign.petitions.models import Signature
+from campaign.petitions.models import Petition
 from campaign.templating import site_url_for
 
 
-def _common(signature: Signature, language: str) -> dict:
+def _common(petition: Petition, language: str) -> dict:
     # No name typed into the form goes into the email: the form must not be a way to send
     # someone else's words to a stranger's inbox.
-    petition = signature.petition
     return {
         "petition_title": petition.title,
         "petition_target": petition.target,
@@ -16,13 +15,11 @@ def _common(signature: Signature, language: str) -> dict:
     }
 
 
-def confirm_signature(signature: Signature, language: str) -> dict:
+def confirm_signature(petition: Petition, language: str, confirm_url: str) -> dict:
     """The link that makes a signature count."""
-    from campaign.petitions.signing import confirm_url
-
-    return _common(signature, language) | {"confirm_url": confirm_url(signature)}
+    return _common(petition, language) | {"confirm_url": confirm_url}
 
 
-def already_signed(signature: Signature, language: str) -> dict:
+def already_signed(petition: Petition, language: str) -> dict:
     """Someone used this address to sign again: tell the owner it already counts."""
-    return _common(signature, language)
+    return _common(petition, language)

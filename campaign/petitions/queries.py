@@ -3,8 +3,10 @@
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
+from campaign import page_cache
 from campaign.content.models import Campaign
 from campaign.content.queries import PUBLIC_CAMPAIGN
+from campaign.db import detached_copy
 from campaign.extensions import db
 from campaign.petitions.models import (
     CommentStatus,
@@ -47,6 +49,23 @@ def public_petition(slug: str) -> Petition | None:
             PUBLIC_CAMPAIGN,
         )
     )
+
+
+def petition_to_sign(slug: str) -> Petition | None:
+    """`public_petition` for the sign and confirm forms, read at most once per
+    PAGE_CACHE_SECONDS in each process (a surge posts to one petition thousands of times).
+
+    A read-only copy: closing or unpublishing it takes up to that long to stop new sign-ups,
+    and confirming reads the petition's row again, so nothing signed after it closed counts.
+    """
+
+    def read() -> Petition | None:
+        petition = public_petition(slug)
+        if petition is None:
+            return None
+        return detached_copy(petition, campaign=detached_copy(petition.campaign))
+
+    return page_cache.kept_for_a_moment("petitions_to_sign", slug, read)[0]
 
 
 def open_petitions(campaign: Campaign) -> list[Petition]:

@@ -6,13 +6,14 @@ a petition once (unique per petition and normalised email), and one signature ca
 MAX_EMAILS_PER_SIGNATURE emails, however often the form is sent.
 """
 
+import functools
 import hashlib
 import hmac
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import Insert, select, update
 
 from campaign.addresses import normalise_email
 from campaign.audience.subscriptions import (
@@ -61,51 +62,60 @@ def _find(petition: Petition, email: str) -> Signature | None:
     )
 
 
-def sign(petition: Petition, request: SignatureRequest) -> Signature:
+@functools.cache
+def _new_signature(make_insert) -> Insert:
+    # Built once: the values come as parameters, so the compiled statement is reused.
+    table = Signature.__table__
+    return (
+        make_insert(table)
+        .on_conflict_do_nothing(index_elements=[table.c.petition_id, table.c.email])
+        .returning(table.c.id)
+    )
+
+
+def sign(petition: Petition, request: SignatureRequest) -> None:
     """Record a pending signature and email its confirmation link (or remind an earlier one)."""
     if petition.is_closed():
         raise SigningError("This petition is closed and no longer takes signatures.")
     email = normalise_email(request.email)
     # One statement for the common case, a new address: the unique (petition, email) pair
     # decides, also between two requests with one address at the same moment.
-    signature = db.session.scalar(
-        insert_with_conflicts(db.session)(Signature)
-        .values(
-            petition_id=petition.id,
-            name=request.name.strip(),
-            email=email,
-            country=request.country,
-            postcode=request.postcode.strip(),
-            comment=request.comment.strip(),
-            show_name=request.show_name,
-            subscribe=request.subscribe,
-            consent_text=CONSENT_WORDING if request.subscribe else "",
-            source=request.source[:100],
-            utm=request.utm,
-            ip_hash=request.ip_hash,
+    signature_id = db.session.scalar(
+        _new_signature(insert_with_conflicts(db.session)),
+        {
+            "petition_id": petition.id,
+            "name": request.name.strip(),
+            "email": email,
+            "country": request.country,
+            "postcode": request.postcode.strip(),
+            "comment": request.comment.strip(),
+            "show_name": request.show_name,
+            "subscribe": request.subscribe,
+            "consent_text": CONSENT_WORDING if request.subscribe else "",
+            "source": request.source[:100],
+            "utm": request.utm,
+            "ip_hash": request.ip_hash,
             # Its first email is claimed with the row: nobody else can see the row before it
             # commits, so the claim in `_email` is only needed for repeats.
-            emails_sent=1,
-        )
-        .on_conflict_do_nothing(index_elements=[Signature.petition_id, Signature.email])
-        .returning(Signature)
+            "emails_sent": 1,
+        },
     )
-    if signature is None:
-        existing = _find(petition, email)
-        _remind(existing, request.language)
-        return existing
-    context = emails.confirm_signature(signature, request.language)
-    queue_email("petition_confirm", signature.email, context)
-    db.session.flush()
-    return signature
+    if signature_id is None:
+        _remind(_find(petition, email), request.language)
+        return
+    link = _confirm_url(petition, signature_id, email)
+    queue_email(
+        "petition_confirm", email, emails.confirm_signature(petition, request.language, link)
+    )
 
 
 def _remind(signature: Signature, language: str) -> None:
+    petition = signature.petition
     if signature.status == SignatureStatus.PENDING:
-        context = emails.confirm_signature(signature, language)
+        context = emails.confirm_signature(petition, language, confirm_url(signature))
         _email(signature, "petition_confirm", context)
     elif signature.status == SignatureStatus.CONFIRMED:
-        _email(signature, "petition_already_signed", emails.already_signed(signature, language))
+        _email(signature, "petition_already_signed", emails.already_signed(petition, language))
 
 
 def _email(signature: Signature, template: str, context: dict) -> None:
@@ -166,16 +176,21 @@ def _left_since_signing(signature: Signature) -> bool:
     return left is not None and left > signature.created_at
 
 
-def _address_check(signature: Signature) -> str:
+def _address_check(signature_id: int, email: str) -> str:
     key = current_app.config["SECRET_KEY"].encode()
-    message = f"signature:{signature.id}:{signature.email}".encode()
+    message = f"signature:{signature_id}:{email}".encode()
     return hmac.new(key, message, hashlib.sha256).hexdigest()[:20]
+
+
+def _confirm_url(petition: Petition, signature_id: int, email: str) -> str:
+    check = _address_check(signature_id, email)
+    token = make_token(CONFIRM_PURPOSE, {"id": signature_id, "check": check})
+    return site_url_for("petitions.confirm_signature", slug=petition.slug, token=token)
 
 
 def confirm_url(signature: Signature) -> str:
     """The absolute confirmation link for a signature's email."""
-    token = make_token(CONFIRM_PURPOSE, {"id": signature.id, "check": _address_check(signature)})
-    return site_url_for("petitions.confirm_signature", slug=signature.petition.slug, token=token)
+    return _confirm_url(signature.petition, signature.id, signature.email)
 
 
 def signature_to_confirm(petition: Petition, token: str) -> Signature:
@@ -186,7 +201,9 @@ def signature_to_confirm(petition: Petition, token: str) -> Signature:
     if (
         signature is None
         or signature.petition_id != petition.id
-        or not hmac.compare_digest(_address_check(signature), str(payload.get("check")))
+        or not hmac.compare_digest(
+            _address_check(signature.id, signature.email), str(payload.get("check"))
+        )
     ):
         raise TokenError("This link is not valid.")
     return signature

@@ -12,6 +12,7 @@ from campaign.petitions.models import Petition
 from campaign.petitions.queries import (
     approved_comments,
     displayed_goal,
+    petition_to_sign,
     public_petition,
     recent_public_signers,
 )
@@ -32,6 +33,10 @@ PAGE_MAX_AGE = 5
 
 def _petition_or_404(slug: str) -> Petition:
     return public_petition(slug) or abort(404)
+
+
+def _petition_to_sign_or_404(slug: str) -> Petition:
+    return petition_to_sign(slug) or abort(404)
 
 
 def _count(petition: Petition) -> int:
@@ -123,7 +128,7 @@ def _sign_limit() -> str:
 @csrf.exempt  # checked by form_post_is_ours: the page sets no cookie to hold a token
 @limiter.limit(_sign_limit)
 def sign_petition(slug: str):
-    found = _petition_or_404(slug)
+    found = _petition_to_sign_or_404(slug)
     embedded = request.form.get("embed") == "1"
     form = _sign_form(found, formdata=request.form)
 
@@ -164,9 +169,8 @@ def sign_petition(slug: str):
         )
     except SigningError as error:
         return respond(409, refusal=str(error))
-    thanks = _thanks(found, embedded)  # before the commit, which would expire what it reads
     db.session.commit()
-    return thanks
+    return _thanks(found, embedded)
 
 
 def _thanks(petition: Petition, embedded: bool):
@@ -179,7 +183,7 @@ def _thanks(petition: Petition, embedded: bool):
 @csrf.exempt  # checked by form_post_is_ours, like the sign form
 @limiter.limit(_sign_limit, methods=["POST"])
 def confirm_signature(slug: str, token: str):
-    found = _petition_or_404(slug)
+    found = _petition_to_sign_or_404(slug)
     try:
         signature = signature_to_confirm(found, token)
     except TokenExpired:
@@ -197,7 +201,6 @@ def confirm_signature(slug: str, token: str):
         confirm(signature)
     except SigningError as error:
         return render_template("petitions/confirm.html", petition=found, refusal=str(error)), 409
+    db.session.commit()
     count, _as_of = shown_count(found)
-    confirmed = render_template("petitions/confirmed.html", petition=found, count=count)
-    db.session.commit()  # after rendering, which would otherwise read the petition again
-    return confirmed
+    return render_template("petitions/confirmed.html", petition=found, count=count)
