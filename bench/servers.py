@@ -99,7 +99,7 @@ def campaign_environment(url: URL, work: Path) -> dict[str, str]:
         "MAIL_RATE_PER_SECOND": "0",
         "MAIL_DISPATCHER": "",  # the production default: a thread, as without Celery
         "CELERY_BROKER_URL": "",
-        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_STORAGE_URI": "campaign-memory://",  # the default without Redis
         # Every request of the bench comes from 127.0.0.1.
         "SIGN_RATE_LIMIT": "1000000000 per minute",
     }

@@ -39,7 +39,9 @@ from campaign.petitions.signing import (
     SignatureRequest,
     SigningError,
     confirm,
+    confirm_url,
     sign,
+    signature_to_confirm,
 )
 from tests.conftest import ON_POSTGRES
 from tests.factories import make_campaign, make_petition, make_signature
@@ -624,6 +626,27 @@ def test_presses_of_one_link_from_many_threads_count_once(app, committed_petitio
 
     def press() -> None:
         outcomes.append(confirm(db.session.get(Signature, signature_id)))
+        db.session.commit()
+
+    run_threads(app, [press for _ in range(8)])
+
+    assert sorted(outcomes) == [False] * 7 + [True]
+    assert assert_exact(committed_petition, db.session) == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not ON_POSTGRES, reason=NEEDS_POSTGRES)
+def test_presses_read_under_a_lock_from_the_link_count_once(app, committed_petition):
+    # The confirm view's own path: the link's read takes the lock, and confirm trusts it.
+    [signature_id] = committed_petition.add_signatures(1)
+    token = confirm_url(db.session.get(Signature, signature_id)).rsplit("/", 1)[1]
+    petition_id = committed_petition.id
+    outcomes: list[bool] = []
+
+    def press() -> None:
+        petition = db.session.get(Petition, petition_id)
+        signature = signature_to_confirm(petition, token, for_update=True)
+        outcomes.append(confirm(signature, locked=True))
         db.session.commit()
 
     run_threads(app, [press for _ in range(8)])

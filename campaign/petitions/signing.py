@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import Insert, select, update
+from sqlalchemy.orm import joinedload
 
 from campaign.addresses import normalise_email
 from campaign.audience.subscriptions import (
@@ -135,12 +136,17 @@ def _email(signature: Signature, template: str, context: dict) -> None:
     db.session.flush()
 
 
-def confirm(signature: Signature, now: datetime | None = None) -> bool:
-    """Count a signature; True if this call confirmed it, False if it already was."""
+def confirm(signature: Signature, now: datetime | None = None, *, locked: bool = False) -> bool:
+    """Count a signature; True if this call confirmed it, False if it already was.
+
+    `locked` says the caller read it under a lock in this transaction
+    (`signature_to_confirm(..., for_update=True)`); otherwise it is read again under one here.
+    """
     now = now or utcnow()
-    # Read the row again under a lock: a second press of the same link, or an organiser's
-    # removal, may have committed since the link was read (the second one waits here).
-    db.session.refresh(signature, with_for_update=True)
+    if not locked:
+        # Under a lock: a second press of the same link, or an organiser's removal, may have
+        # committed since the link was read (the second one waits here).
+        db.session.refresh(signature, with_for_update=True)
     if signature.status == SignatureStatus.CONFIRMED:
         return False
     if signature.status == SignatureStatus.INVALIDATED:
@@ -193,11 +199,25 @@ def confirm_url(signature: Signature) -> str:
     return _confirm_url(signature.petition, signature.id, signature.email)
 
 
-def signature_to_confirm(petition: Petition, token: str) -> Signature:
-    """The signature a confirmation link names; TokenError when the link is bad or old."""
+def signature_to_confirm(petition: Petition, token: str, *, for_update: bool = False) -> Signature:
+    """The signature a confirmation link names; TokenError when the link is bad or old.
+
+    `for_update` reads it under a lock, with its petition's row, as `confirm` needs it: one
+    statement where there would be three.
+    """
     max_age = current_app.config["CONFIRM_TOKEN_DAYS"] * 24 * 60 * 60
     payload = read_token(CONFIRM_PURPOSE, token, max_age=max_age)
-    signature = db.session.get(Signature, payload.get("id")) if payload.get("id") else None
+    signature = (
+        db.session.get(
+            Signature,
+            payload["id"],
+            options=[joinedload(Signature.petition)],
+            # Only the signature's row: every confirmation shares the petition's.
+            with_for_update={"of": Signature} if for_update else None,
+        )
+        if payload.get("id")
+        else None
+    )
     if (
         signature is None
         or signature.petition_id != petition.id

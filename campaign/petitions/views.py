@@ -185,7 +185,7 @@ def _thanks(petition: Petition, embedded: bool):
 def confirm_signature(slug: str, token: str):
     found = _petition_to_sign_or_404(slug)
     try:
-        signature = signature_to_confirm(found, token)
+        signature = signature_to_confirm(found, token, for_update=request.method == "POST")
     except TokenExpired:
         return render_template("petitions/link_problem.html", petition=found, expired=True), 400
     except TokenError:
@@ -198,7 +198,7 @@ def confirm_signature(slug: str, token: str):
             "petitions/confirm.html", petition=found, token=token, with_token=True
         )
     try:
-        confirm(signature)
+        confirm(signature, locked=True)
     except SigningError as error:
         return render_template("petitions/confirm.html", petition=found, refusal=str(error)), 409
     db.session.commit()
