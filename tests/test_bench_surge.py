@@ -109,3 +109,14 @@ def test_table_marks_a_ratio_below_target():
     assert lines[2].endswith("below target")
     assert " 0.05x " in lines[2]
     assert lines[3].endswith("PASS")
+
+
+def test_a_floor_is_printed_without_a_target_and_never_fails_one():
+    fast, slow = result(), result(ok=100)
+    floor = Comparison("POST /sign: floor", slow, fast, None)
+
+    [line] = comparison_table([floor])[2:]
+
+    assert floor.meets_target
+    assert line.endswith("floor")
+    assert " 0.05x       - " in line
