@@ -14,9 +14,10 @@ outbox has drained so neither run shares the machine with the other's mail:
 - the sign POST, a fresh address per request, against the bare view parsing the same form;
   the confirm POST, each request confirming another signature from the outbox, against the
   bare view parsing the confirm form (target 0.3x for both);
-- the sign POST's floor: bench/floor.py parses the same form and writes the same two rows by
-  hand in one transaction (no ORM, template, limiter or mail), against the same bare view; it
-  has no target, and shows how much of the 0.3x any sign path on this stack can reach;
+- the sign and confirm POSTs' floor: bench/floor.py parses the same forms and does the
+  database's part by hand in one transaction (no ORM, template, limiter or mail), against the
+  same bare views; it has no target, and shows how much of the 0.3x any implementation of
+  those paths on this stack can reach;
 - overload: many more connections on the petition page and on sign, the campaign alone; a
   503 with Retry-After is load shed on purpose, counted but not a failure (target p99 < 1 s);
 - scaling: the petition page and sign at 1, 2 and 4 workers, each beside the baseline.
@@ -317,14 +318,18 @@ class Bench:
             )
         return result
 
-    def floor(self, settings: Settings) -> wrk.Result:
-        """The sign POST on bench/floor.py: the form and the rows by hand, nothing else."""
+    @contextmanager
+    def floor(self, settings: Settings) -> Iterator[Server]:
+        """bench/floor.py, with the campaign's secret (it reads the campaign's links)."""
         self.db.execute(FLOOR_TABLES)
-        environment = os.environ | {"FLOOR_DATABASE_URL": libpq(self.url)}
+        environment = os.environ | {
+            "FLOOR_DATABASE_URL": libpq(self.url),
+            "SECRET_KEY": self.environment["SECRET_KEY"],
+        }
         with gunicorn(
             "floor", "bench.floor:app", free_port(), environment, settings, self.work
         ) as floor:
-            return self.sign(floor)
+            yield floor
 
     def confirm(self, server: Server, links: Path) -> wrk.Result:
         # The campaign must see each link once; the bare app keeps nothing, and would run out.
@@ -347,8 +352,11 @@ class Bench:
             )
         return result
 
-    def confirm_surge(self, site: Server, bare: Server) -> Comparison:
-        """Confirm signatures the sign runs made, watching the JSON's count keep up."""
+    def confirm_surge(
+        self, site: Server, bare: Server, floor: Server
+    ) -> tuple[Comparison, Comparison]:
+        """Confirm signatures the sign runs made, watching the JSON's count keep up; then the
+        floor reads and locks the same signatures."""
         rows = self.db.execute(
             "SELECT text_body FROM outbound_emails WHERE to_address LIKE 'bench-%' ORDER BY id"
         )
@@ -405,7 +413,11 @@ class Bench:
                 f"after the surge"
                 + (f" (it showed {last.shown}, the database had {last.database})" if last else "")
             )
-        return Comparison(f"POST {PETITION}/confirm/<token>", campaign, baseline, FORM_TARGET)
+        label = f"POST {PETITION}/confirm/<token>"
+        return (
+            Comparison(label, campaign, baseline, FORM_TARGET),
+            Comparison(f"{label}: floor", self.confirm(floor, links), baseline, None),
+        )
 
 
 def warm_up(server: Server, paths: Iterable[str], workers: int) -> None:
@@ -446,14 +458,16 @@ def measure(bench: Bench, settings: Settings, scaling: bool) -> Findings:
         print("sign, against the bare form-parse view:")
         form = bench.sign(bare)
         sign = Comparison(f"POST {SIGN}", bench.sign(site), form, FORM_TARGET)
-        floor = Comparison(f"POST {SIGN}: floor", bench.floor(settings), form, None)
+        with bench.floor(settings) as floor:
+            sign_floor = Comparison(f"POST {SIGN}: floor", bench.sign(floor), form, None)
         print("overload, the campaign alone:")
         overload = [
             (f"GET {PETITION}", bench.get(site, PETITION, bench.overload)),
             (f"POST {SIGN}", bench.sign(site, bench.overload)),
         ]
         print("confirm, with the JSON's count sampled beside the database's:")
-        confirm = bench.confirm_surge(site, bare)
+        with bench.floor(settings) as floor:
+            confirm, confirm_floor = bench.confirm_surge(site, bare, floor)
     page = next(c for c in pages if c.label == f"GET {PETITION}")
     rows = {settings.workers: (page, sign)}  # measured above with these very settings
     for workers in SCALING_WORKERS if scaling else ():
@@ -461,7 +475,8 @@ def measure(bench: Bench, settings: Settings, scaling: bool) -> Findings:
             print(f"scaling, {settings.with_workers(workers)}:")
             with bench.servers(settings.with_workers(workers)) as (site, bare):
                 rows[workers] = scaling_row(bench, site, bare)
-    return Findings([*pages, sign, floor, confirm], overload, dict(sorted(rows.items())))
+    comparisons = [*pages, sign, sign_floor, confirm, confirm_floor]
+    return Findings(comparisons, overload, dict(sorted(rows.items())))
 
 
 # The report
