@@ -38,6 +38,7 @@ from campaign.mailer.models import MessageStatus, OutboundEmail, Suppression, Su
 from campaign.webhooks.dedupe import MAX_EVENT_TYPE_LENGTH, apply_once, identify
 from campaign.webhooks.fields import INT32_MAX, INT64_MAX, Fields, nested_too_deeply
 from campaign.webhooks.models import Outcome
+from campaign.webhooks.refusal import WebhookRefused
 
 log = logging.getLogger(__name__)
 
@@ -71,15 +72,6 @@ SUBSCRIBER_STRENGTH = {
 }
 # The reader asked to stop (directly, or by marking the mail as spam); a bounce asked nothing.
 LEFT_BY_CHOICE = frozenset({SubscriberStatus.UNSUBSCRIBED, SubscriberStatus.COMPLAINED})
-
-
-class WebhookRejected(Exception):
-    """A request we refuse: `status` is the HTTP answer, the message says why."""
-
-    def __init__(self, status: int, reason: str) -> None:
-        super().__init__(reason)
-        self.status = status
-        self.reason = reason
 
 
 @dataclass
@@ -122,36 +114,34 @@ def verified_events(
     max_age_seconds: int,
     now: float | None = None,
 ) -> list[object]:
-    """The events of a request whose signature and age check out; else WebhookRejected."""
+    """The events of a request whose signature and age check out; else WebhookRefused."""
     problem = webhook_key_problem(public_key)
     if problem:
         log.error("SendGrid event webhook refused: %s", problem)
-        raise WebhookRejected(503, "Webhook not configured.")
+        raise WebhookRefused(503, "Webhook not configured.")
     key = load_public_key(public_key)
     if not signature or not timestamp:
-        raise WebhookRejected(
+        raise WebhookRefused(
             400, f"The request needs both {SIGNATURE_HEADER} and {TIMESTAMP_HEADER} headers."
         )
     if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12):
-        raise WebhookRejected(400, "The timestamp header must be a whole number of seconds.")
+        raise WebhookRefused(400, "The timestamp header must be a whole number of seconds.")
     try:
         decode_dss_signature(base64.b64decode(signature, validate=True))
     except (ValueError, binascii.Error):
-        raise WebhookRejected(
-            400, "The signature header is not a base64 ECDSA signature."
-        ) from None
+        raise WebhookRefused(400, "The signature header is not a base64 ECDSA signature.") from None
     try:
         payload = body.decode("utf-8")
     except UnicodeDecodeError:
-        raise WebhookRejected(400, "The body is not UTF-8 text.") from None
+        raise WebhookRefused(400, "The body is not UTF-8 text.") from None
     if not EventWebhook().verify_signature(payload, signature, timestamp, public_key=key):
-        raise WebhookRejected(403, "The signature does not match the body.")
+        raise WebhookRefused(403, "The signature does not match the body.")
     age = (time.time() if now is None else now) - int(timestamp)
     # A captured request replayed later, or one signed with a clock far ahead, is refused.
     if age > max_age_seconds:
-        raise WebhookRejected(403, "The signature is too old; replayed requests are refused.")
+        raise WebhookRefused(403, "The signature is too old; replayed requests are refused.")
     if age < -max_age_seconds:
-        raise WebhookRejected(403, "The signature's timestamp is in the future.")
+        raise WebhookRefused(403, "The signature's timestamp is in the future.")
     return parse_events(payload)
 
 
@@ -160,11 +150,11 @@ def parse_events(payload: str) -> list[object]:
     try:
         events = json.loads(payload)
     except (ValueError, RecursionError):
-        raise WebhookRejected(400, "The body is not JSON.") from None
+        raise WebhookRefused(400, "The body is not JSON.") from None
     if not isinstance(events, list):
-        raise WebhookRejected(400, "The body must be a JSON array of events.")
+        raise WebhookRefused(400, "The body must be a JSON array of events.")
     if nested_too_deeply(events):
-        raise WebhookRejected(400, "The body is nested too deeply to be SendGrid events.")
+        raise WebhookRefused(400, "The body is nested too deeply to be SendGrid events.")
     return events
 
 

@@ -8,6 +8,7 @@ from flask import current_app, request
 from campaign.extensions import db
 from campaign.mailer import events as sendgrid_events
 from campaign.webhooks import bp
+from campaign.webhooks.refusal import WebhookRefused
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +24,7 @@ def sendgrid():
             current_app.config.get("SENDGRID_WEBHOOK_PUBLIC_KEY"),
             current_app.config["SENDGRID_WEBHOOK_MAX_AGE_SECONDS"],
         )
-    except sendgrid_events.WebhookRejected as refusal:
+    except WebhookRefused as refusal:
         if refusal.status != 503:  # a 503 is already logged as a settings problem
             log.warning("SendGrid webhook refused (%s): %s", refusal.status, refusal.reason)
         return {"error": refusal.reason}, refusal.status
