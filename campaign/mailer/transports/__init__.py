@@ -3,6 +3,9 @@
 A transport sends one `Envelope` and returns the provider's message id (or None). It raises
 `TemporaryFailure` for what may work later (timeouts, 429, 5xx, SMTP 4xx) and
 `PermanentFailure` for what never will (other 4xx, SMTP 5xx); both carry a reason.
+
+The file and SMTP transports live here; SendGrid's lives in campaign/mailer/sendgrid/, beside
+the webhook that reports on what it sent.
 """
 
 from dataclasses import dataclass, field
@@ -119,7 +122,7 @@ def get_transport() -> Transport:
 
         return FileTransport(current_app.config["MAIL_FILE_DIR"])
     if name == "sendgrid":
-        from campaign.mailer.transports.sendgrid import SendGridTransport
+        from campaign.mailer.sendgrid.transport import SendGridTransport
 
         return SendGridTransport(
             api_key=current_app.config["SENDGRID_API_KEY"],
