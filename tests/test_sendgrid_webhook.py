@@ -19,8 +19,9 @@ from campaign.mailer import events
 from campaign.mailer.compose import queue_email
 from campaign.mailer.dispatch import dispatch_due
 from campaign.mailer.emails import transport_check
-from campaign.mailer.events import event_name, webhook_key_problem
+from campaign.mailer.events import event_name
 from campaign.mailer.models import MessageStatus, OutboundEmail, Suppression
+from campaign.mailer.sendgrid.webhook import webhook_key_problem
 from campaign.updates.models import Delivery, DeliveryStatus
 from campaign.webhooks.models import WebhookEvent
 from tests.odd_values import ODD_VALUES
@@ -207,7 +208,7 @@ def test_without_a_public_key_the_webhook_is_unavailable_and_says_so_in_the_log(
 ):
     app_settings(SENDGRID_WEBHOOK_PUBLIC_KEY=None)
 
-    with caplog.at_level(logging.ERROR, logger="campaign.mailer.events"):
+    with caplog.at_level(logging.ERROR, logger="campaign.mailer.sendgrid.webhook"):
         response = post_events(client, signing_key, [event("bounce")])
 
     assert response.status_code == 503
