@@ -6,7 +6,7 @@ from dataclasses import asdict
 from flask import current_app, request
 
 from campaign.extensions import db
-from campaign.mailer import events as sendgrid_events
+from campaign.mailer.sendgrid import events as sendgrid_events
 from campaign.mailer.sendgrid import webhook as sendgrid_webhook
 from campaign.webhooks import bp
 from campaign.webhooks.refusal import WebhookRefused

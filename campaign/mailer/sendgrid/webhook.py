@@ -2,7 +2,7 @@
 
 SendGrid signs `timestamp + body` with ECDSA P-256 and SHA-256; the key it shows in its
 settings is base64 DER. A request that fails a check is refused as a whole (WebhookRefused);
-the events of one that passes are each applied once by campaign/mailer/events.py.
+the events of one that passes are each read, and applied once, by events.py.
 """
 
 import base64
