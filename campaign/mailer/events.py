@@ -29,6 +29,8 @@ class MailEventKind(StrEnum):
 
 @dataclass(frozen=True)
 class MailEvent:
+    """One thing a provider reported about a message of ours."""
+
     kind: MailEventKind
     email: str | None  # normalised; None when the provider named no address
     occurred_at: datetime
