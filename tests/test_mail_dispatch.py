@@ -215,7 +215,7 @@ def test_sending_is_paced_to_the_configured_rate(app_settings, session):
 
 @pytest.mark.parametrize("event_name", ["delivered", "deferred", "bounce"])
 def test_an_event_applied_while_the_row_is_sending_is_not_overwritten(session, event_name):
-    from campaign.mailer.events import apply_events
+    from campaign.mailer.sendgrid.events import apply_events
 
     message = queue_check()
     session.commit()

@@ -18,10 +18,10 @@ from campaign.mailer.compose import queue_email
 from campaign.mailer.dispatch import dispatch_due
 from campaign.mailer.emails import transport_check
 from campaign.mailer.models import MessageStatus, OutboundEmail
+from campaign.mailer.sendgrid.transport import SendGridTransport
 from campaign.mailer.transports import Envelope, TemporaryFailure
 from campaign.mailer.transports import outbox as outbox_module
 from campaign.mailer.transports.outbox import FileTransport
-from campaign.mailer.transports.sendgrid import SendGridTransport
 from tests.standins.smtp import SMTPSink
 
 UNSUBSCRIBE_URL = "http://campaign.test/unsubscribe/a-token"

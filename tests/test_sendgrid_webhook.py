@@ -15,13 +15,15 @@ from sqlalchemy import delete, func, select
 
 from campaign.audience.models import Subscriber, SubscriberStatus
 from campaign.extensions import db
-from campaign.mailer import events
 from campaign.mailer.compose import queue_email
 from campaign.mailer.dispatch import dispatch_due
 from campaign.mailer.emails import transport_check
-from campaign.mailer.events import event_name, webhook_key_problem
+from campaign.mailer.events import EVENT_HANDLERS, MailEvent, MailEventKind, handles_events
 from campaign.mailer.models import MessageStatus, OutboundEmail, Suppression
+from campaign.mailer.sendgrid.events import mail_event
+from campaign.mailer.sendgrid.webhook import webhook_key_problem
 from campaign.updates.models import Delivery, DeliveryStatus
+from campaign.webhooks.fields import Fields
 from campaign.webhooks.models import WebhookEvent
 from tests.odd_values import ODD_VALUES
 from tests.update_factories import make_update
@@ -207,7 +209,7 @@ def test_without_a_public_key_the_webhook_is_unavailable_and_says_so_in_the_log(
 ):
     app_settings(SENDGRID_WEBHOOK_PUBLIC_KEY=None)
 
-    with caplog.at_level(logging.ERROR, logger="campaign.mailer.events"):
+    with caplog.at_level(logging.ERROR, logger="campaign.mailer.sendgrid.webhook"):
         response = post_events(client, signing_key, [event("bounce")])
 
     assert response.status_code == 503
@@ -226,6 +228,32 @@ def test_a_key_pasted_as_pem_works_and_a_broken_one_is_reported(signing_key):
     assert webhook_key_problem(public_key_text(signing_key)) is None
     assert webhook_key_problem(pem) is None
     assert "not a base64 public key" in webhook_key_problem(rsa_like)
+
+
+@pytest.mark.parametrize(
+    ("fields", "kind"),
+    [
+        ({"event": "delivered"}, MailEventKind.DELIVERED),
+        ({"event": "deferred"}, MailEventKind.DEFERRED),
+        ({"event": "bounce", "type": "bounce"}, MailEventKind.BOUNCED),
+        ({"event": "bounce", "type": "blocked"}, MailEventKind.BLOCKED),
+        ({"event": "dropped"}, MailEventKind.DROPPED),
+        ({"event": "spamreport"}, MailEventKind.SPAM_REPORT),
+        ({"event": "unsubscribe"}, MailEventKind.UNSUBSCRIBED),
+        ({"event": "group_unsubscribe"}, MailEventKind.UNSUBSCRIBED),
+        ({"event": "open"}, None),
+        ({"event": "processed"}, None),
+    ],
+)
+def test_sendgrid_events_are_told_in_our_own_words(fields, kind):
+    raw = fields | {"email": " Reader@Example.org", "outbound_id": "7", "delivery_id": 8}
+
+    told = mail_event(Fields(raw, "event"))
+
+    if kind is None:
+        assert told is None
+    else:
+        assert (told.kind, told.email, told.outbound_id, told.delivery_id) == (kind, READER, 7, 8)
 
 
 def test_the_webhook_needs_no_csrf_token_and_no_session(client, session, webhook_key):
@@ -694,26 +722,27 @@ def test_every_field_of_every_event_with_an_odd_value_leaves_the_batch_applied(
 
 
 def test_an_event_that_fails_in_the_database_leaves_the_rest_of_its_batch_applied(
-    client, session, webhook_key, monkeypatch, caplog
+    client, session, webhook_key, request, caplog
 ):
-    def suppresses_twice(event) -> None:
-        if event_name(event) == "explode":
+    def suppresses_twice(event: MailEvent) -> None:
+        if event.kind == MailEventKind.DELIVERED:
             # A real refusal by the database (a unique index), which on PostgreSQL also
             # aborts the transaction unless it happened inside a savepoint.
             db.session.add(Suppression(email=READER, reason="bounce"))
             db.session.add(Suppression(email=READER, reason="bounce"))
             db.session.flush()
 
-    monkeypatch.setattr(events, "EVENT_HANDLERS", [*events.EVENT_HANDLERS, suppresses_twice])
-    before, explode, after = event("spamreport", email=OTHER), event("explode"), event("bounce")
+    handles_events(suppresses_twice)
+    request.addfinalizer(lambda: EVENT_HANDLERS.remove(suppresses_twice))
+    before, failing, after = event("spamreport", email=OTHER), event("delivered"), event("bounce")
     bounce_after = after | {"type": "bounce", "email": "third@example.org"}
 
-    response = post_events(client, webhook_key, [before, explode, bounce_after])
+    response = post_events(client, webhook_key, [before, failing, bounce_after])
 
     assert response.status_code == 200
     assert response.get_json() == {"processed": 2, "duplicates": 0, "unusable": 0, "failed": 1}
     assert suppressed(session) == {OTHER, "third@example.org"}
-    record = record_of(session, explode["sg_event_id"])
+    record = record_of(session, failing["sg_event_id"])
     assert record.outcome == "failed"
     assert record.reason.startswith("applying it raised ")
     assert READER not in caplog.text  # PostgreSQL's DETAIL line names the row's address

@@ -220,7 +220,7 @@ def test_the_sweep_starts_a_scheduled_update_once_its_time_has_come(app_settings
 
 
 def test_provider_events_are_recorded_on_the_delivery(session, tmp_path):
-    from campaign.mailer.events import apply_event
+    from campaign.mailer.sendgrid.events import apply_event
 
     make_subscriber(email="w@example.org")
     update = make_update()

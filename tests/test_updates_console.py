@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from campaign.audience.models import Subscriber, SubscriberStatus
 from campaign.db import utcnow
 from campaign.extensions import db
-from campaign.mailer.events import apply_event
+from campaign.mailer.sendgrid.events import apply_event
 from campaign.mailer.transports import get_transport
 from campaign.petitions.models import PetitionStatus
 from campaign.updates.models import AudienceKind, Delivery, Update, UpdateStatus

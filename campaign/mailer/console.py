@@ -22,9 +22,9 @@ from campaign.extensions import db
 from campaign.mailer.claims import describe_holder
 from campaign.mailer.compose import queue_email
 from campaign.mailer.emails import transport_check
-from campaign.mailer.events import webhook_key_problem
 from campaign.mailer.forms import TestMessageForm
 from campaign.mailer.models import MessageStatus, OutboundEmail
+from campaign.mailer.sendgrid.webhook import webhook_key_problem
 from campaign.mailer.transports import get_transport
 from campaign.mailer.transports.outbox import eml_name
 from campaign.paging import console_page

@@ -100,6 +100,6 @@ class Delivery(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     provider_message_id: Mapped[str | None] = mapped_column(String(200))
     error: Mapped[str | None] = mapped_column(Text)
-    # What the provider reported afterwards (delivered, bounce, spamreport, unsubscribe …).
+    # What the provider reported afterwards: the strongest MailEventKind so far.
     event: Mapped[str | None] = mapped_column(String(20))
     unsubscribed: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -9,13 +9,14 @@ from sqlalchemy import func, select
 from campaign.audience.models import Subscriber
 from campaign.db import utcnow
 from campaign.extensions import db
+from campaign.mailer.events import MailEventKind
 from campaign.updates.models import Delivery, DeliveryStatus, Update
 
 RATE_WINDOW = timedelta(minutes=1)
 LISTED_ROWS = 200  # uncertain or failed rows shown on the page; the counts say how many more
 # Provider events that mean the message reached the inbox (stronger news replaces "delivered").
-DELIVERED_EVENTS = ("delivered", "unsubscribe", "spamreport")
-BOUNCED_EVENTS = ("bounce", "dropped")
+DELIVERED_EVENTS = (MailEventKind.DELIVERED, MailEventKind.UNSUBSCRIBED, MailEventKind.SPAM_REPORT)
+BOUNCED_EVENTS = (MailEventKind.BOUNCED, MailEventKind.DROPPED)
 
 
 @dataclass(frozen=True)
@@ -98,13 +99,13 @@ def progress(update: Update, now: datetime | None = None) -> Progress:
 
 
 def outcomes(update: Update) -> Outcomes:
-    """What the provider reported about the update's emails (SendGrid events)."""
+    """What the provider reported about the update's emails."""
     row = db.session.execute(
         select(
             func.count().filter(Delivery.event.in_(DELIVERED_EVENTS)),
             func.count().filter(Delivery.event.in_(BOUNCED_EVENTS)),
             func.count().filter(Delivery.unsubscribed.is_(True)),
-            func.count().filter(Delivery.event == "spamreport"),
+            func.count().filter(Delivery.event == MailEventKind.SPAM_REPORT),
         ).where(Delivery.update_id == update.id)
     ).one()
     return Outcomes(*row)

@@ -6,8 +6,10 @@ from dataclasses import asdict
 from flask import current_app, request
 
 from campaign.extensions import db
-from campaign.mailer import events as sendgrid_events
+from campaign.mailer.sendgrid import events as sendgrid_events
+from campaign.mailer.sendgrid import webhook as sendgrid_webhook
 from campaign.webhooks import bp
+from campaign.webhooks.refusal import WebhookRefused
 
 log = logging.getLogger(__name__)
 
@@ -16,14 +18,14 @@ log = logging.getLogger(__name__)
 def sendgrid():
     """SendGrid's Signed Event Webhook: a JSON array of events, each applied once."""
     try:
-        events = sendgrid_events.verified_events(
+        events = sendgrid_webhook.verified_events(
             request.get_data(cache=False),
-            request.headers.get(sendgrid_events.SIGNATURE_HEADER),
-            request.headers.get(sendgrid_events.TIMESTAMP_HEADER),
+            request.headers.get(sendgrid_webhook.SIGNATURE_HEADER),
+            request.headers.get(sendgrid_webhook.TIMESTAMP_HEADER),
             current_app.config.get("SENDGRID_WEBHOOK_PUBLIC_KEY"),
             current_app.config["SENDGRID_WEBHOOK_MAX_AGE_SECONDS"],
         )
-    except sendgrid_events.WebhookRejected as refusal:
+    except WebhookRefused as refusal:
         if refusal.status != 503:  # a 503 is already logged as a settings problem
             log.warning("SendGrid webhook refused (%s): %s", refusal.status, refusal.reason)
         return {"error": refusal.reason}, refusal.status

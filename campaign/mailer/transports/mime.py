@@ -3,7 +3,7 @@
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
-from campaign.mailer.transports import Envelope
+from campaign.mailer.transports.interface import Envelope
 
 
 def build_message(envelope: Envelope) -> EmailMessage:

@@ -3,7 +3,7 @@
 import os
 from pathlib import Path
 
-from campaign.mailer.transports import (
+from campaign.mailer.transports.interface import (
     BulkMessage,
     Envelope,
     RecipientResult,

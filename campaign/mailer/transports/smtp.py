@@ -8,7 +8,7 @@ import smtplib
 import ssl
 from urllib.parse import unquote, urlsplit
 
-from campaign.mailer.transports import (
+from campaign.mailer.transports.interface import (
     BulkMessage,
     Envelope,
     PermanentFailure,

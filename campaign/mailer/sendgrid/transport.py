@@ -8,7 +8,7 @@ from python_http_client import exceptions as http_errors
 from sendgrid import SendGridAPIClient
 from sendgrid.helpers.mail import CustomArg, From, Header, Mail
 
-from campaign.mailer.transports import (
+from campaign.mailer.transports.interface import (
     BulkMessage,
     Envelope,
     PermanentFailure,
