@@ -1,27 +1,52 @@
 """Response headers that keep every page same-origin, and checks on redirects and form posts."""
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, request
 from flask_wtf.csrf import ValidationError, validate_csrf
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+
+@dataclass(frozen=True)
+class ContentSecurityPolicy:
+    """A Content-Security-Policy: each directive and its sources, changed only by a copy."""
+
+    directives: Mapping[str, tuple[str, ...]]
+
+    def __init__(self, directives: Mapping[str, tuple[str, ...]]) -> None:
+        object.__setattr__(self, "directives", MappingProxyType(dict(directives)))
+
+    def with_sources(self, directive: str, *sources: str) -> "ContentSecurityPolicy":
+        """This policy with `directive` allowing `sources` instead of what it allowed."""
+        return ContentSecurityPolicy({**self.directives, directive: sources})
+
+    def __str__(self) -> str:
+        return "; ".join(" ".join((name, *sources)) for name, sources in self.directives.items())
+
+
 # Nothing may load from another origin. `frame-ancestors` is relaxed only by views that mark
-# themselves embeddable (see `allow_framing`).
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "img-src 'self' data:",
-        "style-src 'self'",
-        "script-src 'self'",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
+# themselves embeddable (see `allow_framing`), `form-action` only by a form whose answer goes
+# on to a payment provider's page.
+SITE_POLICY = ContentSecurityPolicy(
+    {
+        "default-src": ("'self'",),
+        "img-src": ("'self'", "data:"),
+        "style-src": ("'self'",),
+        "script-src": ("'self'",),
+        "font-src": ("'self'",),
+        "connect-src": ("'self'",),
+        "object-src": ("'none'",),
+        "base-uri": ("'none'",),
+        "form-action": ("'self'",),
+        "frame-ancestors": ("'none'",),
+    }
 )
+
+
+_SITE_POLICY_HEADER = str(SITE_POLICY)
 
 
 def init_app(app: Flask) -> None:
@@ -37,8 +62,8 @@ def trust_proxies(app: Flask) -> None:
 
 def allow_framing(response: Response) -> Response:
     """Let any site put this response in an iframe (the petition embed, and only that)."""
-    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.replace(
-        "frame-ancestors 'none'", "frame-ancestors *"
+    response.headers["Content-Security-Policy"] = str(
+        SITE_POLICY.with_sources("frame-ancestors", "*")
     )
     response.allow_framing = True
     return response
@@ -46,7 +71,7 @@ def allow_framing(response: Response) -> Response:
 
 def add_security_headers(response: Response) -> Response:
     """The headers every response carries, unless a view already chose its own."""
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("Content-Security-Policy", _SITE_POLICY_HEADER)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     if not getattr(response, "allow_framing", False):

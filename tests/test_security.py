@@ -1,7 +1,7 @@
 import pytest
 
 from campaign import create_app
-from campaign.security import is_local_path
+from campaign.security import SITE_POLICY, ContentSecurityPolicy, is_local_path
 from config import ProductionConfig, TestingConfig
 
 
@@ -15,6 +15,20 @@ def test_public_pages_forbid_other_origins_and_framing(client, session):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "same-origin"
     assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_a_policy_changes_one_directive_by_a_copy_and_keeps_the_rest_in_order():
+    policy = ContentSecurityPolicy({"default-src": ("'self'",), "form-action": ("'self'",)})
+
+    wider = policy.with_sources("form-action", "'self'", "https://pay.example")
+
+    assert str(wider) == "default-src 'self'; form-action 'self' https://pay.example"
+    assert str(policy) == "default-src 'self'; form-action 'self'"
+    assert str(ContentSecurityPolicy({"sandbox": ()})) == "sandbox"
+
+
+def test_the_site_policy_is_the_header_every_page_carries(client, session):
+    assert client.get("/").headers["Content-Security-Policy"] == str(SITE_POLICY)
 
 
 def test_anonymous_pages_set_no_cookie(client, session):

@@ -14,7 +14,7 @@ from campaign.donations.queries import public_appeal, raised
 from campaign.donations.receipts import donation_to_manage
 from campaign.donations.stripe_gateway import GatewayError, get_gateway, local_checkout_allowed
 from campaign.extensions import csrf, db, limiter
-from campaign.security import CONTENT_SECURITY_POLICY, form_post_is_ours
+from campaign.security import SITE_POLICY, form_post_is_ours
 from campaign.templating import site_url_for
 from campaign.tokens import TokenError
 
@@ -24,8 +24,8 @@ STRIPE_PORTAL = "https://billing.stripe.com"
 
 def _may_post_to(response, origin: str):
     # A form whose answer redirects to another origin needs that origin in form-action.
-    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.replace(
-        "form-action 'self'", f"form-action 'self' {origin}"
+    response.headers["Content-Security-Policy"] = str(
+        SITE_POLICY.with_sources("form-action", "'self'", origin)
     )
     return response
 

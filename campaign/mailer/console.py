@@ -28,6 +28,7 @@ from campaign.mailer.sendgrid.webhook import webhook_key_problem
 from campaign.mailer.transports import get_transport
 from campaign.mailer.transports.outbox import eml_name
 from campaign.paging import console_page
+from campaign.security import ContentSecurityPolicy
 
 bp = Blueprint("mailer_console", __name__)
 bp.before_request(require_organiser)
@@ -36,9 +37,14 @@ RETRYABLE = frozenset({MessageStatus.FAILED, MessageStatus.QUEUED})
 EML_SHOWN_BYTES = 1024 * 1024
 # The message's own HTML, shown in a sandboxed frame: no scripts, no forms, no remote images
 # (a tracking pixel must not fire because an organiser looked), framed only by our console.
-HTML_PREVIEW_POLICY = (
-    "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
-    "frame-ancestors 'self'"
+HTML_PREVIEW_POLICY = ContentSecurityPolicy(
+    {
+        "sandbox": (),
+        "default-src": ("'none'",),
+        "style-src": ("'unsafe-inline'",),
+        "img-src": ("'self'", "data:"),
+        "frame-ancestors": ("'self'",),
+    }
 )
 
 
@@ -46,7 +52,7 @@ def framed_html(html: str) -> Response:
     """An email's HTML for the console's sandboxed preview frame."""
     response = Response(html, mimetype="text/html")
     # Set here, so the site's stricter defaults (added with setdefault) leave them alone.
-    response.headers["Content-Security-Policy"] = HTML_PREVIEW_POLICY
+    response.headers["Content-Security-Policy"] = str(HTML_PREVIEW_POLICY)
     response.headers["X-Frame-Options"] = "SAMEORIGIN"
     response.headers["Cache-Control"] = "no-store"
     return response
