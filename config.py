@@ -97,12 +97,13 @@ class Config:
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
     SUBSCRIBE_RATE_LIMIT = os.environ.get("SUBSCRIBE_RATE_LIMIT", "5 per minute;30 per hour")
     CONFIRM_RATE_LIMIT = os.environ.get("CONFIRM_RATE_LIMIT", "10 per minute;60 per hour")
-    # How long a subscription confirmation link works; unsubscribe links never expire.
     # Sign-ups per client address: a burst limit and a daily one (shared addresses, such as a
     # university's or a mobile carrier's, need room).
     SIGN_RATE_LIMIT = os.environ.get("SIGN_RATE_LIMIT", "20 per minute;500 per day")
     # Gifts started per client address: each one opens a Stripe Checkout session.
     DONATE_RATE_LIMIT = os.environ.get("DONATE_RATE_LIMIT", "10 per minute;100 per day")
+    # How long a confirmation link (a subscription's or a signature's) works; unsubscribe
+    # links never expire.
     CONFIRM_TOKEN_DAYS = env_int("CONFIRM_TOKEN_DAYS", 7)
     # Public views name a country only with at least this many signers; the rest are "other".
     PUBLIC_BREAKDOWN_MIN = env_int("PUBLIC_BREAKDOWN_MIN", 5)
