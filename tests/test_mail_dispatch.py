@@ -120,6 +120,28 @@ def test_a_bounced_address_gets_nothing(session):
     assert transport.sent == []
 
 
+def test_in_one_batch_only_the_suppressed_addresses_are_skipped(session):
+    session.add(Suppression(email="gone@example.org", reason=SuppressionReason.BOUNCE))
+    session.add(Suppression(email="left@example.org", reason=SuppressionReason.UNSUBSCRIBE))
+    messages = {
+        to: queue_check(to) for to in ("a@example.org", "gone@example.org", "b@example.org")
+    }
+    left = queue_check("left@example.org")  # an unsubscribe stops updates, not this email
+    session.commit()
+    transport = ScriptedTransport()
+
+    dispatch_due(transport=transport)
+
+    assert sorted(envelope.to for envelope in transport.sent) == [
+        "a@example.org",
+        "b@example.org",
+        "left@example.org",
+    ]
+    assert messages["gone@example.org"].status == MessageStatus.SUPPRESSED
+    assert messages["a@example.org"].status == MessageStatus.SENT
+    assert left.status == MessageStatus.SENT
+
+
 def test_rolled_back_action_leaves_no_mail(session):
     with pytest.raises(RuntimeError), session.begin_nested():
         queue_check()

@@ -73,9 +73,12 @@ def retry_delay(attempts: int) -> timedelta:
     return delay * random.uniform(0.9, 1.1)
 
 
-def _is_suppressed(address: str) -> bool:
-    reason = db.session.scalar(select(Suppression.reason).where(Suppression.email == address))
-    return reason in BLOCKS_ALL_MAIL
+def _suppressed(addresses: set[str]) -> set[str]:
+    """Those of `addresses` that no mail may go to."""
+    rows = db.session.execute(
+        select(Suppression.email, Suppression.reason).where(Suppression.email.in_(addresses))
+    )
+    return {email for email, reason in rows if reason in BLOCKS_ALL_MAIL}
 
 
 def envelope_for(message: OutboundEmail) -> Envelope:
@@ -98,13 +101,30 @@ def _unless_an_event_came_first(column, value):
     return case((OutboundEmail.status == MessageStatus.SENDING, value), else_=column)
 
 
+def _envelopes(ids: list[int]) -> list[tuple[int, Envelope, bool]]:
+    """Each claimed row's id, envelope, and whether its address is suppressed: read in two
+    statements before the first commit, which would expire every row read."""
+    messages = db.session.scalars(select(OutboundEmail).where(OutboundEmail.id.in_(ids))).all()
+    suppressed = _suppressed({message.to_address for message in messages})
+    by_id = {message.id: message for message in messages}
+    return [
+        (message_id, envelope_for(by_id[message_id]), by_id[message_id].to_address in suppressed)
+        for message_id in ids
+        if message_id in by_id
+    ]
+
+
 def send_claimed(
-    message: OutboundEmail, transport: Transport, report: DispatchReport, holder: Holder
+    message_id: int,
+    envelope: Envelope,
+    suppressed: bool,
+    transport: Transport,
+    report: DispatchReport,
+    holder: Holder,
 ) -> None:
     """Send one row `holder` claimed and record what happened (committed)."""
-    message_id, envelope = message.id, envelope_for(message)
     now = utcnow()
-    if _is_suppressed(message.to_address):
+    if suppressed:
         if release(
             message_id,
             holder,
@@ -172,9 +192,8 @@ def dispatch_due(limit: int | None = None, transport: Transport | None = None) -
             ids = claim_due(batch, now, holder)
             if not ids:
                 break
-            for message_id in ids:
+            for message_id, envelope, suppressed in _envelopes(ids):
                 pacer.wait()
-                message = db.session.get(OutboundEmail, message_id)
-                send_claimed(message, transport, report, holder)
+                send_claimed(message_id, envelope, suppressed, transport, report, holder)
             handled += len(ids)
     return report
