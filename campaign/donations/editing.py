@@ -8,7 +8,7 @@ from babel.numbers import get_territory_currencies
 from sqlalchemy import exists, select
 
 from campaign.donations import test_checkout
-from campaign.donations.models import Appeal, Donation, DonationStatus, Interval
+from campaign.donations.models import Appeal, Donation, DonationStatus, Interval, SubscriptionStatus
 from campaign.donations.money import AmountError, format_money, to_minor
 from campaign.extensions import db
 
@@ -107,7 +107,7 @@ def is_running_monthly_gift(donation: Donation) -> bool:
         and donation.first_donation_id is None
         and donation.subscription_id is not None
         and donation.status == DonationStatus.PAID
-        and donation.subscription_status != "cancelled"
+        and donation.subscription_status != SubscriptionStatus.CANCELLED
     )
 
 

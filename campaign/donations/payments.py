@@ -28,7 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from campaign.addresses import MAX_EMAIL_LENGTH, InvalidEmail
 from campaign.audience.subscriptions import request_subscription
 from campaign.db import utcnow
-from campaign.donations.models import Donation, DonationStatus, Interval
+from campaign.donations.models import Donation, DonationStatus, Interval, SubscriptionStatus
 from campaign.donations.receipts import send_receipt
 from campaign.donations.stripe_gateway import local_checkout_allowed
 from campaign.extensions import db
@@ -309,7 +309,7 @@ def checkout_completed(session: Fields) -> None:
     paid = _status(session, "payment_status") == "paid"
     if _status(session, "mode") == "subscription":
         _set_ids(donation, subscription_id=_stripe_id(session, "subscription"))
-        donation.subscription_status = donation.subscription_status or "active"
+        donation.subscription_status = donation.subscription_status or SubscriptionStatus.ACTIVE
         if paid:
             _set_ids(donation, invoice_id=_stripe_id(session, "invoice"))
     else:
@@ -395,9 +395,9 @@ def invoice_paid(invoice: Fields) -> None:
     except IntegrityError:
         return  # a racing delivery of another event about this invoice made the row
     _set_ids(renewal, payment_intent_id=_stripe_id(invoice, "payment_intent"))
-    if first.subscription_status == "past_due":
+    if first.subscription_status == SubscriptionStatus.PAST_DUE:
         # Stripe's retry paid: the gift runs again (a cancelled one stays cancelled).
-        first.subscription_status = "active"
+        first.subscription_status = SubscriptionStatus.ACTIVE
         first.failure_reason = None
     mark_paid(renewal)
 
@@ -414,15 +414,15 @@ def invoice_payment_failed(invoice: Fields) -> None:
     first = _first_of_subscription(_subscription_id(invoice))
     # A cancelled gift stays cancelled: Stripe's last failed retry may be reported after the
     # cancellation it caused.
-    if first is not None and first.subscription_status != "cancelled":
-        first.subscription_status = "past_due"
+    if first is not None and first.subscription_status != SubscriptionStatus.CANCELLED:
+        first.subscription_status = SubscriptionStatus.PAST_DUE
         first.failure_reason = "A monthly payment failed; Stripe will try again."
 
 
 def subscription_deleted(subscription: Fields) -> None:
     first = _first_of_subscription(_stripe_id(subscription, "id"))
     if first is not None:
-        first.subscription_status = "cancelled"
+        first.subscription_status = SubscriptionStatus.CANCELLED
 
 
 def _charged_donation(charge: Fields) -> Donation | None:
