@@ -3,9 +3,10 @@
 from dataclasses import dataclass
 
 from campaign.donations.forms import CONSENT_WORDING
+from campaign.donations.gateway import CheckoutSession
 from campaign.donations.models import Appeal, AppealStatus, Donation, DonationStatus, Interval
 from campaign.donations.money import AmountError, estimated_fee, format_money, to_major, to_minor
-from campaign.donations.stripe_gateway import CheckoutSession, get_gateway
+from campaign.donations.stripe import get_gateway
 from campaign.extensions import db
 from campaign.templating import site_url_for
 
@@ -67,7 +68,6 @@ def open_checkout(donation: Donation) -> CheckoutSession:
     major = to_major(donation.amount - donation.fee_cover, donation.currency)
     session = get_gateway().create_checkout(
         donation,
-        appeal,
         success_url=site_url_for("donations.thanks", slug=appeal.slug),
         cancel_url=site_url_for(
             "donations.appeal",
