@@ -202,8 +202,9 @@ class Gateway(Protocol):
         """A checkout session for a pending donation; GatewayError if none can be made."""
         ...
 
-    def create_portal(self, customer_id: str, return_url: str) -> str:
-        """The page where a monthly donor changes the card or stops the gift."""
+    def create_portal(self, customer_id: str, return_url: str) -> str | None:
+        """The page where a monthly donor changes the card or stops the gift; None when the
+        gateway has no such page, and our manage page stops the gift through it instead."""
         ...
 
     def cancel_subscription(self, subscription_id: str) -> None:

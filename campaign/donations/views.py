@@ -7,7 +7,12 @@ from campaign import page_cache
 from campaign.donations import bp
 from campaign.donations.forms import DonateForm, TestPaymentForm
 from campaign.donations.gateway import GatewayError
-from campaign.donations.giving import open_checkout, read_choice, start_donation
+from campaign.donations.giving import (
+    manage_monthly_gift,
+    open_checkout,
+    read_choice,
+    start_donation,
+)
 from campaign.donations.models import Appeal, Donation, DonationStatus, Interval
 from campaign.donations.money import AmountError, format_money, to_major
 from campaign.donations.queries import public_appeal, raised
@@ -105,9 +110,7 @@ def donate(slug: str):
     try:
         session = open_checkout(donation)
     except GatewayError as error:
-        donation.status = DonationStatus.FAILED
-        donation.failure_reason = str(error)
-        db.session.commit()
+        db.session.commit()  # the organiser sees the failed donation, and why it failed
         return _page(found, form, status=502, gateway_error=str(error))
     db.session.commit()
     return redirect(session.url, 303)
@@ -159,17 +162,13 @@ def manage(token: str):
         html = _manage_page(first, test_mode=get_gateway().test_mode)
         # The button's answer redirects to Stripe's portal: form-action must allow it.
         return _may_post_to(current_app.make_response(html), STRIPE_PORTAL)
-    gateway = get_gateway()
-    if gateway.test_mode:
-        gateway.cancel_subscription(first.subscription_id)
-        return _manage_page(first, test_mode=True, stopped=True)
     try:
-        portal = gateway.create_portal(
-            first.customer_id, site_url_for("donations.appeal", slug=first.appeal.slug)
-        )
+        portal = manage_monthly_gift(first)
     except GatewayError as error:
         html = _manage_page(first, gateway_error=str(error))
         return _may_post_to(current_app.make_response((html, 502)), STRIPE_PORTAL)
+    if portal is None:
+        return _manage_page(first, stopped=True)
     return redirect(portal, 303)
 
 

@@ -61,8 +61,8 @@ class LocalCheckoutGateway:
             id=session_id, url=site_url_for("donations.test_checkout", session_id=session_id)
         )
 
-    def create_portal(self, customer_id: str, return_url: str) -> str:
-        return return_url  # the manage page itself offers the test cancellation
+    def create_portal(self, customer_id: str, return_url: str) -> None:
+        return None  # no portal: the manage page's one button stops the test gift
 
     def cancel_subscription(self, subscription_id: str) -> None:
         """The donor stops a monthly gift (the portal would send this)."""
