@@ -91,7 +91,7 @@ def register_blueprints(app: Flask) -> None:
     from campaign.petitions.console import bp as petitions_console_bp
     from campaign.updates import bp as updates_bp
     from campaign.updates.console import bp as updates_console_bp
-    from campaign.webhooks import bp as webhooks_bp
+    from campaign.webhooks.views import bp as webhooks_bp
 
     app.register_blueprint(content_bp)
     app.register_blueprint(health_bp)

@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import func, select
 
 from campaign.db import utcnow
-from campaign.donations import test_checkout
 from campaign.donations.models import Appeal, AppealStatus, Donation, DonationStatus, Interval
 from campaign.donations.queries import raised
+from campaign.donations.stripe import get_test_checkout
 from campaign.extensions import db
 from tests import donation_factories
 from tests.donation_factories import make_appeal
@@ -677,7 +677,7 @@ def paid_through_the_test_checkout(appeal: Appeal, amount: int, interval=Interva
     )
     db.session.add(donation)
     db.session.commit()
-    test_checkout.pay(donation, email="ada@example.org", name="Ada")
+    get_test_checkout().pay(donation, email="ada@example.org", name="Ada")
     return donation
 
 
@@ -710,7 +710,7 @@ def test_refund_button_lowers_the_appeals_raised_total(client, session):
 def test_refund_button_refunds_what_is_left_of_a_partly_refunded_gift(client, session):
     appeal = make_appeal()
     donation = paid_through_the_test_checkout(appeal, 2500)
-    test_checkout.refund(donation, 1000)
+    get_test_checkout().refund(donation, 1000)
     assert raised(appeal).amount == 1500
     sign_in(client, make_user())
 

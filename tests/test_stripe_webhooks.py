@@ -15,12 +15,16 @@ from dataclasses import dataclass
 import pytest
 import stripe
 from sqlalchemy import delete, func, select
+from sqlalchemy import event as sqlalchemy_event
+from sqlalchemy.orm import Session
 
 from campaign.content.models import Campaign
-from campaign.donations import payments
+from campaign.donations.gateway import GatewayError
 from campaign.donations.models import Appeal, Donation, DonationStatus, Interval
 from campaign.donations.queries import Raised, raised
 from campaign.donations.receipts import MANAGE_PURPOSE, donation_to_manage
+from campaign.donations.stripe import get_gateway
+from campaign.donations.stripe.local_checkout import local_webhook_secret
 from campaign.extensions import db
 from campaign.mailer.models import OutboundEmail
 from campaign.tokens import make_token
@@ -29,7 +33,7 @@ from tests.conftest import ON_POSTGRES
 from tests.donation_factories import make_appeal, make_donation
 from tests.factories import make_campaign
 from tests.helpers import post_form
-from tests.standins.stripe import PORTAL_SESSIONS
+from tests.standins.stripe import PORTAL_SESSIONS, SUBSCRIPTIONS
 
 SECRET = "whsec_test_0123456789abcdef"
 SITE = "http://campaign.test"
@@ -280,7 +284,7 @@ def test_without_a_webhook_secret_in_production_the_endpoint_answers_503(
     body = event("customer.created", {"id": "cus_x"})
 
     # Not even an event signed with the local test checkout's secret gets in.
-    response = send(client, body, payments.local_webhook_secret())
+    response = send(client, body, local_webhook_secret())
 
     assert response.status_code == 503
 
@@ -288,9 +292,7 @@ def test_without_a_webhook_secret_in_production_the_endpoint_answers_503(
 def test_beside_real_stripe_keys_the_local_secret_is_not_accepted(client, session, app_settings):
     app_settings(STRIPE_WEBHOOK_SECRET=None, STRIPE_SECRET_KEY="sk_test_real")
 
-    response = send(
-        client, event("customer.created", {"id": "cus_x"}), payments.local_webhook_secret()
-    )
+    response = send(client, event("customer.created", {"id": "cus_x"}), local_webhook_secret())
 
     assert response.status_code == 503
 
@@ -840,6 +842,22 @@ def test_a_portal_that_fails_is_a_sentence_on_the_manage_page(client, session, s
     assert "support@stripe.com" not in html
 
 
+def test_cancelling_a_subscription_asks_stripe_to_cancel_it(session, stripe_api):
+    get_gateway().cancel_subscription("sub_test_to_stop")
+
+    [request] = stripe_api.created(f"{SUBSCRIPTIONS}sub_test_to_stop")
+    assert request.method == "DELETE"
+
+
+def test_a_cancellation_stripe_cannot_make_is_a_sentence(session, stripe_api):
+    stripe_api.answer_next(500, should_retry=False)
+
+    with pytest.raises(GatewayError) as refusal:
+        get_gateway().cancel_subscription("sub_test_to_stop")
+
+    assert str(refusal.value) == "The payment service could not be reached."
+
+
 def test_a_tampered_manage_link_is_refused(client, session):
     gift, path = paid_monthly_gift(client)
     token = path.rsplit("/", 1)[1]
@@ -895,22 +913,15 @@ class Committed:
 
 
 @pytest.fixture
-def committed(app, monkeypatch) -> Iterator[Committed]:
+def committed(app) -> Iterator[Committed]:
     """A monthly gift really committed (threads cannot see the test's transaction); removed
-    afterwards with everything the deliveries made. Every handler pauses before its commit,
-    so a second delivery arrives while the first still holds its locks."""
+    afterwards with everything the deliveries made. Every delivery pauses before its commit,
+    so a second one arrives while the first still holds its locks."""
     if not ON_POSTGRES:
         pytest.skip("needs PostgreSQL (TEST_DATABASE_URL)")
 
-    def slowly(handler):
-        def handle(obj: dict) -> None:
-            handler(obj)
-            time.sleep(0.3)
-
-        return handle
-
-    for kind, handler in list(payments.HANDLERS.items()):
-        monkeypatch.setitem(payments.HANDLERS, kind, slowly(handler))
+    def pause(_session) -> None:
+        time.sleep(0.3)
 
     with app.app_context():
         campaign = make_campaign()
@@ -918,9 +929,11 @@ def committed(app, monkeypatch) -> Iterator[Committed]:
         gift = monthly_gift(appeal)
         db.session.commit()
         campaign_id, appeal_id = campaign.id, appeal.id
+        sqlalchemy_event.listen(Session, "before_commit", pause)
         try:
             yield Committed(appeal_id, gift)
         finally:
+            sqlalchemy_event.remove(Session, "before_commit", pause)
             db.session.rollback()
             db.session.execute(delete(OutboundEmail).where(OutboundEmail.to_address == DONOR))
             db.session.execute(delete(WebhookEvent).where(WebhookEvent.provider == "stripe"))

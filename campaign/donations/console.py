@@ -18,11 +18,12 @@ from campaign.donations import editing, reports
 from campaign.donations.console_forms import AppealForm, DonationFilterForm
 from campaign.donations.models import Appeal, Donation
 from campaign.donations.money import format_money
-from campaign.donations.payments import WebhookRefused
-from campaign.donations.stripe_gateway import local_checkout_allowed
+from campaign.donations.stripe import get_gateway, get_test_checkout
+from campaign.donations.stripe.local_checkout import LocalCheckoutGateway
 from campaign.extensions import db
 from campaign.paging import console_page
 from campaign.security import is_local_path
+from campaign.webhooks.refusal import WebhookRefused
 
 bp = Blueprint("donations_console", __name__)
 bp.before_request(require_organiser)
@@ -126,7 +127,7 @@ def donations():
         filters={key: value for key, value in form.data.items() if value},
         totals=reports.totals_by_currency(chosen),
         by_day=reports.paid_by_day(chosen),
-        test_mode=local_checkout_allowed(),
+        test_mode=get_gateway().test_mode,
         may_refund=editing.may_test_refund,
         may_renew=editing.is_running_monthly_gift,
     )
@@ -164,17 +165,18 @@ def test_stop(donation_id: int):
 def _test_action(
     donation_id: int,
     allowed: Callable[[Donation], bool],
-    send: Callable[[Donation], None],
+    send: Callable[[LocalCheckoutGateway, Donation], None],
     done: str,
 ):
-    if not local_checkout_allowed():
+    checkout = get_test_checkout()
+    if checkout is None:
         abort(404)  # never in production, never beside real Stripe keys
     donation = db.get_or_404(Donation, donation_id)
     if not allowed(donation):
         flash(f"Donation {donation.id} cannot be {done} now.", "error")
     else:
         try:
-            send(donation)  # a signed test event, through the webhook code
+            send(checkout, donation)  # a signed test event, through the webhook code
         except WebhookRefused as error:
             flash(f"The test event was refused: {error.reason}", "error")
         else:

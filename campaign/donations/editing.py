@@ -7,9 +7,9 @@ from babel import Locale
 from babel.numbers import get_territory_currencies
 from sqlalchemy import exists, select
 
-from campaign.donations import test_checkout
-from campaign.donations.models import Appeal, Donation, DonationStatus, Interval
+from campaign.donations.models import Appeal, Donation, DonationStatus, Interval, SubscriptionStatus
 from campaign.donations.money import AmountError, format_money, to_minor
+from campaign.donations.stripe.local_checkout import LocalCheckoutGateway
 from campaign.extensions import db
 
 # Stripe refuses a single payment above 99,999,999 minor units (eight digits), in any currency.
@@ -107,20 +107,20 @@ def is_running_monthly_gift(donation: Donation) -> bool:
         and donation.first_donation_id is None
         and donation.subscription_id is not None
         and donation.status == DonationStatus.PAID
-        and donation.subscription_status != "cancelled"
+        and donation.subscription_status != SubscriptionStatus.CANCELLED
     )
 
 
-def send_test_refund(donation: Donation) -> None:
+def send_test_refund(checkout: LocalCheckoutGateway, donation: Donation) -> None:
     """Refund what is left of a paid donation, through a signed test charge.refunded."""
-    test_checkout.refund(donation, donation.amount - donation.amount_refunded)
+    checkout.refund(donation, donation.amount - donation.amount_refunded)
 
 
-def send_test_renewal(first: Donation) -> None:
+def send_test_renewal(checkout: LocalCheckoutGateway, first: Donation) -> None:
     """A month passes: a signed test invoice.paid makes a renewal row."""
-    test_checkout.renew(first)
+    checkout.renew(first)
 
 
-def send_test_stop(first: Donation) -> None:
+def send_test_stop(checkout: LocalCheckoutGateway, first: Donation) -> None:
     """The donor stops the gift: a signed test customer.subscription.deleted."""
-    test_checkout.cancel_monthly(first)
+    checkout.cancel_subscription(first.subscription_id)

@@ -1,11 +1,13 @@
-"""Turning a donor's choice into a pending donation and a checkout session."""
+"""Turning a donor's choice into a pending donation and a checkout session, and giving a
+monthly donor the way to manage the gift."""
 
 from dataclasses import dataclass
 
 from campaign.donations.forms import CONSENT_WORDING
+from campaign.donations.gateway import CheckoutSession, GatewayError
 from campaign.donations.models import Appeal, AppealStatus, Donation, DonationStatus, Interval
 from campaign.donations.money import AmountError, estimated_fee, format_money, to_major, to_minor
-from campaign.donations.stripe_gateway import CheckoutSession, get_gateway
+from campaign.donations.stripe import get_gateway
 from campaign.extensions import db
 from campaign.templating import site_url_for
 
@@ -62,21 +64,38 @@ def start_donation(appeal: Appeal, choice: Choice) -> Donation:
 
 
 def open_checkout(donation: Donation) -> CheckoutSession:
-    """Create the checkout session for a pending donation; GatewayError if that fails."""
+    """Create the checkout session for a pending donation; GatewayError if that fails, the
+    donation then failed with the gateway's sentence."""
     appeal = donation.appeal
     major = to_major(donation.amount - donation.fee_cover, donation.currency)
-    session = get_gateway().create_checkout(
-        donation,
-        appeal,
-        success_url=site_url_for("donations.thanks", slug=appeal.slug),
-        cancel_url=site_url_for(
-            "donations.appeal",
-            slug=appeal.slug,
-            amount=major,
-            interval=donation.interval,
-            cancelled=1,
-        ),
-    )
+    try:
+        session = get_gateway().create_checkout(
+            donation,
+            success_url=site_url_for("donations.thanks", slug=appeal.slug),
+            cancel_url=site_url_for(
+                "donations.appeal",
+                slug=appeal.slug,
+                amount=major,
+                interval=donation.interval,
+                cancelled=1,
+            ),
+        )
+    except GatewayError as error:
+        donation.status = DonationStatus.FAILED
+        donation.failure_reason = str(error)
+        raise
     donation.checkout_session_id = session.id
     db.session.flush()
     return session
+
+
+def manage_monthly_gift(first: Donation) -> str | None:
+    """The gateway's page where the donor manages a monthly gift; None when it has no such
+    page and stopped the gift at once instead. GatewayError if that fails."""
+    gateway = get_gateway()
+    portal = gateway.create_portal(
+        first.customer_id, site_url_for("donations.appeal", slug=first.appeal.slug)
+    )
+    if portal is None:
+        gateway.cancel_subscription(first.subscription_id)
+    return portal

@@ -33,6 +33,14 @@ class DonationStatus(StrEnum):
     DISPUTED = "disputed"  # the card holder disputed it: not counted until won
 
 
+class SubscriptionStatus(StrEnum):
+    """A monthly gift's state, kept on its first donation."""
+
+    ACTIVE = "active"  # renews every month
+    PAST_DUE = "past_due"  # a monthly payment failed; Stripe tries again
+    CANCELLED = "cancelled"  # stopped: no more renewals
+
+
 class Appeal(Timestamped, db.Model):
     __tablename__ = "appeals"
     __cache_revision__ = "content"  # campaign pages offer its "give" box
@@ -87,7 +95,7 @@ class Donation(Timestamped, db.Model):
     # For a monthly gift: the first donation holds the subscription's state; renewals point
     # back to it.
     first_donation_id: Mapped[int | None] = mapped_column(ForeignKey("donations.id"))
-    subscription_status: Mapped[str | None] = mapped_column(String(20))
+    subscription_status: Mapped[str | None] = mapped_column(String(20))  # SubscriptionStatus
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     failure_reason: Mapped[str | None] = mapped_column(Text)
 

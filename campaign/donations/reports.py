@@ -13,7 +13,7 @@ from campaign.csv_safety import csv_lines
 from campaign.donations.models import Appeal, Donation, DonationStatus
 from campaign.donations.money import to_major
 from campaign.donations.queries import Raised, raised
-from campaign.donations.stripe_gateway import local_checkout_allowed
+from campaign.donations.stripe import get_gateway
 from campaign.extensions import db
 from campaign.utc_days import as_date, last_days, utc_day
 
@@ -251,7 +251,7 @@ def stripe_banner() -> StripeBanner | None:
     """What is missing from the Stripe settings, and what that means for donors; None if set."""
     config = current_app.config
     if not config["STRIPE_SECRET_KEY"]:
-        if local_checkout_allowed():
+        if get_gateway().test_mode:
             return StripeBanner(
                 "Stripe is not set up: the local test checkout is active.",
                 "STRIPE_SECRET_KEY is missing, so appeals send donors to a test checkout on "

@@ -1,18 +1,23 @@
-"""Public donation pages: thin views over giving.py, payments.py and queries.py."""
+"""Public donation pages: thin views over giving.py, queries.py and the payment gateway."""
 
 from flask import abort, current_app, redirect, render_template, request
 from sqlalchemy import select, update
 
 from campaign import page_cache
 from campaign.donations import bp
-from campaign.donations import test_checkout as local
 from campaign.donations.forms import DonateForm, TestPaymentForm
-from campaign.donations.giving import open_checkout, read_choice, start_donation
+from campaign.donations.gateway import GatewayError
+from campaign.donations.giving import (
+    manage_monthly_gift,
+    open_checkout,
+    read_choice,
+    start_donation,
+)
 from campaign.donations.models import Appeal, Donation, DonationStatus, Interval
 from campaign.donations.money import AmountError, format_money, to_major
 from campaign.donations.queries import public_appeal, raised
 from campaign.donations.receipts import donation_to_manage
-from campaign.donations.stripe_gateway import GatewayError, get_gateway, local_checkout_allowed
+from campaign.donations.stripe import get_gateway, get_test_checkout
 from campaign.extensions import csrf, db, limiter
 from campaign.security import SITE_POLICY, form_post_is_ours
 from campaign.templating import site_url_for
@@ -49,7 +54,7 @@ def _page(appeal: Appeal, form: DonateForm, status: int = 200, **extra):
         raised=total,
         raised_text=format_money(total.amount, appeal.currency, language),
         goal_text=format_money(appeal.goal, appeal.currency, language) if appeal.goal else None,
-        test_mode=local_checkout_allowed(),
+        test_mode=get_gateway().test_mode,
         **extra,
     )
     return _may_post_to(current_app.make_response((html, status)), STRIPE_CHECKOUT)
@@ -105,9 +110,7 @@ def donate(slug: str):
     try:
         session = open_checkout(donation)
     except GatewayError as error:
-        donation.status = DonationStatus.FAILED
-        donation.failure_reason = str(error)
-        db.session.commit()
+        db.session.commit()  # the organiser sees the failed donation, and why it failed
         return _page(found, form, status=502, gateway_error=str(error))
     db.session.commit()
     return redirect(session.url, 303)
@@ -156,19 +159,16 @@ def manage(token: str):
     except TokenError:
         return render_template("donations/manage.html", invalid=True), 400
     if request.method == "GET" or not first.customer_id:
-        html = _manage_page(first, test_mode=local_checkout_allowed())
+        html = _manage_page(first, test_mode=get_gateway().test_mode)
         # The button's answer redirects to Stripe's portal: form-action must allow it.
         return _may_post_to(current_app.make_response(html), STRIPE_PORTAL)
-    if local_checkout_allowed():
-        local.cancel_monthly(first)
-        return _manage_page(first, test_mode=True, stopped=True)
     try:
-        portal = get_gateway().create_portal(
-            first.customer_id, site_url_for("donations.appeal", slug=first.appeal.slug)
-        )
+        portal = manage_monthly_gift(first)
     except GatewayError as error:
         html = _manage_page(first, gateway_error=str(error))
         return _may_post_to(current_app.make_response((html, 502)), STRIPE_PORTAL)
+    if portal is None:
+        return _manage_page(first, stopped=True)
     return redirect(portal, 303)
 
 
@@ -185,7 +185,8 @@ def _manage_page(first: Donation, **context) -> str:
 
 @bp.route("/donate/test-checkout/<session_id>", methods=["GET", "POST"])
 def test_checkout(session_id: str):
-    if not local_checkout_allowed():
+    checkout = get_test_checkout()
+    if checkout is None:
         abort(404)  # never in production, never beside real Stripe keys
     donation = db.session.scalar(select(Donation).where(Donation.checkout_session_id == session_id))
     if donation is None:
@@ -207,11 +208,11 @@ def test_checkout(session_id: str):
         )
         return page, 400 if form.errors else 200
     if paying:
-        local.pay(donation, email=form.email.data or "", name=form.name.data or "")
+        checkout.pay(donation, email=form.email.data or "", name=form.name.data or "")
         return redirect(
             site_url_for("donations.thanks", slug=appeal.slug, session_id=session_id), 303
         )
-    local.cancel(donation)
+    checkout.expire(donation)
     return redirect(
         site_url_for(
             "donations.appeal",

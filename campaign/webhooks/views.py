@@ -5,6 +5,8 @@ from dataclasses import asdict
 
 from flask import current_app, request
 
+from campaign.donations import webhook as donation_webhook
+from campaign.donations.stripe import get_gateway
 from campaign.extensions import db
 from campaign.mailer.sendgrid import events as sendgrid_events
 from campaign.mailer.sendgrid import webhook as sendgrid_webhook
@@ -44,13 +46,11 @@ def sendgrid():
 @bp.post("/stripe")
 def stripe():
     """Stripe's signed events: verified, recorded once, then applied to our donations."""
-    from campaign.donations import payments
-
     try:
-        return payments.receive(
-            request.get_data(cache=False), request.headers.get("Stripe-Signature")
+        return donation_webhook.receive(
+            get_gateway(), request.get_data(cache=False), request.headers.get("Stripe-Signature")
         )
-    except payments.WebhookRefused as refusal:
+    except WebhookRefused as refusal:
         if refusal.status != 503:
             log.warning("Stripe webhook refused (%s): %s", refusal.status, refusal.reason)
         return {"error": refusal.reason}, refusal.status

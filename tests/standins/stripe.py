@@ -1,11 +1,11 @@
-"""A stand-in for the two Stripe API calls we make: a threaded HTTP server on 127.0.0.1.
+"""A stand-in for the Stripe API calls we make: a threaded HTTP server on 127.0.0.1.
 
 It accepts POST /v1/checkout/sessions and /v1/billing_portal/sessions with the form-encoded
-bodies the `stripe` SDK sends, records each request (headers and body, flat and nested), and
-answers JSON objects shaped like Stripe's. A test can queue other answers first:
-`answer_next(500, should_retry=False)`, `answer_next(402, card_error("Your card was declined."))`.
-A key seen before with a successful answer gets that answer again, as Stripe replays requests
-that carry the same Idempotency-Key.
+bodies the `stripe` SDK sends, and DELETE /v1/subscriptions/<id>, records each request
+(headers and body, flat and nested), and answers JSON objects shaped like Stripe's. A test can
+queue other answers first: `answer_next(500, should_retry=False)`,
+`answer_next(402, card_error("Your card was declined."))`. A key seen before with a successful
+answer gets that answer again, as Stripe replays requests that carry the same Idempotency-Key.
 """
 
 import itertools
@@ -19,6 +19,7 @@ from urllib.parse import parse_qsl
 
 CHECKOUT_SESSIONS = "/v1/checkout/sessions"
 PORTAL_SESSIONS = "/v1/billing_portal/sessions"
+SUBSCRIPTIONS = "/v1/subscriptions/"
 
 
 def nested(pairs: list[tuple[str, str]]) -> dict[str, Any]:
@@ -81,10 +82,16 @@ class _Handler(BaseHTTPRequestHandler):
     server: "_Server"
 
     def do_POST(self) -> None:
+        self._answer("POST")
+
+    def do_DELETE(self) -> None:
+        self._answer("DELETE")
+
+    def _answer(self, method: str) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length).decode("utf-8")
         pairs = parse_qsl(raw, keep_blank_values=True)
-        request = RecordedRequest("POST", self.path, dict(self.headers.items()), pairs, {})
+        request = RecordedRequest(method, self.path, dict(self.headers.items()), pairs, {})
         request.params = nested(pairs)
         status, body, headers = self.server.standin.answer(request)
         payload = json.dumps(body).encode()
@@ -205,10 +212,17 @@ class StripeStandIn:
                 "return_url": params.get("return_url"),
                 "livemode": False,
             }
+        if request.method == "DELETE" and request.path.startswith(SUBSCRIPTIONS):
+            return {
+                "id": request.path.removeprefix(SUBSCRIPTIONS),
+                "object": "subscription",
+                "status": "canceled",
+                "livemode": False,
+            }
         return {
             "error": {
                 "type": "invalid_request_error",
-                "message": f"Unrecognized request URL (POST: {request.path}).",
+                "message": f"Unrecognized request URL ({request.method}: {request.path}).",
             }
         }
 

@@ -1,24 +1,18 @@
-"""Stripe behind a small interface: Checkout sessions and customer-portal sessions.
-
-Views never import the SDK. Without STRIPE_SECRET_KEY, outside production, the local test
-checkout (test_checkout.py) stands in for Stripe with the same interface.
-"""
+"""Stripe itself behind our gateway: Checkout sessions, customer-portal sessions, cancelling a
+subscription, and its signed webhooks (events.py reads them)."""
 
 import logging
 import uuid
-from dataclasses import dataclass
-from typing import Protocol
 
 import stripe
-from flask import current_app
 
-from campaign.donations.models import Appeal, Donation, Interval
+from campaign.donations.gateway import CheckoutSession, GatewayError, ReceivedEvent
+from campaign.donations.models import Donation, Interval
+from campaign.donations.stripe import events
 
 log = logging.getLogger(__name__)
 
-
-class GatewayError(RuntimeError):
-    """The payment service refused or could not be reached; nothing was charged."""
+NOT_SET_UP = "Donations are not set up yet: STRIPE_SECRET_KEY is missing."
 
 
 def _refusal(error: stripe.StripeError) -> GatewayError:
@@ -30,22 +24,9 @@ def _refusal(error: stripe.StripeError) -> GatewayError:
     return GatewayError("The payment service could not be reached.")
 
 
-@dataclass(frozen=True)
-class CheckoutSession:
-    id: str
-    url: str
-
-
-class Gateway(Protocol):
-    def create_checkout(
-        self, donation: Donation, appeal: Appeal, success_url: str, cancel_url: str
-    ) -> CheckoutSession: ...
-
-    def create_portal(self, customer_id: str, return_url: str) -> str: ...
-
-
-def checkout_params(donation: Donation, appeal: Appeal, success_url: str, cancel_url: str) -> dict:
+def checkout_params(donation: Donation, success_url: str, cancel_url: str) -> dict:
     """What Stripe Checkout is asked for: price_data always (customer-chosen amounts)."""
+    appeal = donation.appeal
     metadata = {"donation_id": str(donation.id), "appeal": appeal.slug}
     price_data = {
         "currency": donation.currency,
@@ -79,21 +60,41 @@ def checkout_idempotency_key(donation: Donation) -> str:
 
 
 class StripeGateway:
-    def __init__(self, secret_key: str, api_base: str | None = None, timeout: float = 15) -> None:
-        self.client = stripe.StripeClient(
-            secret_key,
-            base_addresses={"api": api_base} if api_base else None,
+    """Stripe's API with our secret key; without one (production without keys) it takes no
+    gifts, and still accepts webhooks signed with the webhook secret."""
+
+    test_mode = False
+
+    def __init__(
+        self,
+        secret_key: str | None,
+        webhook_secret: str | None,
+        api_base: str | None = None,
+        timeout: float = 15,
+    ) -> None:
+        self.secret_key = secret_key
+        self.webhook_secret = webhook_secret
+        self.api_base = api_base
+        self.timeout = timeout
+
+    def _client(self) -> stripe.StripeClient:
+        # Made when a call needs it: pages ask the gateway only whether it is a test one.
+        if not self.secret_key:
+            raise GatewayError(NOT_SET_UP)
+        return stripe.StripeClient(
+            self.secret_key,
+            base_addresses={"api": self.api_base} if self.api_base else None,
             max_network_retries=2,  # safe: every create carries an idempotency key
             # A donor is waiting on this request: not the SDK's default 80 seconds.
-            http_client=stripe.RequestsClient(timeout=timeout),
+            http_client=stripe.RequestsClient(timeout=self.timeout),
         )
 
     def create_checkout(
-        self, donation: Donation, appeal: Appeal, success_url: str, cancel_url: str
+        self, donation: Donation, success_url: str, cancel_url: str
     ) -> CheckoutSession:
-        params = checkout_params(donation, appeal, success_url, cancel_url)
+        params = checkout_params(donation, success_url, cancel_url)
         try:
-            session = self.client.v1.checkout.sessions.create(
+            session = self._client().v1.checkout.sessions.create(
                 params=params, options={"idempotency_key": checkout_idempotency_key(donation)}
             )
         except stripe.StripeError as error:
@@ -102,7 +103,7 @@ class StripeGateway:
 
     def create_portal(self, customer_id: str, return_url: str) -> str:
         try:
-            session = self.client.v1.billing_portal.sessions.create(
+            session = self._client().v1.billing_portal.sessions.create(
                 params={"customer": customer_id, "return_url": return_url},
                 options={"idempotency_key": f"portal-{customer_id}-{uuid.uuid4().hex}"},
             )
@@ -110,25 +111,11 @@ class StripeGateway:
             raise _refusal(error) from error
         return session.url
 
+    def cancel_subscription(self, subscription_id: str) -> None:
+        try:
+            self._client().v1.subscriptions.cancel(subscription_id)
+        except stripe.StripeError as error:
+            raise _refusal(error) from error
 
-def local_checkout_allowed() -> bool:
-    """The built-in test checkout: only without Stripe keys, and never in production."""
-    return (
-        not current_app.config["STRIPE_SECRET_KEY"]
-        and current_app.config["ENV_NAME"] != "production"
-    )
-
-
-def get_gateway() -> Gateway:
-    """Stripe when configured; the local test checkout in development; else an error."""
-    if current_app.config["STRIPE_SECRET_KEY"]:
-        return StripeGateway(
-            current_app.config["STRIPE_SECRET_KEY"],
-            current_app.config["STRIPE_API_BASE"],
-            timeout=current_app.config["STRIPE_TIMEOUT_SECONDS"],
-        )
-    if local_checkout_allowed():
-        from campaign.donations.test_checkout import LocalCheckoutGateway
-
-        return LocalCheckoutGateway()
-    raise GatewayError("Donations are not set up yet: STRIPE_SECRET_KEY is missing.")
+    def verify_event(self, payload: bytes, signature: str | None) -> ReceivedEvent:
+        return events.verify(payload, signature, self.webhook_secret)
