@@ -404,6 +404,22 @@ def test_a_time_in_the_past_is_refused_beside_the_field(client, organiser):
     assert update.status == UpdateStatus.DRAFT and update.scheduled_at is None
 
 
+@pytest.mark.parametrize("typed", ["2027-01-05", "next tuesday", "2027-13-01T10:00"])
+def test_a_send_time_that_is_not_a_date_and_time_is_refused_beside_the_field(
+    client, organiser, typed
+):
+    update = make_update()
+    url = f"/admin/updates/{update.id}"
+
+    response = post_form(client, f"{url}/schedule", {"send_at": typed}, form_url=url)
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    error = re.search(r'<p class="error" id="send_at-error">([^<]*)</p>', page)
+    assert error and "Enter a date and time like 2026-12-31T18:00." in error.group(1)
+    assert update.status == UpdateStatus.DRAFT and update.scheduled_at is None
+
+
 def test_a_scheduled_update_is_sent_by_the_sweep_once_its_time_has_come(
     client, organiser, mail_dir
 ):
