@@ -1,6 +1,7 @@
 """Filters, validators and fields that several feature forms share; wording stays with each form."""
 
 import re
+from datetime import UTC, date, datetime, time
 from enum import StrEnum
 
 from flask_wtf import FlaskForm
@@ -15,6 +16,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, Regexp, StopValidation, ValidationError
+from wtforms.widgets import DateTimeLocalInput
 
 from campaign.addresses import InvalidEmail, checked_email
 from campaign.input_guard import CONTROL_CHARACTERS, MAX_ID
@@ -23,6 +25,7 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 MAX_LANGUAGE_LENGTH = 16
 NO_LINK = 0  # a select's choice for "no linked row": no campaign, no petition, an original
+END_OF_DAY = time(23, 59, 59)
 
 
 # Where a person types one line, a pasted tab or line break is only a space to them.
@@ -159,3 +162,57 @@ def any_status_choices(statuses: type[StrEnum]) -> list[SelectChoice]:
         SelectChoice("", "Any status"),
         *(SelectChoice(status.value, status.value.capitalize()) for status in statuses),
     ]
+
+
+def parse_utc(text: str, end_of_day: bool = False, dates_alone: bool = True) -> datetime:
+    """A date and time typed as UTC (or with its own offset); with `dates_alone`, a date alone
+    is that day's start, or its end. ValueError for anything else."""
+    text = text.strip()
+    if len(text) == len("2026-12-31"):
+        if not dates_alone:
+            raise ValueError("a date without a time")
+        day = date.fromisoformat(text)
+        return datetime.combine(day, END_OF_DAY if end_of_day else time(), tzinfo=UTC)
+    moment = datetime.fromisoformat(text)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+class UTCTimeField(Field):
+    """A datetime-local input read as UTC; `message` is the form's words for a bad value.
+
+    Browsers without the input may type a date alone: that day's start, or its end with
+    `end_of_day`, unless `dates_alone` is False.
+    """
+
+    widget = DateTimeLocalInput()
+
+    def __init__(
+        self,
+        label: str | None = None,
+        validators=None,
+        *,
+        message: str,
+        end_of_day: bool = False,
+        dates_alone: bool = True,
+        **kwargs,
+    ) -> None:
+        kwargs.setdefault("render_kw", {"step": 1})  # seconds, so 23:59:59 shows as it is
+        super().__init__(label, validators, **kwargs)
+        self.message = message
+        self.end_of_day = end_of_day
+        self.dates_alone = dates_alone
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        return self.data.astimezone(UTC).replace(tzinfo=None, microsecond=0).isoformat()
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.data = None
+        if valuelist and valuelist[0].strip():
+            try:
+                self.data = parse_utc(valuelist[0], self.end_of_day, self.dates_alone)
+            except ValueError:
+                raise ValueError(self.message) from None

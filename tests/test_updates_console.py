@@ -390,17 +390,29 @@ def test_send_now_queues_the_audience_and_everyone_gets_it_once(client, organise
     assert len(deliveries(update)) == 3
 
 
-def test_a_time_in_the_past_is_refused_beside_the_field(client, organiser):
+def _five_minutes_ago() -> str:
+    return (utcnow() - timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M")
+
+
+@pytest.mark.parametrize(
+    ("typed", "error_says"),
+    [
+        (_five_minutes_ago, "Choose a time in the future"),
+        (lambda: "2027-01-05", "Enter a date and time like 2026-12-31T18:00."),
+        (lambda: "next tuesday", "Enter a date and time like 2026-12-31T18:00."),
+        (lambda: "2027-13-01T10:00", "Enter a date and time like 2026-12-31T18:00."),
+    ],
+)
+def test_a_bad_send_time_is_refused_beside_the_field(client, organiser, typed, error_says):
     update = make_update()
     url = f"/admin/updates/{update.id}"
-    past = (utcnow() - timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M")
 
-    response = post_form(client, f"{url}/schedule", {"send_at": past}, form_url=url)
+    response = post_form(client, f"{url}/schedule", {"send_at": typed()}, form_url=url)
 
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     error = re.search(r'<p class="error" id="send_at-error">([^<]*)</p>', page)
-    assert error and "Choose a time in the future" in error.group(1)
+    assert error and error_says in error.group(1)
     assert update.status == UpdateStatus.DRAFT and update.scheduled_at is None
 
 

@@ -42,9 +42,13 @@ log = logging.getLogger(__name__)
 
 
 def receive(gateway: Gateway, payload: bytes, signature: str | None) -> dict:
-    """Verify, record and apply one webhook delivery; the answer for the gateway, with its
-    outcome: "processed", "duplicate", or "unusable" / "failed" (then with the reason).
-    WebhookRefused when the gateway does not accept it."""
+    """Verify, record and apply one webhook delivery, and commit; the answer for the gateway,
+    with its outcome: "processed", "duplicate", or "unusable" / "failed" (then with the
+    reason). WebhookRefused when the gateway does not accept it.
+
+    A webhook's receipt commits itself (SendGrid's does too), and is one of the few steps that
+    do: the local test checkout delivers its events from inside other requests.
+    """
     received = gateway.verify_event(payload, signature)
 
     def apply_event() -> None:

@@ -1,10 +1,7 @@
 """Console forms for petitions: the shape and limits of what organisers type."""
 
-from datetime import UTC, date, datetime, time
-
 from wtforms import (
     BooleanField,
-    Field,
     HiddenField,
     IntegerField,
     SelectChoice,
@@ -14,13 +11,13 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
-from wtforms.widgets import DateTimeLocalInput
 
 from campaign.countries import country_names
 from campaign.db import utcnow
 from campaign.form_fields import (
     Form,
     RowForm,
+    UTCTimeField,
     any_status_choices,
     coerce_id,
     slug_field,
@@ -31,46 +28,9 @@ from campaign.petitions.models import Petition, PetitionStatus, SignatureStatus
 from campaign.petitions.moderation import BulkFilter
 from campaign.petitions.reports import SignatureSearch
 
-END_OF_DAY = time(23, 59, 59)
 MAX_GOAL = 1_000_000_000
 NOT_A_TIME = "Enter a date like 2026-12-31, or a date and time like 2026-12-31T18:00."
 IN_THE_PAST = "Choose a closing date in the future."
-
-
-def parse_utc(text: str, end_of_day: bool = False) -> datetime:
-    """A date, or a date and time, typed as UTC; a date alone is its start or its end."""
-    text = text.strip()
-    if len(text) == len("2026-12-31"):
-        day = date.fromisoformat(text)
-        return datetime.combine(day, END_OF_DAY if end_of_day else time(), tzinfo=UTC)
-    moment = datetime.fromisoformat(text)
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
-class UTCTimeField(Field):
-    """A datetime-local input read as UTC; browsers without one may type a date alone."""
-
-    widget = DateTimeLocalInput()
-
-    def __init__(self, label=None, validators=None, end_of_day: bool = False, **kwargs) -> None:
-        kwargs.setdefault("render_kw", {"step": 1})  # seconds, so 23:59:59 shows as it is
-        super().__init__(label, validators, **kwargs)
-        self.end_of_day = end_of_day
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return self.raw_data[0]
-        if self.data is None:
-            return ""
-        return self.data.astimezone(UTC).replace(tzinfo=None, microsecond=0).isoformat()
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        self.data = None
-        if valuelist and valuelist[0].strip():
-            try:
-                self.data = parse_utc(valuelist[0], self.end_of_day)
-            except ValueError:
-                raise ValueError(NOT_A_TIME) from None
 
 
 STATUS_CHOICES = [
@@ -115,6 +75,7 @@ class PetitionForm(RowForm):
     closes_at = UTCTimeField(
         "Closing date (optional)",
         validators=[Optional()],
+        message=NOT_A_TIME,
         end_of_day=True,
         description="In UTC. A date alone means the end of that day (23:59:59 UTC).",
     )
@@ -154,6 +115,7 @@ class ReopenForm(Form):
     closes_at = UTCTimeField(
         "New closing date",
         validators=[Optional()],
+        message=NOT_A_TIME,
         end_of_day=True,
         description="In UTC. Needed when the old closing date has passed.",
     )
@@ -218,10 +180,16 @@ class BulkInvalidateForm(Form):
         description="“spam.example” matches every address ending in @spam.example.",
     )
     created_from = UTCTimeField(
-        "Signed from", validators=[Optional()], description="In UTC, this moment included."
+        "Signed from",
+        validators=[Optional()],
+        message=NOT_A_TIME,
+        description="In UTC, this moment included.",
     )
     created_before = UTCTimeField(
-        "Signed before", validators=[Optional()], description="In UTC, up to this moment."
+        "Signed before",
+        validators=[Optional()],
+        message=NOT_A_TIME,
+        description="In UTC, up to this moment.",
     )
     source = StringField("Source is", filters=[strip], validators=[Optional(), Length(max=100)])
     # The count the organiser saw in the preview; confirming acts only if it still holds.

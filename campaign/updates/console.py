@@ -168,7 +168,7 @@ def schedule(update_id: int):
     form = ScheduleForm()
     if form.validate_on_submit():
         try:
-            control.schedule(update, form.send_at_utc())
+            control.schedule(update, form.send_at.data)
         except control.ControlError as error:
             form.send_at.errors.append(str(error))
         else:

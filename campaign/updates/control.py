@@ -3,7 +3,8 @@ and settle the uncertain rows a dead sender left.
 
 Each status change is a compare-and-set on the row (UPDATE … WHERE status = expected), so an
 organiser's click and a sender finishing the update at the same moment cannot both win.
-The functions flush; the request commits, and only then wakes a sender (runner.kick).
+The functions flush; the request commits, and only then wakes a sender (runner.kick). The one
+exception is `send_now`: starting is sending's first step, which commits as it goes.
 """
 
 from datetime import datetime
@@ -52,7 +53,10 @@ def unschedule(update: Update) -> None:
 
 
 def send_now(update: Update) -> int:
-    """Start sending a draft or scheduled update now (commits); returns deliveries queued."""
+    """Start sending a draft or scheduled update now; returns deliveries queued.
+
+    Commits, step by step, as sending does (sending.start): the audience is queued in chunks.
+    """
     if update.status not in (UpdateStatus.DRAFT, UpdateStatus.SCHEDULED):
         raise ControlError(f"This update is {update.status}, so it cannot be sent again.")
     return start(update)

@@ -1,10 +1,7 @@
 """Console forms for updates: what organisers type, its shape and its limits."""
 
-from datetime import UTC, datetime
-
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
     EmailField,
     SelectChoice,
     SelectField,
@@ -29,6 +26,7 @@ from campaign.form_fields import (
     NO_LINK,
     Form,
     RowForm,
+    UTCTimeField,
     slug_field,
     strip,
     valid_email,
@@ -165,14 +163,11 @@ class TestSendForm(Form):
 
 
 class ScheduleForm(Form):
-    send_at = DateTimeLocalField(
+    send_at = UTCTimeField(
         "Send at",
-        format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
         validators=[InputRequired(message="Choose when to send the update.")],
-        invalid_value_message="Enter a date and time like 2026-12-31T18:00.",
+        message="Enter a date and time like 2026-12-31T18:00.",
+        dates_alone=False,
+        render_kw={},  # minutes are enough to schedule by
         description="In UTC. It goes out within a minute of this time.",
     )
-
-    def send_at_utc(self) -> datetime:
-        """The chosen moment, read as UTC."""
-        return self.send_at.data.replace(tzinfo=UTC)

@@ -21,7 +21,8 @@ TASK_SLICE_SECONDS = 25.0
 
 
 def start_due_updates() -> list[int]:
-    """Start every scheduled update whose time has come; returns their ids."""
+    """Start every scheduled update whose time has come (commits, as starting does); returns
+    their ids."""
     due = db.session.scalars(
         select(Update).where(
             Update.status == UpdateStatus.SCHEDULED, Update.scheduled_at <= utcnow()
@@ -33,6 +34,7 @@ def start_due_updates() -> list[int]:
 
 
 def sending_update_ids() -> list[int]:
+    """The updates being sent now (commits: a sweep holds no transaction open while it sends)."""
     ids = list(db.session.scalars(select(Update.id).where(Update.status == UpdateStatus.SENDING)))
     db.session.commit()
     return ids

@@ -3,11 +3,10 @@
 import logging
 from dataclasses import asdict
 
-from flask import current_app, request
+from flask import request
 
 from campaign.donations import webhook as donation_webhook
 from campaign.donations.stripe import get_gateway
-from campaign.extensions import db
 from campaign.mailer.sendgrid import events as sendgrid_events
 from campaign.mailer.sendgrid import webhook as sendgrid_webhook
 from campaign.webhooks import bp
@@ -20,19 +19,15 @@ log = logging.getLogger(__name__)
 def sendgrid():
     """SendGrid's Signed Event Webhook: a JSON array of events, each applied once."""
     try:
-        events = sendgrid_webhook.verified_events(
+        report = sendgrid_events.receive(
             request.get_data(cache=False),
             request.headers.get(sendgrid_webhook.SIGNATURE_HEADER),
             request.headers.get(sendgrid_webhook.TIMESTAMP_HEADER),
-            current_app.config.get("SENDGRID_WEBHOOK_PUBLIC_KEY"),
-            current_app.config["SENDGRID_WEBHOOK_MAX_AGE_SECONDS"],
         )
     except WebhookRefused as refusal:
         if refusal.status != 503:  # a 503 is already logged as a settings problem
             log.warning("SendGrid webhook refused (%s): %s", refusal.status, refusal.reason)
         return {"error": refusal.reason}, refusal.status
-    report = sendgrid_events.apply_events(events)
-    db.session.commit()
     log.info(
         "SendGrid webhook: %s events applied, %s duplicates, %s unusable, %s failed",
         report.processed,

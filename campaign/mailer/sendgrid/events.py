@@ -14,10 +14,13 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from flask import current_app
+
 from campaign.addresses import MAX_EMAIL_LENGTH, normalise_email
 from campaign.db import utcnow
 from campaign.extensions import db
 from campaign.mailer.events import MailEvent, MailEventKind
+from campaign.mailer.sendgrid.webhook import verified_events
 from campaign.mailer.suppression import apply_mail_event
 from campaign.webhooks.dedupe import MAX_EVENT_TYPE_LENGTH, apply_once, identify
 from campaign.webhooks.fields import INT32_MAX, INT64_MAX, Fields
@@ -45,6 +48,24 @@ class EventReport:
     duplicates: int = 0
     unusable: int = 0
     failed: int = 0
+
+
+def receive(body: bytes, signature: str | None, timestamp: str | None) -> EventReport:
+    """Check one delivery of SendGrid's webhook, apply each of its events once, and commit.
+
+    A webhook's receipt commits itself, as Stripe's does (donations/webhook.py), and is one of
+    the few steps that do. WebhookRefused when the request is not SendGrid's.
+    """
+    events = verified_events(
+        body,
+        signature,
+        timestamp,
+        current_app.config.get("SENDGRID_WEBHOOK_PUBLIC_KEY"),
+        current_app.config["SENDGRID_WEBHOOK_MAX_AGE_SECONDS"],
+    )
+    report = apply_events(events)
+    db.session.commit()
+    return report
 
 
 def apply_events(events: list[object]) -> EventReport:
