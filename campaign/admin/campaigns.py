@@ -4,11 +4,9 @@ from flask import flash, redirect, render_template, url_for
 
 from campaign.admin import bp, queries
 from campaign.admin.forms import CampaignForm
+from campaign.admin.helpers import check_slug
 from campaign.content.models import Campaign
-from campaign.content.publishing import slug_is_free
 from campaign.extensions import db
-
-SLUG_TAKEN = "Another campaign already uses this slug; choose another."
 
 
 @bp.get("/campaigns")
@@ -29,16 +27,13 @@ def campaign(campaign_id: int):
 @bp.route("/campaigns/new", methods=["GET", "POST"])
 def new_campaign():
     form = CampaignForm(language="en")
-    if form.validate_on_submit():
-        if not slug_is_free(Campaign, form.slug.data):
-            form.slug.errors.append(SLUG_TAKEN)
-        else:
-            campaign = Campaign()
-            _apply(form, campaign)
-            db.session.add(campaign)
-            db.session.commit()
-            flash(f"Campaign “{campaign.title}” created.", "success")
-            return redirect(url_for("admin.campaign", campaign_id=campaign.id), 303)
+    if form.validate_on_submit() and check_slug(form.slug, Campaign, "campaign"):
+        campaign = Campaign()
+        _apply(form, campaign)
+        db.session.add(campaign)
+        db.session.commit()
+        flash(f"Campaign “{campaign.title}” created.", "success")
+        return redirect(url_for("admin.campaign", campaign_id=campaign.id), 303)
     return _form_page(form, None)
 
 
@@ -46,14 +41,11 @@ def new_campaign():
 def edit_campaign(campaign_id: int):
     campaign = db.get_or_404(Campaign, campaign_id)
     form = CampaignForm(obj=campaign)
-    if form.validate_on_submit():
-        if not slug_is_free(Campaign, form.slug.data, keep=campaign):
-            form.slug.errors.append(SLUG_TAKEN)
-        else:
-            _apply(form, campaign)
-            db.session.commit()
-            flash("Campaign saved.", "success")
-            return redirect(url_for("admin.campaign", campaign_id=campaign.id), 303)
+    if form.validate_on_submit() and check_slug(form.slug, Campaign, "campaign", keep=campaign):
+        _apply(form, campaign)
+        db.session.commit()
+        flash("Campaign saved.", "success")
+        return redirect(url_for("admin.campaign", campaign_id=campaign.id), 303)
     return _form_page(form, campaign)
 
 

@@ -5,6 +5,7 @@ from wtforms import SelectChoice
 
 from campaign.admin import bp, queries
 from campaign.admin.forms import ExplainerForm, LinkForm
+from campaign.admin.helpers import check_slug
 from campaign.content.models import Campaign, Explainer, LearnMoreLink
 from campaign.content.publishing import (
     ContentError,
@@ -15,7 +16,6 @@ from campaign.content.publishing import (
     publish,
     remove_link,
     set_translation_of,
-    slug_is_free,
     unpublish,
 )
 from campaign.content.rendering import render_markdown
@@ -23,7 +23,6 @@ from campaign.extensions import db
 from campaign.form_fields import NO_LINK
 from campaign.security import is_local_path
 
-SLUG_TAKEN = "Another explainer already uses this slug; choose another."
 DIRECTIONS = {"up": -1, "down": 1}
 
 
@@ -33,17 +32,14 @@ def new_explainer_page(campaign_id: int):
     form = _explainer_form(None, data={"language": campaign.language})
     if form.is_submitted() and form.preview.data:
         return _form_page(form, campaign, None, preview=render_markdown(form.body.data))
-    if form.validate_on_submit():
-        if not slug_is_free(Explainer, form.slug.data):
-            form.slug.errors.append(SLUG_TAKEN)
-        else:
-            explainer = new_explainer(campaign)
-            _apply(form, explainer)
-            db.session.flush()  # the translation check needs the new row's id
-            if _link_translation(form, explainer):
-                db.session.commit()
-                flash(f"Draft “{explainer.title}” created.", "success")
-                return redirect(url_for("admin.edit_explainer", explainer_id=explainer.id), 303)
+    if form.validate_on_submit() and check_slug(form.slug, Explainer, "explainer"):
+        explainer = new_explainer(campaign)
+        _apply(form, explainer)
+        db.session.flush()  # the translation check needs the new row's id
+        if _link_translation(form, explainer):
+            db.session.commit()
+            flash(f"Draft “{explainer.title}” created.", "success")
+            return redirect(url_for("admin.edit_explainer", explainer_id=explainer.id), 303)
     return _form_page(form, campaign, None)
 
 
@@ -55,15 +51,12 @@ def edit_explainer(explainer_id: int):
         # Rendered from the form alone: assigning the body would mark the explainer changed.
         preview = render_markdown(form.body.data)
         return _form_page(form, explainer.campaign, explainer, preview=preview)
-    if form.validate_on_submit():
-        if not slug_is_free(Explainer, form.slug.data, keep=explainer):
-            form.slug.errors.append(SLUG_TAKEN)
-        else:
-            _apply(form, explainer)
-            if _link_translation(form, explainer):
-                db.session.commit()
-                flash("Explainer saved.", "success")
-                return redirect(url_for("admin.edit_explainer", explainer_id=explainer.id), 303)
+    if form.validate_on_submit() and check_slug(form.slug, Explainer, "explainer", keep=explainer):
+        _apply(form, explainer)
+        if _link_translation(form, explainer):
+            db.session.commit()
+            flash("Explainer saved.", "success")
+            return redirect(url_for("admin.edit_explainer", explainer_id=explainer.id), 303)
     return _form_page(form, explainer.campaign, explainer)
 
 

@@ -6,7 +6,6 @@ from datetime import date, datetime
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import contains_eager
 
-from campaign.content.models import Campaign
 from campaign.extensions import db
 from campaign.petitions.counting import signature_count
 from campaign.petitions.models import CommentStatus, Petition, Signature, SignatureStatus
@@ -46,11 +45,6 @@ def console_petitions() -> list[PetitionRow]:
         PetitionRow(petition, signature_count(petition), waiting.get(petition.id, 0))
         for petition in petitions
     ]
-
-
-def campaigns_by_title() -> list[Campaign]:
-    """Every campaign a petition could belong to, drafts included."""
-    return list(db.session.scalars(select(Campaign).order_by(Campaign.title, Campaign.id)))
 
 
 def status_counts(petition: Petition) -> dict[str, int]:

@@ -12,6 +12,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from campaign.accounts.access import require_organiser
+from campaign.admin.helpers import check_slug
 from campaign.extensions import db
 from campaign.mailer.console import framed_html
 from campaign.paging import console_page
@@ -24,8 +25,6 @@ from campaign.updates.runner import kick
 
 bp = Blueprint("updates_console", __name__)
 bp.before_request(require_organiser)
-
-SLUG_TAKEN = "Another update already uses this slug; choose another."
 
 
 def _update_or_404(update_id: int) -> Update:
@@ -50,16 +49,13 @@ def updates():
 @bp.route("/new", methods=["GET", "POST"])
 def new_update():
     form = UpdateForm(**editing.form_choices())
-    if form.validate_on_submit():
-        if not editing.slug_is_free(form.slug.data):
-            form.slug.errors.append(SLUG_TAKEN)
-        else:
-            update = Update()
-            db.session.add(update)
-            editing.apply_form(form, update)
-            db.session.commit()
-            flash(f"Draft “{update.subject}” saved.", "success")
-            return _to("update", update)
+    if form.validate_on_submit() and check_slug(form.slug, Update, "update"):
+        update = Update()
+        db.session.add(update)
+        editing.apply_form(form, update)
+        db.session.commit()
+        flash(f"Draft “{update.subject}” saved.", "success")
+        return _to("update", update)
     return _form_page(form, None)
 
 
@@ -70,14 +66,11 @@ def edit_update(update_id: int):
         flash(f"This update is {update.status}: it can no longer be changed.", "error")
         return _to("update", update)
     form = UpdateForm(obj=update, **editing.form_choices())
-    if form.validate_on_submit():
-        if not editing.slug_is_free(form.slug.data, keep=update):
-            form.slug.errors.append(SLUG_TAKEN)
-        else:
-            editing.apply_form(form, update)
-            db.session.commit()
-            flash("Update saved.", "success")
-            return _to("update", update)
+    if form.validate_on_submit() and check_slug(form.slug, Update, "update", keep=update):
+        editing.apply_form(form, update)
+        db.session.commit()
+        flash("Update saved.", "success")
+        return _to("update", update)
     return _form_page(form, update)
 
 
