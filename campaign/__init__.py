@@ -83,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
     from campaign.audience import bp as audience_bp
     from campaign.audience.console import bp as audience_console_bp
     from campaign.content import bp as content_bp
+    from campaign.content.console import bp as content_console_bp
     from campaign.donations import bp as donations_bp
     from campaign.donations.console import bp as donations_console_bp
     from campaign.health import bp as health_bp
@@ -102,6 +103,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(webhooks_bp, url_prefix="/webhooks")
     app.register_blueprint(accounts_bp, url_prefix="/admin")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(content_console_bp, url_prefix="/admin")
     app.register_blueprint(audience_console_bp, url_prefix="/admin/subscribers")
     app.register_blueprint(mailer_console_bp, url_prefix="/admin/mail")
     app.register_blueprint(petitions_console_bp, url_prefix="/admin/petitions")

@@ -2,9 +2,10 @@
 
 from flask import render_template
 
-from campaign.admin import bp, queries
+from campaign.admin import bp
+from campaign.content.reports import campaigns_with_counts
 
 
 @bp.get("/")
 def dashboard():
-    return render_template("admin/dashboard.html", campaigns=queries.campaigns_with_counts())
+    return render_template("admin/dashboard.html", campaigns=campaigns_with_counts())
