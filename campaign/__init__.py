@@ -79,6 +79,7 @@ def init_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from campaign.accounts import bp as accounts_bp
+    from campaign.accounts.console import bp as accounts_console_bp
     from campaign.admin import bp as admin_bp
     from campaign.audience import bp as audience_bp
     from campaign.audience.console import bp as audience_console_bp
@@ -104,6 +105,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp, url_prefix="/admin")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(content_console_bp, url_prefix="/admin")
+    app.register_blueprint(accounts_console_bp, url_prefix="/admin")
     app.register_blueprint(audience_console_bp, url_prefix="/admin/subscribers")
     app.register_blueprint(mailer_console_bp, url_prefix="/admin/mail")
     app.register_blueprint(petitions_console_bp, url_prefix="/admin/petitions")

@@ -8,4 +8,4 @@ bp = Blueprint("admin", __name__)
 bp.before_request(require_organiser)
 
 # Routes register on import.
-from campaign.admin import users, views  # noqa: E402, F401
+from campaign.admin import views  # noqa: E402, F401
