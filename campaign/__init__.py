@@ -80,7 +80,7 @@ def init_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from campaign.accounts import bp as accounts_bp
     from campaign.accounts.console import bp as accounts_console_bp
-    from campaign.admin import bp as admin_bp
+    from campaign.admin.views import bp as admin_bp
     from campaign.audience import bp as audience_bp
     from campaign.audience.console import bp as audience_console_bp
     from campaign.content import bp as content_bp
