@@ -1,9 +1,13 @@
-"""What every feature's console shares: free slugs, the refusal of a taken one, campaigns.
+"""What every feature's console shares: free slugs, the refusal of a taken one, campaigns,
+counts by status.
 
 Nothing here imports a console or a blueprint, so any feature's console may import it.
 """
 
-from sqlalchemy import select
+from enum import StrEnum
+
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import InstrumentedAttribute
 from wtforms import StringField
 
 from campaign.content.models import Campaign
@@ -33,3 +37,12 @@ def check_slug(field: StringField, model: type[Base], thing: str, keep: Base | N
 def campaigns_by_title() -> list[Campaign]:
     """Every campaign, drafts included: what a petition, an appeal or an update may belong to."""
     return list(db.session.scalars(select(Campaign).order_by(Campaign.title, Campaign.id)))
+
+
+def counts_by_status(
+    status: InstrumentedAttribute[str], statuses: type[StrEnum], *where: ColumnElement[bool]
+) -> dict[str, int]:
+    """How many rows (of those matching `where`) are in each of `statuses`, zero for none."""
+    query = select(status, func.count()).where(*where).group_by(status)
+    counts = dict(db.session.execute(query).all())
+    return {each.value: counts.get(each.value, 0) for each in statuses}

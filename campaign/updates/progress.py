@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
+from campaign.admin.helpers import counts_by_status
 from campaign.audience.models import Subscriber
 from campaign.db import utcnow
 from campaign.extensions import db
@@ -46,16 +47,9 @@ class Outcomes:
     complaints: int
 
 
-def delivery_counts(update: Update) -> dict[str, int]:
+def delivery_counts(update_id: int) -> dict[str, int]:
     """Deliveries of the update by status, every status present (zero when none)."""
-    rows = dict(
-        db.session.execute(
-            select(Delivery.status, func.count())
-            .where(Delivery.update_id == update.id)
-            .group_by(Delivery.status)
-        ).all()
-    )
-    return {status.value: rows.get(status.value, 0) for status in DeliveryStatus}
+    return counts_by_status(Delivery.status, DeliveryStatus, Delivery.update_id == update_id)
 
 
 def sent_counts(update_ids: list[int]) -> dict[int, int]:
@@ -73,7 +67,7 @@ def sent_counts(update_ids: list[int]) -> dict[int, int]:
 def progress(update: Update, now: datetime | None = None) -> Progress:
     """Where the sending stands now."""
     now = now or utcnow()
-    counts = delivery_counts(update)
+    counts = delivery_counts(update.id)
     total = sum(counts.values())
     waiting = counts[DeliveryStatus.QUEUED] + counts[DeliveryStatus.SENDING]
     recent = db.session.scalar(
