@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from campaign.addresses import MAX_EMAIL_LENGTH
 from campaign.audience.models import SubscriberStatus
+from campaign.audience.reports import SubscriberSearch
 from campaign.form_fields import (
     LANGUAGE_TAG,
     MAX_LANGUAGE_LENGTH,
@@ -83,3 +84,7 @@ class SearchForm(Form):
         "Email or name contains", filters=[strip], validators=[Optional(), Length(max=254)]
     )
     status = SelectField("Status", choices=STATUS_CHOICES, validators=[Optional()])
+
+    def search(self) -> SubscriberSearch:
+        """The search the form describes."""
+        return SubscriberSearch(text=self.q.data or "", status=self.status.data or "")
