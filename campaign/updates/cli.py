@@ -12,7 +12,7 @@ from campaign.extensions import db
 from campaign.mailer.cli import mailer
 from campaign.mailer.transports import get_transport
 from campaign.updates.models import Update, UpdateStatus
-from campaign.updates.progress import delivery_counts
+from campaign.updates.reports import delivery_counts
 from campaign.updates.sending import SendReport, run, start
 
 # After a batch is refused for now, the command waits this long before trying again.

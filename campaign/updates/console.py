@@ -9,7 +9,6 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import select
 
 from campaign.accounts.access import require_organiser
 from campaign.admin.helpers import check_slug
@@ -20,7 +19,14 @@ from campaign.updates import control, editing
 from campaign.updates.audience import audience_size
 from campaign.updates.forms import ScheduleForm, TestSendForm, UpdateForm
 from campaign.updates.models import DeliveryStatus, Update, UpdateStatus
-from campaign.updates.progress import LISTED_ROWS, outcomes, progress, rows_with_status, sent_counts
+from campaign.updates.reports import (
+    LISTED_ROWS,
+    console_updates,
+    outcomes,
+    progress,
+    rows_with_status,
+    sent_counts,
+)
 from campaign.updates.runner import kick
 
 bp = Blueprint("updates_console", __name__)
@@ -37,7 +43,7 @@ def _to(endpoint: str, update: Update):
 
 @bp.get("/")
 def updates():
-    page = console_page(select(Update).order_by(Update.created_at.desc(), Update.id.desc()))
+    page = console_page(console_updates())
     return render_template(
         "updates/console/updates.html",
         page=page,

@@ -1,10 +1,11 @@
-"""How an update's sending is going, read from its delivery rows: counts, rate, time left,
-and afterwards what the provider reported (delivered, bounced, unsubscribed, complaints)."""
+"""What the console reads about updates: the list, and how an update's sending is going, read
+from its delivery rows (counts, rate, time left, and afterwards what the provider reported:
+delivered, bounced, unsubscribed, complaints)."""
 
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from campaign.admin.helpers import counts_by_status
 from campaign.audience.models import Subscriber
@@ -50,6 +51,11 @@ class Outcomes:
 def delivery_counts(update_id: int) -> dict[str, int]:
     """Deliveries of the update by status, every status present (zero when none)."""
     return counts_by_status(Delivery.status, DeliveryStatus, Delivery.update_id == update_id)
+
+
+def console_updates() -> Select:
+    """Every update, drafts included, newest first."""
+    return select(Update).order_by(Update.created_at.desc(), Update.id.desc())
 
 
 def sent_counts(update_ids: list[int]) -> dict[int, int]:
