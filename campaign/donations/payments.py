@@ -26,12 +26,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from campaign.addresses import MAX_EMAIL_LENGTH, InvalidEmail
-from campaign.audience.subscriptions import request_subscription
 from campaign.db import utcnow
 from campaign.donations.models import Donation, DonationStatus, Interval
 from campaign.donations.receipts import send_receipt
 from campaign.donations.stripe_gateway import local_checkout_allowed
 from campaign.extensions import db
+from campaign.subscribers.subscriptions import request_subscription
 from campaign.webhooks.dedupe import apply_once, identify
 from campaign.webhooks.fields import INT32_MAX, Fields, UnusableEvent, nested_too_deeply
 

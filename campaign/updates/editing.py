@@ -7,7 +7,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from campaign.admin.helpers import campaigns_by_title
-from campaign.audience.models import Subscriber
 from campaign.content.models import Campaign
 from campaign.countries import country_name
 from campaign.db import utcnow
@@ -21,6 +20,7 @@ from campaign.mailer.transports import (
     personalise,
 )
 from campaign.petitions.models import Petition
+from campaign.subscribers.models import Subscriber
 from campaign.updates.composing import bulk_message
 from campaign.updates.forms import UpdateForm
 from campaign.updates.models import AudienceKind, Update, UpdateStatus

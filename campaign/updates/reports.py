@@ -8,10 +8,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import Select, func, select
 
 from campaign.admin.helpers import counts_by_status
-from campaign.audience.models import Subscriber
 from campaign.db import utcnow
 from campaign.extensions import db
 from campaign.mailer.events import MailEventKind
+from campaign.subscribers.models import Subscriber
 from campaign.updates.models import Delivery, DeliveryStatus, Update
 
 RATE_WINDOW = timedelta(minutes=1)

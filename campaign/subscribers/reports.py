@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from sqlalchemy import Select, or_, select
 
 from campaign.admin.helpers import counts_by_status
-from campaign.audience.models import Subscriber, SubscriberStatus
 from campaign.content.models import Campaign
 from campaign.extensions import db
+from campaign.subscribers.models import Subscriber, SubscriberStatus
 
 EXPORT_BATCH = 500
 CSV_COLUMNS = (

@@ -5,13 +5,14 @@ import io
 from flask import Blueprint, render_template, request
 
 from campaign.accounts.access import require_organiser
-from campaign.audience import reports
-from campaign.audience.forms import ImportForm, SearchForm
-from campaign.audience.importing import ImportFileError, import_subscribers
 from campaign.csv_safety import csv_download
 from campaign.extensions import db
 from campaign.paging import console_page
+from campaign.subscribers import reports
+from campaign.subscribers.forms import ImportForm, SearchForm
+from campaign.subscribers.importing import ImportFileError, import_subscribers
 
+# Named as before the package was renamed, so its endpoints (audience_console.*) stay as they were.
 bp = Blueprint("audience_console", __name__)
 bp.before_request(require_organiser)
 
@@ -29,7 +30,7 @@ def subscribers():
     page = console_page(reports.search_subscribers(form.search()))
     counts = reports.status_counts()
     return render_template(
-        "audience/console/subscribers.html",
+        "subscribers/console/subscribers.html",
         form=form,
         page=page,
         campaigns=reports.campaign_titles(page.items),
@@ -63,4 +64,4 @@ def import_file():
             else:
                 db.session.rollback()
     status = 400 if form.errors or (report and not report.written) else 200
-    return render_template("audience/console/import.html", form=form, report=report), status
+    return render_template("subscribers/console/import.html", form=form, report=report), status

@@ -6,8 +6,6 @@ from wtforms import EmailField, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from campaign.addresses import MAX_EMAIL_LENGTH
-from campaign.audience.models import SubscriberStatus
-from campaign.audience.reports import SubscriberSearch
 from campaign.form_fields import (
     LANGUAGE_TAG,
     MAX_LANGUAGE_LENGTH,
@@ -16,6 +14,8 @@ from campaign.form_fields import (
     strip,
     valid_email,
 )
+from campaign.subscribers.models import SubscriberStatus
+from campaign.subscribers.reports import SubscriberSearch
 
 
 def consent_wording() -> str:
