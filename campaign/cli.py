@@ -12,11 +12,11 @@ def fail(message: str) -> None:
 
 def init_app(app: Flask) -> None:
     from campaign.accounts.cli import create_admin
-    from campaign.audience.cli import import_commands
     from campaign.demo.cli import demo
     from campaign.donations import cli as donations_cli  # noqa: F401  (adds `export donations`)
     from campaign.mailer.cli import mailer
     from campaign.petitions.cli import export_commands, petitions
+    from campaign.subscribers.cli import import_commands
     from campaign.updates import cli as updates_cli  # noqa: F401  (adds `mailer send`)
 
     app.cli.add_command(create_admin)

@@ -17,7 +17,6 @@ from flask_migrate import upgrade
 
 from campaign import create_app
 from campaign.accounts.models import Role
-from campaign.audience.models import SubscriberStatus
 from campaign.donations.models import DonationStatus
 from campaign.extensions import db
 from campaign.mailer.compose import queue_email
@@ -25,12 +24,13 @@ from campaign.mailer.dispatch import dispatch_due
 from campaign.mailer.emails import transport_check
 from campaign.petitions.delivery import EXPORT_BATCH as SIGNATURE_BATCH
 from campaign.petitions.models import CommentStatus, SignatureStatus
+from campaign.subscribers.models import SubscriberStatus
 from config import TestingConfig
-from tests.audience_factories import make_subscriber
 from tests.donation_factories import make_appeal, make_donation
 from tests.factories import PASSWORD, make_campaign, make_petition, make_signature, make_user
 from tests.live_site import Visitor, served
 from tests.scratch import scratch_database
+from tests.subscriber_factories import make_subscriber
 
 SIGNED = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
 CONFIRMED_SIGNERS = SIGNATURE_BATCH + 234

@@ -16,7 +16,6 @@ from flask import Flask
 from wtforms import Form as WTForm
 
 from campaign.accounts.models import Role, User
-from campaign.audience.subscriptions import confirm_url, unsubscribe_url
 from campaign.content.models import LearnMoreLink
 from campaign.db import utcnow
 from campaign.donations.models import DonationStatus, Interval
@@ -27,12 +26,13 @@ from campaign.input_guard import MAX_ID
 from campaign.mailer.compose import queue_email
 from campaign.mailer.emails import transport_check
 from campaign.petitions.signing import confirm_url as signature_confirm_url
+from campaign.subscribers.subscriptions import confirm_url, unsubscribe_url
 from campaign.updates.models import UpdateStatus
-from tests.audience_factories import make_subscriber
 from tests.donation_factories import make_appeal, make_donation
 from tests.factories import make_campaign, make_explainer, make_petition, make_signature, make_user
 from tests.helpers import sign_in
 from tests.page_forms import PageForm, forms_on
+from tests.subscriber_factories import make_subscriber
 from tests.update_factories import make_update
 
 CONTROL_TEXT = ["\x00", "a\x00b", "\x01\x08\x0b\x1b[2J", "\x7f", "line\r\nbreak"]

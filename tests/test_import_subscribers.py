@@ -3,11 +3,11 @@ import io
 import pytest
 from sqlalchemy import func, select
 
-from campaign.audience.importing import ImportFileError, import_subscribers
-from campaign.audience.models import Subscriber, SubscriberStatus
-from tests.audience_factories import find_subscriber, make_subscriber
+from campaign.subscribers.importing import ImportFileError, import_subscribers
+from campaign.subscribers.models import Subscriber, SubscriberStatus
 from tests.factories import make_user
 from tests.helpers import csrf_token, sign_in
+from tests.subscriber_factories import find_subscriber, make_subscriber
 
 GOOD = (
     "email,name,language,consent,consent_text,source\n"

@@ -14,10 +14,10 @@ from campaign.db import utcnow
 from campaign.extensions import db
 from campaign.mailer.compose import queue_email
 from campaign.updates.models import Delivery, DeliveryStatus, UpdateStatus
-from tests.audience_factories import make_subscriber
 from tests.donation_factories import make_appeal, make_donation
 from tests.factories import make_explainer, make_petition, make_signature, make_user
 from tests.helpers import csrf_token, post_form, sign_in
+from tests.subscriber_factories import make_subscriber
 from tests.update_factories import make_update
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}

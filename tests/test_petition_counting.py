@@ -19,7 +19,6 @@ from flask import Flask, current_app
 from sqlalchemy import delete, event, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from campaign.audience.models import Subscriber
 from campaign.content.models import Campaign
 from campaign.db import utcnow
 from campaign.extensions import db
@@ -43,6 +42,7 @@ from campaign.petitions.signing import (
     sign,
     signature_to_confirm,
 )
+from campaign.subscribers.models import Subscriber
 from tests.conftest import ON_POSTGRES
 from tests.factories import make_campaign, make_petition, make_signature
 

@@ -8,7 +8,6 @@ import pytest
 from itsdangerous import TimestampSigner
 from sqlalchemy import func, select
 
-from campaign.audience.models import Subscriber, SubscriberStatus
 from campaign.content.models import CampaignStatus
 from campaign.db import utcnow
 from campaign.extensions import db
@@ -21,9 +20,10 @@ from campaign.petitions.models import (
     SignatureStatus,
 )
 from campaign.petitions.signing import CONSENT_WORDING, MAX_EMAILS_PER_SIGNATURE, confirm_url
-from tests.audience_factories import SITE, link, local, make_subscriber, outbox
+from campaign.subscribers.models import Subscriber, SubscriberStatus
 from tests.factories import make_campaign, make_petition, make_signature, make_user
 from tests.helpers import sign_in
+from tests.subscriber_factories import SITE, link, local, make_subscriber, outbox
 
 # A post from one of our own pages, as a browser marks it (the sign form carries no token).
 OURS = {"Sec-Fetch-Site": "same-origin"}

@@ -11,8 +11,8 @@ import re
 import pytest
 
 from campaign.extensions import limiter
-from tests.audience_factories import make_subscriber
 from tests.factories import make_petition, make_signature
+from tests.subscriber_factories import make_subscriber
 from tests.test_hostile_requests import HOSTILE_FEW
 
 HOSTILE = [*HOSTILE_FEW, "line\r\nbreak", "\u202e", "", " "]

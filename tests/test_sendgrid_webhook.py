@@ -13,7 +13,6 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from sqlalchemy import delete, func, select
 
-from campaign.audience.models import Subscriber, SubscriberStatus
 from campaign.extensions import db
 from campaign.mailer.compose import queue_email
 from campaign.mailer.dispatch import dispatch_due
@@ -22,6 +21,7 @@ from campaign.mailer.events import EVENT_HANDLERS, MailEvent, MailEventKind, han
 from campaign.mailer.models import MessageStatus, OutboundEmail, Suppression
 from campaign.mailer.sendgrid.events import mail_event
 from campaign.mailer.sendgrid.webhook import webhook_key_problem
+from campaign.subscribers.models import Subscriber, SubscriberStatus
 from campaign.updates.models import Delivery, DeliveryStatus
 from campaign.webhooks.fields import Fields
 from campaign.webhooks.models import WebhookEvent

@@ -3,12 +3,12 @@ import re
 import itsdangerous
 import pytest
 
-from campaign.audience import subscriptions
-from campaign.audience.models import SubscriberStatus
 from campaign.db import utcnow
-from tests.audience_factories import SITE, find_subscriber, link, local, make_subscriber, outbox
+from campaign.subscribers import subscriptions
+from campaign.subscribers.models import SubscriberStatus
 from tests.factories import make_campaign, make_explainer
 from tests.helpers import csrf_token
+from tests.subscriber_factories import SITE, find_subscriber, link, local, make_subscriber, outbox
 
 # Posts from our own pages say so in Origin (the embedded form has no CSRF token).
 OURS = {"Origin": SITE}

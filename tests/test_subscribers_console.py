@@ -3,11 +3,11 @@ import io
 
 import pytest
 
-from campaign.audience.models import SubscriberStatus
 from campaign.csv_safety import csv_lines, neutralise
-from tests.audience_factories import make_subscriber
+from campaign.subscribers.models import SubscriberStatus
 from tests.factories import make_campaign, make_user
 from tests.helpers import sign_in
+from tests.subscriber_factories import make_subscriber
 
 
 @pytest.fixture

@@ -1,10 +1,10 @@
 import itsdangerous
 
-from campaign.audience import subscriptions
-from campaign.audience.models import SubscriberStatus
 from campaign.db import utcnow
-from tests.audience_factories import SITE, find_subscriber, link, local, make_subscriber, outbox
+from campaign.subscribers import subscriptions
+from campaign.subscribers.models import SubscriberStatus
 from tests.helpers import csrf_token
+from tests.subscriber_factories import SITE, find_subscriber, link, local, make_subscriber, outbox
 
 ONE_CLICK = {"List-Unsubscribe": "One-Click"}
 

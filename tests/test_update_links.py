@@ -2,12 +2,12 @@
 
 import itsdangerous
 
-from campaign.audience.models import SubscriberStatus
-from campaign.audience.subscriptions import subscriber_to_unsubscribe, unsubscribe_url
 from campaign.mailer.transports.outbox import FileTransport
+from campaign.subscribers.models import SubscriberStatus
+from campaign.subscribers.subscriptions import subscriber_to_unsubscribe, unsubscribe_url
 from campaign.updates.links import UnsubscribeLinks
 from campaign.updates.sending import run, start
-from tests.audience_factories import local, make_subscriber
+from tests.subscriber_factories import local, make_subscriber
 from tests.update_factories import emails_in, make_update
 
 ONE_CLICK = {"List-Unsubscribe": "One-Click"}

@@ -5,14 +5,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from campaign.audience.models import Subscriber, SubscriberStatus
 from campaign.db import utcnow
 from campaign.mailer.transports.outbox import FileTransport
+from campaign.subscribers.models import Subscriber, SubscriberStatus
 from campaign.updates.audience import audience_size, queue_deliveries
 from campaign.updates.models import AudienceKind, Delivery, DeliveryStatus, UpdateStatus
 from campaign.updates.sending import claim_batch, run, start
-from tests.audience_factories import make_subscriber
 from tests.factories import make_campaign
+from tests.subscriber_factories import make_subscriber
 from tests.update_factories import emails_in, make_update, statuses
 
 

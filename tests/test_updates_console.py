@@ -7,12 +7,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from campaign.audience.models import Subscriber, SubscriberStatus
 from campaign.db import utcnow
 from campaign.extensions import db
 from campaign.mailer.sendgrid.events import apply_event
 from campaign.mailer.transports import get_transport
 from campaign.petitions.models import PetitionStatus
+from campaign.subscribers.models import Subscriber, SubscriberStatus
 from campaign.updates.models import AudienceKind, Delivery, Update, UpdateStatus
 from campaign.updates.runner import send_updates
 from campaign.updates.sending import (
@@ -22,9 +22,9 @@ from campaign.updates.sending import (
     run,
     send_batch,
 )
-from tests.audience_factories import make_subscriber
 from tests.factories import make_campaign, make_petition, make_signature, make_user
 from tests.helpers import csrf_token, post_form, sign_in
+from tests.subscriber_factories import make_subscriber
 from tests.update_factories import deliveries, emails_in, make_update, statuses
 
 PREVIEW_POLICY = (

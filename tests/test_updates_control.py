@@ -17,7 +17,7 @@ from campaign.updates.sending import (
     send_batch,
     start,
 )
-from tests.audience_factories import make_subscriber
+from tests.subscriber_factories import make_subscriber
 from tests.update_factories import deliveries, emails_in, make_update, statuses
 
 

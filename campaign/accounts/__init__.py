@@ -1,4 +1,6 @@
-"""Organiser sign-in: `/admin/login`, `/admin/logout` and changing one's own password."""
+"""Organiser accounts. This blueprint signs organisers in and out (`/admin/login`,
+`/admin/logout`) and lets them change their own password; admins manage every account from the
+pages in console.py."""
 
 from flask import Blueprint
 

@@ -1,9 +1,10 @@
-from wtforms import EmailField, PasswordField
+from wtforms import EmailField, PasswordField, SelectChoice, SelectField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from campaign.accounts.models import Role
 from campaign.accounts.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from campaign.addresses import MAX_EMAIL_LENGTH
-from campaign.form_fields import Form
+from campaign.form_fields import Form, strip
 
 
 class LoginForm(Form):
@@ -36,3 +37,22 @@ class ChangePasswordForm(Form):
         validators=[DataRequired(), EqualTo("new_password", message="The two passwords differ.")],
         render_kw={"autocomplete": "new-password"},
     )
+
+
+ROLE_CHOICES = [
+    SelectChoice(Role.EDITOR.value, "Editor: campaigns and explainers"),
+    SelectChoice(Role.ADMIN.value, "Admin: everything, including organiser accounts"),
+]
+
+
+class NewOrganiserForm(Form):
+    email = EmailField(
+        "Email",
+        filters=[strip],
+        validators=[DataRequired(message="Enter an email address."), Length(max=MAX_EMAIL_LENGTH)],
+    )
+    role = SelectField("Role", choices=ROLE_CHOICES, default=Role.EDITOR.value)
+
+
+class RoleForm(Form):
+    role = SelectField("Role", choices=ROLE_CHOICES)

@@ -1,4 +1,5 @@
-"""Public pages: the home page, campaign hubs and explainer articles."""
+"""Content: campaigns and explainer articles. This blueprint serves the public pages (the home
+page, campaign hubs, explainers); the organisers' pages are in console.py."""
 
 from flask import Blueprint
 

@@ -19,16 +19,6 @@ class ContentError(ValueError):
     """A change that would leave content inconsistent; the message is for the organiser."""
 
 
-def slug_is_free(
-    model: type[Campaign] | type[Explainer], slug: str, keep: Campaign | Explainer | None = None
-) -> bool:
-    """True when no other campaign (or explainer) uses `slug`; `keep` is the one being edited."""
-    query = select(model.id).where(model.slug == slug)
-    if keep is not None and keep.id is not None:
-        query = query.where(model.id != keep.id)
-    return db.session.scalar(query.limit(1)) is None
-
-
 def new_explainer(campaign: Campaign) -> Explainer:
     """A draft explainer placed after the campaign's last one, added to the session."""
     explainer = Explainer(

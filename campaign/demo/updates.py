@@ -4,11 +4,11 @@ from pathlib import Path
 
 from sqlalchemy import func, insert, select
 
-from campaign.audience.models import Subscriber, SubscriberStatus
 from campaign.content.models import Campaign
 from campaign.db import utcnow
 from campaign.extensions import db
 from campaign.petitions.models import Petition
+from campaign.subscribers.models import Subscriber, SubscriberStatus
 from campaign.updates.models import AudienceKind, Update, UpdateStatus
 
 HERE = Path(__file__).resolve().parent

@@ -5,9 +5,9 @@ from wtforms import BooleanField, EmailField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
-from campaign.audience.subscriptions import CAMPAIGN_UPDATES_CONSENT
 from campaign.donations.models import Interval
 from campaign.form_fields import Form, strip, valid_email
+from campaign.subscribers.subscriptions import CAMPAIGN_UPDATES_CONSENT
 
 CONSENT_WORDING = CAMPAIGN_UPDATES_CONSENT
 

@@ -13,7 +13,6 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from campaign.addresses import InvalidEmail
-from campaign.audience.subscriptions import request_subscription
 from campaign.db import utcnow
 from campaign.donations.gateway import (
     Amount,
@@ -36,6 +35,7 @@ from campaign.donations.gateway import (
 from campaign.donations.models import Donation, DonationStatus, Interval, SubscriptionStatus
 from campaign.donations.receipts import send_receipt
 from campaign.extensions import db
+from campaign.subscribers.subscriptions import request_subscription
 from campaign.webhooks.dedupe import apply_once
 
 log = logging.getLogger(__name__)

@@ -14,11 +14,11 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import func, select
 
 from campaign.accounts.access import require_organiser
 from campaign.db import utcnow
 from campaign.extensions import db
+from campaign.mailer import reports
 from campaign.mailer.claims import describe_holder
 from campaign.mailer.compose import queue_email
 from campaign.mailer.emails import transport_check
@@ -103,15 +103,8 @@ def _outbox_page(form: TestMessageForm, status_code: int = 200):
     status = request.args.get("status", "")
     if status not in set(MessageStatus):
         status = ""  # an unknown filter shows everything
-    query = select(OutboundEmail).order_by(OutboundEmail.id.desc())
-    if status:
-        query = query.where(OutboundEmail.status == status)
-    page = console_page(query)
-    counts = dict(
-        db.session.execute(
-            select(OutboundEmail.status, func.count()).group_by(OutboundEmail.status)
-        ).all()
-    )
+    page = console_page(reports.outbox_messages(status))
+    counts = reports.status_counts()
     return render_template(
         "mailer/console/outbox.html",
         page=page,

@@ -11,10 +11,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from campaign.audience.models import Subscriber, SubscriberStatus
 from campaign.extensions import db
 from campaign.mailer.events import EVENT_HANDLERS, MailEvent, MailEventKind
 from campaign.mailer.models import MessageStatus, OutboundEmail, Suppression, SuppressionReason
+from campaign.subscribers.models import Subscriber, SubscriberStatus
 
 # What each suppressing kind does to the address and to a subscriber with that address.
 SUPPRESSING = {

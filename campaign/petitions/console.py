@@ -11,6 +11,7 @@ from flask import (
 )
 
 from campaign.accounts.access import require_organiser
+from campaign.admin.helpers import campaigns_by_title, check_slug
 from campaign.countries import country_name
 from campaign.extensions import db
 from campaign.paging import console_page
@@ -32,7 +33,6 @@ from campaign.petitions.moderation import (
     invalidate_matching,
     invalidate_signature,
     moderate_comment,
-    petition_slug_is_free,
     preview_invalidation,
     reopen_petition,
 )
@@ -40,8 +40,6 @@ from campaign.security import is_local_path
 
 bp = Blueprint("petitions_console", __name__)
 bp.before_request(require_organiser)
-
-SLUG_TAKEN = "Another petition already uses this slug; choose another."
 
 
 def _petition_or_404(petition_id: int) -> Petition:
@@ -66,32 +64,26 @@ def petitions():
 
 @bp.route("/new", methods=["GET", "POST"])
 def new_petition():
-    form = PetitionForm(campaigns=reports.campaigns_by_title())
-    if form.validate_on_submit():
-        if not petition_slug_is_free(form.slug.data):
-            form.slug.errors.append(SLUG_TAKEN)
-        else:
-            petition = Petition()
-            _apply(form, petition)
-            db.session.add(petition)
-            db.session.commit()
-            flash(f"Petition “{petition.title}” created.", "success")
-            return _to_petition(petition)
+    form = PetitionForm(campaigns=campaigns_by_title())
+    if form.validate_on_submit() and check_slug(form.slug, Petition, "petition"):
+        petition = Petition()
+        _apply(form, petition)
+        db.session.add(petition)
+        db.session.commit()
+        flash(f"Petition “{petition.title}” created.", "success")
+        return _to_petition(petition)
     return _form_page(form, None)
 
 
 @bp.route("/<int:petition_id>/edit", methods=["GET", "POST"])
 def edit_petition(petition_id: int):
     petition = _petition_or_404(petition_id)
-    form = PetitionForm(petition=petition, campaigns=reports.campaigns_by_title())
-    if form.validate_on_submit():
-        if not petition_slug_is_free(form.slug.data, keep=petition):
-            form.slug.errors.append(SLUG_TAKEN)
-        else:
-            _apply(form, petition)
-            db.session.commit()
-            flash("Petition saved.", "success")
-            return _to_petition(petition)
+    form = PetitionForm(petition=petition, campaigns=campaigns_by_title())
+    if form.validate_on_submit() and check_slug(form.slug, Petition, "petition", keep=petition):
+        _apply(form, petition)
+        db.session.commit()
+        flash("Petition saved.", "success")
+        return _to_petition(petition)
     return _form_page(form, petition)
 
 

@@ -45,14 +45,6 @@ class NeedsClosingDate(ModerationError):
     """Reopening needs a new closing date: the old one has passed."""
 
 
-def petition_slug_is_free(slug: str, keep: Petition | None = None) -> bool:
-    """True when no other petition uses `slug`; `keep` is the one being edited."""
-    query = select(Petition.id).where(Petition.slug == slug)
-    if keep is not None and keep.id is not None:
-        query = query.where(Petition.id != keep.id)
-    return db.session.scalar(query.limit(1)) is None
-
-
 def close_petition(petition: Petition, now: datetime | None = None) -> None:
     """Stop an open petition taking signatures."""
     if petition.status == PetitionStatus.DRAFT:

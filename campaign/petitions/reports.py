@@ -6,7 +6,7 @@ from datetime import date, datetime
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import contains_eager
 
-from campaign.content.models import Campaign
+from campaign.admin.helpers import counts_by_status
 from campaign.extensions import db
 from campaign.petitions.counting import signature_count
 from campaign.petitions.models import CommentStatus, Petition, Signature, SignatureStatus
@@ -48,21 +48,9 @@ def console_petitions() -> list[PetitionRow]:
     ]
 
 
-def campaigns_by_title() -> list[Campaign]:
-    """Every campaign a petition could belong to, drafts included."""
-    return list(db.session.scalars(select(Campaign).order_by(Campaign.title, Campaign.id)))
-
-
 def status_counts(petition: Petition) -> dict[str, int]:
     """How many signatures a petition holds in each status (confirmed includes unfolded ones)."""
-    counts = dict(
-        db.session.execute(
-            select(Signature.status, func.count())
-            .where(Signature.petition_id == petition.id)
-            .group_by(Signature.status)
-        ).all()
-    )
-    return {status.value: counts.get(status.value, 0) for status in SignatureStatus}
+    return counts_by_status(Signature.status, SignatureStatus, Signature.petition_id == petition.id)
 
 
 def waiting_comments(petition: Petition) -> Select:

@@ -16,16 +16,16 @@ from sqlalchemy import bindparam, select, text, update
 from sqlalchemy.orm import joinedload
 
 from campaign.addresses import normalise_email
-from campaign.audience.subscriptions import (
-    CAMPAIGN_UPDATES_CONSENT,
-    find_subscriber,
-    subscribe_confirmed,
-)
 from campaign.db import UTCDateTime, utcnow
 from campaign.extensions import db
 from campaign.mailer.compose import queue_email
 from campaign.petitions import emails
 from campaign.petitions.models import CommentStatus, Petition, Signature, SignatureStatus
+from campaign.subscribers.subscriptions import (
+    CAMPAIGN_UPDATES_CONSENT,
+    find_subscriber,
+    subscribe_confirmed,
+)
 from campaign.templating import site_url_for
 from campaign.tokens import TokenError, make_token, read_token
 

@@ -8,11 +8,11 @@ from datetime import datetime
 
 from sqlalchemy import Select, exists, func, literal, select, true
 
-from campaign.audience.models import Subscriber, SubscriberStatus
 from campaign.db import insert_with_conflicts
 from campaign.donations.models import Donation, DonationStatus
 from campaign.extensions import db
 from campaign.petitions.models import Signature, SignatureStatus
+from campaign.subscribers.models import Subscriber, SubscriberStatus
 from campaign.updates.models import AudienceKind, Delivery, DeliveryStatus, Update
 
 CHUNK = 20_000

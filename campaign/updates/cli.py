@@ -5,13 +5,14 @@ import time
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from campaign.cli import fail
 from campaign.extensions import db
 from campaign.mailer.cli import mailer
 from campaign.mailer.transports import get_transport
-from campaign.updates.models import Delivery, DeliveryStatus, Update, UpdateStatus
+from campaign.updates.models import Update, UpdateStatus
+from campaign.updates.reports import delivery_counts
 from campaign.updates.sending import SendReport, run, start
 
 # After a batch is refused for now, the command waits this long before trying again.
@@ -25,16 +26,6 @@ def find_update(reference: str) -> Update | None:
     if reference.isdigit():
         query = select(Update).where((Update.slug == reference) | (Update.id == int(reference)))
     return db.session.scalar(query)
-
-
-def delivery_counts(update_id: int) -> dict[str, int]:
-    """Deliveries of an update by status."""
-    rows = db.session.execute(
-        select(Delivery.status, func.count())
-        .where(Delivery.update_id == update_id)
-        .group_by(Delivery.status)
-    ).all()
-    return {status.value: dict(rows).get(status.value, 0) for status in DeliveryStatus}
 
 
 def handled(report: SendReport) -> int:

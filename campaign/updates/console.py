@@ -9,9 +9,9 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import select
 
 from campaign.accounts.access import require_organiser
+from campaign.admin.helpers import check_slug
 from campaign.extensions import db
 from campaign.mailer.console import framed_html
 from campaign.paging import console_page
@@ -19,13 +19,18 @@ from campaign.updates import control, editing
 from campaign.updates.audience import audience_size
 from campaign.updates.forms import ScheduleForm, TestSendForm, UpdateForm
 from campaign.updates.models import DeliveryStatus, Update, UpdateStatus
-from campaign.updates.progress import LISTED_ROWS, outcomes, progress, rows_with_status, sent_counts
+from campaign.updates.reports import (
+    LISTED_ROWS,
+    console_updates,
+    outcomes,
+    progress,
+    rows_with_status,
+    sent_counts,
+)
 from campaign.updates.runner import kick
 
 bp = Blueprint("updates_console", __name__)
 bp.before_request(require_organiser)
-
-SLUG_TAKEN = "Another update already uses this slug; choose another."
 
 
 def _update_or_404(update_id: int) -> Update:
@@ -38,7 +43,7 @@ def _to(endpoint: str, update: Update):
 
 @bp.get("/")
 def updates():
-    page = console_page(select(Update).order_by(Update.created_at.desc(), Update.id.desc()))
+    page = console_page(console_updates())
     return render_template(
         "updates/console/updates.html",
         page=page,
@@ -50,16 +55,13 @@ def updates():
 @bp.route("/new", methods=["GET", "POST"])
 def new_update():
     form = UpdateForm(**editing.form_choices())
-    if form.validate_on_submit():
-        if not editing.slug_is_free(form.slug.data):
-            form.slug.errors.append(SLUG_TAKEN)
-        else:
-            update = Update()
-            db.session.add(update)
-            editing.apply_form(form, update)
-            db.session.commit()
-            flash(f"Draft “{update.subject}” saved.", "success")
-            return _to("update", update)
+    if form.validate_on_submit() and check_slug(form.slug, Update, "update"):
+        update = Update()
+        db.session.add(update)
+        editing.apply_form(form, update)
+        db.session.commit()
+        flash(f"Draft “{update.subject}” saved.", "success")
+        return _to("update", update)
     return _form_page(form, None)
 
 
@@ -70,14 +72,11 @@ def edit_update(update_id: int):
         flash(f"This update is {update.status}: it can no longer be changed.", "error")
         return _to("update", update)
     form = UpdateForm(obj=update, **editing.form_choices())
-    if form.validate_on_submit():
-        if not editing.slug_is_free(form.slug.data, keep=update):
-            form.slug.errors.append(SLUG_TAKEN)
-        else:
-            editing.apply_form(form, update)
-            db.session.commit()
-            flash("Update saved.", "success")
-            return _to("update", update)
+    if form.validate_on_submit() and check_slug(form.slug, Update, "update", keep=update):
+        editing.apply_form(form, update)
+        db.session.commit()
+        flash("Update saved.", "success")
+        return _to("update", update)
     return _form_page(form, update)
 
 

@@ -6,7 +6,7 @@ from dataclasses import replace
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from campaign.audience.models import Subscriber
+from campaign.admin.helpers import campaigns_by_title
 from campaign.content.models import Campaign
 from campaign.countries import country_name
 from campaign.db import utcnow
@@ -20,6 +20,7 @@ from campaign.mailer.transports import (
     personalise,
 )
 from campaign.petitions.models import Petition
+from campaign.subscribers.models import Subscriber
 from campaign.updates.composing import bulk_message
 from campaign.updates.forms import UpdateForm
 from campaign.updates.models import AudienceKind, Update, UpdateStatus
@@ -40,21 +41,12 @@ def is_editable(update: Update) -> bool:
     return update.status in EDITABLE
 
 
-def slug_is_free(slug: str, keep: Update | None = None) -> bool:
-    """True when no other update uses `slug`."""
-    query = select(Update.id).where(Update.slug == slug)
-    if keep is not None and keep.id is not None:
-        query = query.where(Update.id != keep.id)
-    return db.session.scalar(query) is None
-
-
 def form_choices() -> dict:
     """The campaigns and petitions the form's selects offer."""
-    campaigns = db.session.scalars(select(Campaign).order_by(Campaign.title, Campaign.id)).all()
     petitions = db.session.scalars(
         select(Petition).options(selectinload(Petition.campaign)).order_by(Petition.title)
     ).all()
-    return {"campaigns": list(campaigns), "petitions": list(petitions)}
+    return {"campaigns": campaigns_by_title(), "petitions": list(petitions)}
 
 
 def apply_form(form: UpdateForm, update: Update) -> None:

@@ -16,7 +16,7 @@ from typing import Protocol
 from itsdangerous import base64_encode, want_bytes
 from itsdangerous.encoding import int_to_bytes
 
-from campaign.audience.subscriptions import UNSUBSCRIBE_PURPOSE, token_payload
+from campaign.subscribers.subscriptions import UNSUBSCRIBE_PURPOSE, token_payload
 from campaign.templating import site_url_for
 from campaign.tokens import serializer_for
 

@@ -25,7 +25,6 @@ from flask import current_app
 from sqlalchemy import BigInteger, ColumnElement, any_, func, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 
-from campaign.audience.models import Subscriber, SubscriberStatus
 from campaign.caching import bump_revision
 from campaign.db import utcnow
 from campaign.extensions import db
@@ -37,6 +36,7 @@ from campaign.mailer.transports import (
     UnknownOutcome,
     get_transport,
 )
+from campaign.subscribers.models import Subscriber, SubscriberStatus
 from campaign.updates.audience import queue_deliveries
 from campaign.updates.composing import Letter, letter
 from campaign.updates.models import Delivery, DeliveryStatus, Update, UpdateStatus

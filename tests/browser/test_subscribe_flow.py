@@ -5,8 +5,8 @@ import re
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from campaign.audience.models import Subscriber, SubscriberStatus
 from campaign.extensions import db
+from campaign.subscribers.models import Subscriber, SubscriberStatus
 from tests.browser.conftest import LiveServer, mail_to
 
 READER = "reader.in.browser@example.org"

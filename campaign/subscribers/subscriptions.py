@@ -15,13 +15,13 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from campaign.addresses import checked_email, normalise_email
-from campaign.audience import emails
-from campaign.audience.models import Subscriber, SubscriberStatus
 from campaign.content.models import Campaign
 from campaign.db import utcnow
 from campaign.extensions import db
 from campaign.mailer.compose import queue_email
 from campaign.mailer.models import OutboundEmail
+from campaign.subscribers import emails
+from campaign.subscribers.models import Subscriber, SubscriberStatus
 from campaign.templating import site_url_for
 from campaign.tokens import TokenError, make_token, read_token_issued
 

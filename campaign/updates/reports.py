@@ -1,15 +1,17 @@
-"""How an update's sending is going, read from its delivery rows: counts, rate, time left,
-and afterwards what the provider reported (delivered, bounced, unsubscribed, complaints)."""
+"""What the console reads about updates: the list, and how an update's sending is going, read
+from its delivery rows (counts, rate, time left, and afterwards what the provider reported:
+delivered, bounced, unsubscribed, complaints)."""
 
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
-from campaign.audience.models import Subscriber
+from campaign.admin.helpers import counts_by_status
 from campaign.db import utcnow
 from campaign.extensions import db
 from campaign.mailer.events import MailEventKind
+from campaign.subscribers.models import Subscriber
 from campaign.updates.models import Delivery, DeliveryStatus, Update
 
 RATE_WINDOW = timedelta(minutes=1)
@@ -46,16 +48,14 @@ class Outcomes:
     complaints: int
 
 
-def delivery_counts(update: Update) -> dict[str, int]:
+def delivery_counts(update_id: int) -> dict[str, int]:
     """Deliveries of the update by status, every status present (zero when none)."""
-    rows = dict(
-        db.session.execute(
-            select(Delivery.status, func.count())
-            .where(Delivery.update_id == update.id)
-            .group_by(Delivery.status)
-        ).all()
-    )
-    return {status.value: rows.get(status.value, 0) for status in DeliveryStatus}
+    return counts_by_status(Delivery.status, DeliveryStatus, Delivery.update_id == update_id)
+
+
+def console_updates() -> Select:
+    """Every update, drafts included, newest first."""
+    return select(Update).order_by(Update.created_at.desc(), Update.id.desc())
 
 
 def sent_counts(update_ids: list[int]) -> dict[int, int]:
@@ -73,7 +73,7 @@ def sent_counts(update_ids: list[int]) -> dict[int, int]:
 def progress(update: Update, now: datetime | None = None) -> Progress:
     """Where the sending stands now."""
     now = now or utcnow()
-    counts = delivery_counts(update)
+    counts = delivery_counts(update.id)
     total = sum(counts.values())
     waiting = counts[DeliveryStatus.QUEUED] + counts[DeliveryStatus.SENDING]
     recent = db.session.scalar(

@@ -1,9 +1,8 @@
-"""What the console reads: every campaign and explainer, drafts included."""
+"""What the console reads about content: every campaign and explainer, drafts included."""
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from campaign.accounts.models import User
 from campaign.content.models import Campaign, Explainer
 from campaign.extensions import db
 
@@ -47,8 +46,3 @@ def translation_candidates(explainer: Explainer | None) -> list[Explainer]:
     if explainer is not None and explainer.id is not None:
         query = query.where(Explainer.id != explainer.id)
     return list(db.session.scalars(query))
-
-
-def organisers() -> list[User]:
-    """Every organiser account by email."""
-    return list(db.session.scalars(select(User).order_by(User.email)))

@@ -6,7 +6,6 @@ from wtforms import EmailField, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from campaign.addresses import MAX_EMAIL_LENGTH
-from campaign.audience.models import SubscriberStatus
 from campaign.form_fields import (
     LANGUAGE_TAG,
     MAX_LANGUAGE_LENGTH,
@@ -15,6 +14,8 @@ from campaign.form_fields import (
     strip,
     valid_email,
 )
+from campaign.subscribers.models import SubscriberStatus
+from campaign.subscribers.reports import SubscriberSearch
 
 
 def consent_wording() -> str:
@@ -83,3 +84,7 @@ class SearchForm(Form):
         "Email or name contains", filters=[strip], validators=[Optional(), Length(max=254)]
     )
     status = SelectField("Status", choices=STATUS_CHOICES, validators=[Optional()])
+
+    def search(self) -> SubscriberSearch:
+        """The search the form describes."""
+        return SubscriberSearch(text=self.q.data or "", status=self.status.data or "")

@@ -1,11 +1,11 @@
-"""Console forms: the shape and limits of what organisers type; the views act on the result."""
+"""The console's campaign, explainer and link forms: the shape and limits of what organisers
+type; the views act on the result."""
 
 import re
 from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
 from wtforms import (
-    EmailField,
     SelectChoice,
     SelectField,
     StringField,
@@ -14,8 +14,6 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from campaign.accounts.models import Role
-from campaign.addresses import MAX_EMAIL_LENGTH
 from campaign.content.models import CampaignStatus
 from campaign.form_fields import (
     LANGUAGE_TAG,
@@ -121,22 +119,3 @@ class LinkForm(Form):
         validators=[DataRequired(message="Enter the address."), Length(max=500), _web_address],
         render_kw={"type": "url", "inputmode": "url"},
     )
-
-
-ROLE_CHOICES = [
-    SelectChoice(Role.EDITOR.value, "Editor: campaigns and explainers"),
-    SelectChoice(Role.ADMIN.value, "Admin: everything, including organiser accounts"),
-]
-
-
-class NewOrganiserForm(Form):
-    email = EmailField(
-        "Email",
-        filters=[strip],
-        validators=[DataRequired(message="Enter an email address."), Length(max=MAX_EMAIL_LENGTH)],
-    )
-    role = SelectField("Role", choices=ROLE_CHOICES, default=Role.EDITOR.value)
-
-
-class RoleForm(Form):
-    role = SelectField("Role", choices=ROLE_CHOICES)

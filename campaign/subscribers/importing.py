@@ -16,10 +16,10 @@ from typing import IO
 from sqlalchemy import select
 
 from campaign.addresses import InvalidEmail, checked_email
-from campaign.audience.forms import clean_language
-from campaign.audience.models import Subscriber, SubscriberStatus
 from campaign.db import utcnow
 from campaign.extensions import db
+from campaign.subscribers.forms import clean_language
+from campaign.subscribers.models import Subscriber, SubscriberStatus
 
 REQUIRED_COLUMNS = ("email", "consent")
 KNOWN_COLUMNS = (*REQUIRED_COLUMNS, "name", "language", "consent_text", "source")

@@ -5,9 +5,9 @@ import sys
 import click
 from flask.cli import with_appcontext
 
-from campaign.audience.importing import ImportFileError, ImportReport, check_file, write_rows
 from campaign.cli import fail
 from campaign.extensions import db
+from campaign.subscribers.importing import ImportFileError, ImportReport, check_file, write_rows
 
 
 @click.group("import")

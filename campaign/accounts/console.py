@@ -1,21 +1,23 @@
-"""Console pages for organiser accounts, for admins only."""
+"""The console's organiser accounts under /admin/users, for admins only."""
 
-from flask import flash, make_response, redirect, render_template, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, url_for
 from flask_login import current_user
 
-from campaign.accounts.access import admin_required
+from campaign.accounts import reports, service
+from campaign.accounts.access import admin_required, require_organiser
+from campaign.accounts.forms import NewOrganiserForm, RoleForm
 from campaign.accounts.models import User
-from campaign.accounts.service import AccountError, set_role
 from campaign.addresses import InvalidEmail
-from campaign.admin import bp, organisers, queries
-from campaign.admin.forms import NewOrganiserForm, RoleForm
 from campaign.extensions import db
+
+bp = Blueprint("accounts_console", __name__)
+bp.before_request(require_organiser)
 
 
 @bp.get("/users")
 @admin_required
 def users():
-    return render_template("admin/users.html", users=queries.organisers())
+    return render_template("accounts/console/users.html", users=reports.organisers())
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -24,14 +26,14 @@ def new_user():
     form = NewOrganiserForm()
     if form.validate_on_submit():
         try:
-            user, password = organisers.invite(form.email.data, form.role.data)
-        except (AccountError, InvalidEmail) as error:
+            user, password = service.invite(form.email.data, form.role.data)
+        except (service.AccountError, InvalidEmail) as error:
             form.email.errors.append(str(error))
         else:
             db.session.commit()
             return _one_time_password_page(user, password, new=True)
     status = 400 if form.errors else 200
-    return render_template("admin/user_new.html", form=form), status
+    return render_template("accounts/console/user_new.html", form=form), status
 
 
 @bp.get("/users/<int:user_id>")
@@ -48,15 +50,15 @@ def change_role(user_id: int):
     form = RoleForm()
     if form.validate():
         try:
-            set_role(account, form.role.data)
-        except AccountError as error:
+            service.set_role(account, form.role.data)
+        except service.AccountError as error:
             form.role.errors.append(str(error))
         else:
             db.session.commit()
             flash(f"{account.email} is now {account.role}.", "success")
             if not current_user.is_admin:  # they demoted themselves: this page is closed now
                 return redirect(url_for("admin.dashboard"), 303)
-            return redirect(url_for("admin.user", user_id=account.id), 303)
+            return redirect(url_for("accounts_console.user", user_id=account.id), 303)
     return _user_page(account, form, status=400)
 
 
@@ -77,8 +79,8 @@ def reactivate_user(user_id: int):
 def reset_password(user_id: int):
     account = db.get_or_404(User, user_id)
     try:
-        password = organisers.reset_password(account, by=current_user)
-    except AccountError as error:
+        password = service.reset_password(account, by=current_user)
+    except service.AccountError as error:
         return _user_page(account, RoleForm(data={"role": account.role}), str(error), 400)
     db.session.commit()
     return _one_time_password_page(account, password, new=False)
@@ -87,19 +89,21 @@ def reset_password(user_id: int):
 def _change_active(user_id: int, active: bool):
     account = db.get_or_404(User, user_id)
     try:
-        organisers.change_active(account, active, by=current_user)
-    except AccountError as error:
+        service.change_active(account, active, by=current_user)
+    except service.AccountError as error:
         return _user_page(account, RoleForm(data={"role": account.role}), str(error), 400)
     db.session.commit()
     if active:
         flash(f"{account.email} can sign in again.", "success")
     else:
         flash(f"{account.email} is deactivated and signed out everywhere.", "success")
-    return redirect(url_for("admin.user", user_id=account.id), 303)
+    return redirect(url_for("accounts_console.user", user_id=account.id), 303)
 
 
 def _user_page(account: User, role_form: RoleForm, problem: str | None = None, status: int = 200):
-    page = render_template("admin/user.html", account=account, role_form=role_form, problem=problem)
+    page = render_template(
+        "accounts/console/user.html", account=account, role_form=role_form, problem=problem
+    )
     return page, status
 
 
@@ -107,7 +111,9 @@ def _one_time_password_page(account: User, password: str, new: bool):
     # Rendered straight from the POST, never redirected: the password must not travel in a
     # URL or the session cookie, and nothing should keep a copy of this page.
     response = make_response(
-        render_template("admin/one_time_password.html", account=account, password=password, new=new)
+        render_template(
+            "accounts/console/one_time_password.html", account=account, password=password, new=new
+        )
     )
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -5,10 +5,10 @@ import re
 
 from sqlalchemy import select
 
-from campaign.audience.models import Subscriber, SubscriberStatus
 from campaign.db import utcnow
 from campaign.extensions import db
 from campaign.mailer.models import OutboundEmail
+from campaign.subscribers.models import Subscriber, SubscriberStatus
 
 SITE = "http://campaign.test"
 _numbers = itertools.count(1)

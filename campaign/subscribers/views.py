@@ -2,11 +2,11 @@
 
 from flask import current_app, render_template, request
 
-from campaign.audience import bp, subscriptions
-from campaign.audience.forms import SubscribeForm, clean_language, consent_wording
 from campaign.content.queries import public_campaign
 from campaign.extensions import csrf, db, limiter
 from campaign.security import form_post_is_ours
+from campaign.subscribers import bp, subscriptions
+from campaign.subscribers.forms import SubscribeForm, clean_language, consent_wording
 from campaign.tokens import TokenError, TokenExpired
 
 
@@ -30,15 +30,15 @@ def subscribe_consent_text() -> str:
 def subscribe():
     form = SubscribeForm()
     if request.method == "GET":
-        return render_template("audience/subscribe.html", form=form)
+        return render_template("subscribers/subscribe.html", form=form)
     if not form_post_is_ours():
         # Maybe a forged post, maybe a browser that sent no origin: a real person just presses
         # the button again on this page, which carries a token.
-        return render_template("audience/subscribe.html", form=form, press_again=True)
+        return render_template("subscribers/subscribe.html", form=form, press_again=True)
     if form.website.data:
         return _check_your_inbox()  # a bot filled the honeypot: it learns nothing
     if not form.validate():
-        return render_template("audience/subscribe.html", form=form), 400
+        return render_template("subscribers/subscribe.html", form=form), 400
     campaign = public_campaign(form.campaign.data) if form.campaign.data else None
     fallback_language = campaign.language if campaign else "en"
     subscriptions.request_subscription(
@@ -55,7 +55,7 @@ def subscribe():
 
 def _check_your_inbox():
     # The same page whatever the address's state: it must not tell who is subscribed.
-    return render_template("audience/check_inbox.html")
+    return render_template("subscribers/check_inbox.html")
 
 
 @bp.route("/subscribe/confirm/<token>", methods=["GET", "POST"])
@@ -69,10 +69,10 @@ def confirm(token: str):
         return _bad_link("confirm-invalid", 404)
     # Link-scanning mail filters fetch every link: a GET only shows the button.
     if request.method == "GET":
-        return render_template("audience/confirm.html", subscriber=subscriber)
+        return render_template("subscribers/confirm.html", subscriber=subscriber)
     active = subscriptions.confirm(subscriber)
     db.session.commit()
-    return render_template("audience/confirmed.html", subscriber=subscriber, active=active)
+    return render_template("subscribers/confirmed.html", subscriber=subscriber, active=active)
 
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
@@ -83,13 +83,13 @@ def unsubscribe(token: str):
     except TokenError:
         return _bad_link("unsubscribe-invalid", 404)
     if request.method == "GET":
-        return render_template("audience/unsubscribe.html", subscriber=subscriber)
+        return render_template("subscribers/unsubscribe.html", subscriber=subscriber)
     # A one-click POST (body "List-Unsubscribe=One-Click") or our own button: either way a
     # 200 answer with no redirect, as RFC 8058 asks.
     subscriptions.unsubscribe(subscriber)
     db.session.commit()
-    return render_template("audience/unsubscribed.html")
+    return render_template("subscribers/unsubscribed.html")
 
 
 def _bad_link(problem: str, status: int):
-    return render_template("audience/bad_link.html", problem=problem, status=status), status
+    return render_template("subscribers/bad_link.html", problem=problem, status=status), status

@@ -1,4 +1,4 @@
-"""The audience's emails: each returns its template's context.
+"""Subscribers' emails: each returns its template's context.
 
 Neither email repeats the name typed into the form: anyone can type anyone's address, and a
 "name" such as "Win a prize at spam.example" must not ride to a stranger in our email.

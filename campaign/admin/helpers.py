@@ -1,0 +1,48 @@
+"""What every feature's console shares: free slugs, the refusal of a taken one, campaigns,
+counts by status.
+
+Nothing here imports a console or a blueprint, so any feature's console may import it.
+"""
+
+from enum import StrEnum
+
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import InstrumentedAttribute
+from wtforms import StringField
+
+from campaign.content.models import Campaign
+from campaign.db import Base
+from campaign.extensions import db
+
+SLUG_TAKEN = "Another {thing} already uses this slug; choose another."
+
+
+def slug_is_free(model: type[Base], slug: str, keep: Base | None = None) -> bool:
+    """True when no other row of `model` uses `slug`; `keep` is the row being edited."""
+    query = select(model.id).where(model.slug == slug)
+    # A row not flushed yet has no id: there is nothing of it to leave out.
+    if keep is not None and keep.id is not None:
+        query = query.where(model.id != keep.id)
+    return db.session.scalar(query.limit(1)) is None
+
+
+def check_slug(field: StringField, model: type[Base], thing: str, keep: Base | None = None) -> bool:
+    """True when the slug typed in `field` is free; otherwise the refusal stands beside it."""
+    if slug_is_free(model, field.data, keep=keep):
+        return True
+    field.errors.append(SLUG_TAKEN.format(thing=thing))
+    return False
+
+
+def campaigns_by_title() -> list[Campaign]:
+    """Every campaign, drafts included: what a petition, an appeal or an update may belong to."""
+    return list(db.session.scalars(select(Campaign).order_by(Campaign.title, Campaign.id)))
+
+
+def counts_by_status(
+    status: InstrumentedAttribute[str], statuses: type[StrEnum], *where: ColumnElement[bool]
+) -> dict[str, int]:
+    """How many rows (of those matching `where`) are in each of `statuses`, zero for none."""
+    query = select(status, func.count()).where(*where).group_by(status)
+    counts = dict(db.session.execute(query).all())
+    return {each.value: counts.get(each.value, 0) for each in statuses}
