@@ -13,6 +13,7 @@ from flask import (
 )
 
 from campaign.accounts.access import require_organiser
+from campaign.admin.helpers import campaigns_by_title
 from campaign.csv_safety import csv_download
 from campaign.donations import editing, reports
 from campaign.donations.console_forms import AppealForm, DonationFilterForm
@@ -51,7 +52,7 @@ def appeals():
 
 @bp.route("/appeals/new", methods=["GET", "POST"])
 def new_appeal():
-    form = AppealForm(campaigns=reports.campaigns_by_title())
+    form = AppealForm(campaigns=campaigns_by_title())
     if form.validate_on_submit() and _free(form, None):
         appeal = Appeal()
         _apply(form, appeal)
@@ -65,7 +66,7 @@ def new_appeal():
 @bp.route("/appeals/<int:appeal_id>/edit", methods=["GET", "POST"])
 def edit_appeal(appeal_id: int):
     appeal = db.get_or_404(Appeal, appeal_id)
-    form = AppealForm(appeal=appeal, campaigns=reports.campaigns_by_title())
+    form = AppealForm(appeal=appeal, campaigns=campaigns_by_title())
     if form.validate_on_submit() and _free(form, appeal):
         _apply(form, appeal)
         db.session.commit()

@@ -7,6 +7,7 @@ from babel import Locale
 from babel.numbers import get_territory_currencies
 from sqlalchemy import exists, select
 
+from campaign.admin.helpers import slug_is_free
 from campaign.donations.models import Appeal, Donation, DonationStatus, Interval, SubscriptionStatus
 from campaign.donations.money import AmountError, format_money, to_minor
 from campaign.donations.stripe.local_checkout import LocalCheckoutGateway
@@ -77,12 +78,7 @@ def read_amount(text: str, currency: str, largest: int = MAX_PAYMENT) -> int:
 
 def appeal_slug_is_free(slug: str, keep: Appeal | None = None) -> bool:
     """No other appeal uses the slug, and no page of the site would shadow it."""
-    if slug in RESERVED_SLUGS:
-        return False
-    query = select(Appeal.id).where(Appeal.slug == slug)
-    if keep is not None:
-        query = query.where(Appeal.id != keep.id)
-    return db.session.scalar(query) is None
+    return slug not in RESERVED_SLUGS and slug_is_free(Appeal, slug, keep)
 
 
 def currency_may_change(appeal: Appeal, currency: str) -> bool:

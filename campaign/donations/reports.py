@@ -8,7 +8,6 @@ from flask import current_app
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import contains_eager
 
-from campaign.content.models import Campaign
 from campaign.csv_safety import csv_lines
 from campaign.donations.models import Appeal, Donation, DonationStatus
 from campaign.donations.money import to_major
@@ -48,11 +47,6 @@ def console_appeals() -> list[AppealRow]:
 def appeals_by_title() -> list[Appeal]:
     """Every appeal, for the donations filter."""
     return list(db.session.scalars(select(Appeal).order_by(Appeal.title, Appeal.id)))
-
-
-def campaigns_by_title() -> list[Campaign]:
-    """Every campaign an appeal could belong to, drafts included."""
-    return list(db.session.scalars(select(Campaign).order_by(Campaign.title, Campaign.id)))
 
 
 def appeal_by_slug(slug: str) -> Appeal | None:
