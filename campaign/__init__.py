@@ -45,6 +45,7 @@ def create_app(config_object: type[config.Config] | None = None) -> Flask:
     input_guard.init_app(app)  # first: its converter and check must see every route
     init_extensions(app)
     register_blueprints(app)
+    connect_hooks(app)
     errors.init_app(app)
     security.init_app(app)
     caching.init_app(app)
@@ -107,3 +108,20 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(petitions_console_bp, url_prefix="/admin/petitions")
     app.register_blueprint(donations_console_bp, url_prefix="/admin/donations")
     app.register_blueprint(updates_console_bp, url_prefix="/admin/updates")
+
+
+def connect_hooks(app: Flask) -> None:
+    from campaign import signals
+    from campaign.donations.actions import give
+    from campaign.petitions.actions import sign_petitions
+    from campaign.petitions.counting import tally_sweep
+    from campaign.updates.events import record_delivery_event
+    from campaign.updates.hub import latest_updates
+    from campaign.updates.runner import send_updates
+
+    signals.sweep.connect(tally_sweep, sender=app)
+    signals.sweep.connect(send_updates, sender=app)
+    signals.mail_event.connect(record_delivery_event, sender=app)
+    signals.calls_to_action.connect(sign_petitions, sender=app)
+    signals.calls_to_action.connect(give, sender=app)
+    signals.hub_section.connect(latest_updates, sender=app)
