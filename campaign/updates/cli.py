@@ -9,7 +9,6 @@ from sqlalchemy import func, select
 
 from campaign.cli import fail
 from campaign.extensions import db
-from campaign.mailer.cli import mailer
 from campaign.mailer.transports import get_transport
 from campaign.updates.models import Delivery, DeliveryStatus, Update, UpdateStatus
 from campaign.updates.sending import SendReport, run, start
@@ -42,7 +41,7 @@ def handled(report: SendReport) -> int:
     return report.sent + report.failed + report.skipped + report.uncertain
 
 
-@mailer.command("send")
+@click.command("send")
 @click.argument("reference", metavar="UPDATE")
 @with_appcontext
 def send(reference: str) -> None:
