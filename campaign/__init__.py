@@ -44,8 +44,7 @@ def create_app(config_object: type[config.Config] | None = None) -> Flask:
         settings.prepare(app.config)
     input_guard.init_app(app)  # first: its converter and check must see every route
     init_extensions(app)
-    register_blueprints(app)
-    connect_hooks(app)
+    init_features(app)
     errors.init_app(app)
     security.init_app(app)
     caching.init_app(app)
@@ -78,50 +77,12 @@ def init_extensions(app: Flask) -> None:
     limiter.init_app(app)
 
 
-def register_blueprints(app: Flask) -> None:
-    from campaign.accounts import bp as accounts_bp
-    from campaign.admin import bp as admin_bp
-    from campaign.audience import bp as audience_bp
-    from campaign.audience.console import bp as audience_console_bp
-    from campaign.content import bp as content_bp
-    from campaign.donations import bp as donations_bp
-    from campaign.donations.console import bp as donations_console_bp
-    from campaign.health import bp as health_bp
-    from campaign.mailer.console import bp as mailer_console_bp
-    from campaign.petitions import bp as petitions_bp
-    from campaign.petitions.console import bp as petitions_console_bp
-    from campaign.updates import bp as updates_bp
-    from campaign.updates.console import bp as updates_console_bp
-    from campaign.webhooks import bp as webhooks_bp
+def init_features(app: Flask) -> None:
+    """Each feature registers its blueprints, commands, sweeps and hooks on the app."""
+    # Imported here, not above: this package holds every module of the toolkit, so this file
+    # runs whenever one of them is imported (a Celery task's campaign.petitions.signing, say),
+    # and only building an app should bring in every feature's web layer.
+    from campaign.features import FEATURES
 
-    app.register_blueprint(content_bp)
-    app.register_blueprint(health_bp)
-    app.register_blueprint(audience_bp)
-    app.register_blueprint(petitions_bp)
-    app.register_blueprint(donations_bp)
-    app.register_blueprint(updates_bp)
-    app.register_blueprint(webhooks_bp, url_prefix="/webhooks")
-    app.register_blueprint(accounts_bp, url_prefix="/admin")
-    app.register_blueprint(admin_bp, url_prefix="/admin")
-    app.register_blueprint(audience_console_bp, url_prefix="/admin/subscribers")
-    app.register_blueprint(mailer_console_bp, url_prefix="/admin/mail")
-    app.register_blueprint(petitions_console_bp, url_prefix="/admin/petitions")
-    app.register_blueprint(donations_console_bp, url_prefix="/admin/donations")
-    app.register_blueprint(updates_console_bp, url_prefix="/admin/updates")
-
-
-def connect_hooks(app: Flask) -> None:
-    from campaign import signals
-    from campaign.donations.actions import give
-    from campaign.petitions.actions import sign_petitions
-    from campaign.petitions.counting import tally_sweep
-    from campaign.updates.events import record_delivery_event
-    from campaign.updates.hub import latest_updates
-    from campaign.updates.runner import send_updates
-
-    signals.sweep.connect(tally_sweep, sender=app)
-    signals.sweep.connect(send_updates, sender=app)
-    signals.mail_event.connect(record_delivery_event, sender=app)
-    signals.calls_to_action.connect(sign_petitions, sender=app)
-    signals.calls_to_action.connect(give, sender=app)
-    signals.hub_section.connect(latest_updates, sender=app)
+    for feature in FEATURES:
+        feature.init_app(app)

@@ -25,21 +25,5 @@ def mailer_commands() -> None:
 
 def init_app(app: Flask) -> None:
     """Put the shared groups on the app's command line; the features fill them."""
-    from campaign.accounts.cli import create_admin
-    from campaign.audience.cli import import_commands
-    from campaign.demo.cli import demo
-    from campaign.donations.cli import donations
-    from campaign.mailer.cli import flush
-    from campaign.petitions.cli import petitions, signatures
-    from campaign.updates.cli import send
-
     app.cli.add_command(export_commands)
     app.cli.add_command(mailer_commands)
-    export_commands.add_command(signatures)
-    export_commands.add_command(donations)
-    mailer_commands.add_command(flush)
-    mailer_commands.add_command(send)
-    app.cli.add_command(create_admin)
-    app.cli.add_command(demo)
-    app.cli.add_command(import_commands)
-    app.cli.add_command(petitions)

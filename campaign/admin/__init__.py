@@ -1,11 +1,1 @@
 """The organiser console under /admin: every view needs a signed-in organiser."""
-
-from flask import Blueprint
-
-from campaign.accounts.access import require_organiser
-
-bp = Blueprint("admin", __name__)
-bp.before_request(require_organiser)
-
-# Routes register on import.
-from campaign.admin import campaigns, explainers, users, views  # noqa: E402, F401

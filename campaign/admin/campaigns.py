@@ -2,7 +2,8 @@
 
 from flask import flash, redirect, render_template, url_for
 
-from campaign.admin import bp, queries
+from campaign.admin import queries
+from campaign.admin.blueprint import bp
 from campaign.admin.forms import CampaignForm
 from campaign.content.models import Campaign
 from campaign.content.publishing import slug_is_free

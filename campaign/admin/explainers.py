@@ -3,7 +3,8 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from wtforms import SelectChoice
 
-from campaign.admin import bp, queries
+from campaign.admin import queries
+from campaign.admin.blueprint import bp
 from campaign.admin.forms import ExplainerForm, LinkForm
 from campaign.content.models import Campaign, Explainer, LearnMoreLink
 from campaign.content.publishing import (

@@ -7,7 +7,8 @@ from campaign.accounts.access import admin_required
 from campaign.accounts.models import User
 from campaign.accounts.service import AccountError, set_role
 from campaign.addresses import InvalidEmail
-from campaign.admin import bp, organisers, queries
+from campaign.admin import organisers, queries
+from campaign.admin.blueprint import bp
 from campaign.admin.forms import NewOrganiserForm, RoleForm
 from campaign.extensions import db
 

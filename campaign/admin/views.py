@@ -2,7 +2,8 @@
 
 from flask import render_template
 
-from campaign.admin import bp, queries
+from campaign.admin import queries
+from campaign.admin.blueprint import bp
 
 
 @bp.get("/")

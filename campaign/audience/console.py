@@ -3,10 +3,10 @@
 import io
 from collections.abc import Iterator
 
-from flask import Blueprint, render_template, request
+from flask import render_template, request
 from sqlalchemy import Select, func, or_, select
 
-from campaign.accounts.access import require_organiser
+from campaign.audience.blueprint import console_bp as bp
 from campaign.audience.forms import ImportForm, SearchForm
 from campaign.audience.importing import ImportFileError, import_subscribers
 from campaign.audience.models import Subscriber, SubscriberStatus
@@ -14,9 +14,6 @@ from campaign.content.models import Campaign
 from campaign.csv_safety import csv_download
 from campaign.extensions import db
 from campaign.paging import console_page
-
-bp = Blueprint("audience_console", __name__)
-bp.before_request(require_organiser)
 
 EXPORT_BATCH = 500
 EXPORT_COLUMNS = (

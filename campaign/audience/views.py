@@ -2,7 +2,8 @@
 
 from flask import current_app, render_template, request
 
-from campaign.audience import bp, subscriptions
+from campaign.audience import subscriptions
+from campaign.audience.blueprint import bp
 from campaign.audience.forms import SubscribeForm, clean_language, consent_wording
 from campaign.content.queries import public_campaign
 from campaign.extensions import csrf, db, limiter

@@ -4,8 +4,8 @@ from flask import abort, current_app, redirect, render_template, request
 from sqlalchemy import select, update
 
 from campaign import page_cache
-from campaign.donations import bp
 from campaign.donations import test_checkout as local
+from campaign.donations.blueprint import bp
 from campaign.donations.forms import DonateForm, TestPaymentForm
 from campaign.donations.giving import open_checkout, read_choice, start_donation
 from campaign.donations.models import Appeal, Donation, DonationStatus, Interval

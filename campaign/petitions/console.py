@@ -1,7 +1,6 @@
 """The console's petition pages under /admin/petitions: write, close, moderate, clean, deliver."""
 
 from flask import (
-    Blueprint,
     abort,
     flash,
     redirect,
@@ -10,11 +9,11 @@ from flask import (
     url_for,
 )
 
-from campaign.accounts.access import require_organiser
 from campaign.countries import country_name
 from campaign.extensions import db
 from campaign.paging import console_page
 from campaign.petitions import reports
+from campaign.petitions.blueprint import console_bp as bp
 from campaign.petitions.console_forms import (
     BulkInvalidateForm,
     PetitionForm,
@@ -37,9 +36,6 @@ from campaign.petitions.moderation import (
     reopen_petition,
 )
 from campaign.security import is_local_path
-
-bp = Blueprint("petitions_console", __name__)
-bp.before_request(require_organiser)
 
 SLUG_TAKEN = "Another petition already uses this slug; choose another."
 

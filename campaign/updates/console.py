@@ -1,7 +1,6 @@
 """The console's updates under /admin/updates: write, preview, test, send or schedule, watch."""
 
 from flask import (
-    Blueprint,
     flash,
     jsonify,
     redirect,
@@ -11,19 +10,16 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import select
 
-from campaign.accounts.access import require_organiser
 from campaign.extensions import db
 from campaign.mailer.console import framed_html
 from campaign.paging import console_page
 from campaign.updates import control, editing
 from campaign.updates.audience import audience_size
+from campaign.updates.blueprint import console_bp as bp
 from campaign.updates.forms import ScheduleForm, TestSendForm, UpdateForm
 from campaign.updates.models import DeliveryStatus, Update, UpdateStatus
 from campaign.updates.progress import LISTED_ROWS, outcomes, progress, rows_with_status, sent_counts
 from campaign.updates.runner import kick
-
-bp = Blueprint("updates_console", __name__)
-bp.before_request(require_organiser)
 
 SLUG_TAKEN = "Another update already uses this slug; choose another."
 

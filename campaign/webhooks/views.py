@@ -5,10 +5,11 @@ from dataclasses import asdict
 
 from flask import current_app, request
 
+from campaign.donations import payments
 from campaign.extensions import db
 from campaign.mailer.sendgrid import events as sendgrid_events
 from campaign.mailer.sendgrid import webhook as sendgrid_webhook
-from campaign.webhooks import bp
+from campaign.webhooks.blueprint import bp
 from campaign.webhooks.refusal import WebhookRefused
 
 log = logging.getLogger(__name__)
@@ -44,8 +45,6 @@ def sendgrid():
 @bp.post("/stripe")
 def stripe():
     """Stripe's signed events: verified, recorded once, then applied to our donations."""
-    from campaign.donations import payments
-
     try:
         return payments.receive(
             request.get_data(cache=False), request.headers.get("Stripe-Signature")
