@@ -44,7 +44,7 @@ def create_app(config_object: type[config.Config] | None = None) -> Flask:
         settings.prepare(app.config)
     input_guard.init_app(app)  # first: its converter and check must see every route
     init_extensions(app)
-    register_blueprints(app)
+    init_features(app)
     errors.init_app(app)
     security.init_app(app)
     caching.init_app(app)
@@ -77,37 +77,12 @@ def init_extensions(app: Flask) -> None:
     limiter.init_app(app)
 
 
-def register_blueprints(app: Flask) -> None:
-    from campaign.accounts import bp as accounts_bp
-    from campaign.accounts.console import bp as accounts_console_bp
-    from campaign.admin.views import bp as admin_bp
-    from campaign.content import bp as content_bp
-    from campaign.content.console import bp as content_console_bp
-    from campaign.donations import bp as donations_bp
-    from campaign.donations.console import bp as donations_console_bp
-    from campaign.health import bp as health_bp
-    from campaign.mailer.console import bp as mailer_console_bp
-    from campaign.petitions import bp as petitions_bp
-    from campaign.petitions.console import bp as petitions_console_bp
-    from campaign.subscribers import bp as subscribers_bp
-    from campaign.subscribers.console import bp as subscribers_console_bp
-    from campaign.updates import bp as updates_bp
-    from campaign.updates.console import bp as updates_console_bp
-    from campaign.webhooks.views import bp as webhooks_bp
+def init_features(app: Flask) -> None:
+    """Each feature registers its blueprints, commands, sweeps and hooks on the app."""
+    # Imported here, not above: this package holds every module of the toolkit, so this file
+    # runs whenever one of them is imported (a Celery task's campaign.petitions.signing, say),
+    # and only building an app should bring in every feature's web layer.
+    from campaign.features import FEATURES
 
-    app.register_blueprint(content_bp)
-    app.register_blueprint(health_bp)
-    app.register_blueprint(subscribers_bp)
-    app.register_blueprint(petitions_bp)
-    app.register_blueprint(donations_bp)
-    app.register_blueprint(updates_bp)
-    app.register_blueprint(webhooks_bp, url_prefix="/webhooks")
-    app.register_blueprint(accounts_bp, url_prefix="/admin")
-    app.register_blueprint(admin_bp, url_prefix="/admin")
-    app.register_blueprint(content_console_bp, url_prefix="/admin")
-    app.register_blueprint(accounts_console_bp, url_prefix="/admin")
-    app.register_blueprint(subscribers_console_bp, url_prefix="/admin/subscribers")
-    app.register_blueprint(mailer_console_bp, url_prefix="/admin/mail")
-    app.register_blueprint(petitions_console_bp, url_prefix="/admin/petitions")
-    app.register_blueprint(donations_console_bp, url_prefix="/admin/donations")
-    app.register_blueprint(updates_console_bp, url_prefix="/admin/updates")
+    for feature in FEATURES:
+        feature.init_app(app)

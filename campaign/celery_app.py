@@ -7,6 +7,9 @@ from flask import Flask
 
 from campaign.jobs import SWEEP_SECONDS
 
+# Where the worker finds its tasks; none of them may import the web layer.
+TASK_MODULES = ("campaign.mailer.tasks", "campaign.updates.runner")
+
 
 def init_app(app: Flask) -> Celery:
     """Create the app's Celery instance (no connection is made until a task is sent)."""
@@ -28,7 +31,7 @@ def init_app(app: Flask) -> Celery:
         },
         # Beat keeps its last run times in this file; by default it would land in the checkout.
         beat_schedule_filename=str(Path(app.instance_path) / "celerybeat-schedule"),
-        include=["campaign.mailer.tasks", "campaign.updates.runner"],
+        include=list(TASK_MODULES),
     )
     celery.set_default()
     app.extensions["celery"] = celery

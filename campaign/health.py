@@ -1,6 +1,6 @@
 """`GET /healthz`: the process answers and the database is reachable."""
 
-from flask import Blueprint
+from flask import Blueprint, Flask
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -17,3 +17,8 @@ def healthz():
         db.session.rollback()
         return {"status": "error", "database": "unreachable"}, 503
     return {"status": "ok", "database": "ok"}
+
+
+def init_app(app: Flask) -> None:
+    """Register `/healthz`."""
+    app.register_blueprint(bp)

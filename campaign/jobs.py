@@ -1,12 +1,17 @@
 """Periodic upkeep (a petition's tally, say), run by whatever sends the mail.
 
-Features register a sweep; the in-process dispatcher thread runs every sweep each time it
-wakes (at least every SWEEP_SECONDS), and with Celery, beat schedules the `jobs.run_sweeps`
-task as often. A sweep commits its own work and must be safe to run in two processes at once.
+Features connect their sweeps to `signals.sweep`; the in-process dispatcher thread runs every
+sweep each time it wakes (at least every SWEEP_SECONDS), and with Celery, beat schedules the
+`jobs.run_sweeps` task as often. A sweep commits its own work and must be safe to run in two
+processes at once.
 """
 
 import logging
-from collections.abc import Callable
+
+from flask import current_app
+
+from campaign import signals
+from campaign.extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -15,28 +20,16 @@ log = logging.getLogger(__name__)
 # dispatcher held goes out within a minute, wherever it ran.
 SWEEP_SECONDS = 20.0
 
-SWEEPS: dict[str, Callable[[], object]] = {}
-
-
-def sweep(name: str) -> Callable:
-    """Register a function to run on every sweep."""
-
-    def register(function: Callable[[], object]) -> Callable[[], object]:
-        SWEEPS[name] = function
-        return function
-
-    return register
-
 
 def run_sweeps() -> bool:
-    """Run every registered sweep; True if one has more to do at once (a sending update)."""
-    from campaign.extensions import db
-
+    """Run every sweep connected for this app; True if one has more to do at once."""
+    app = current_app._get_current_object()
     more = False
-    for name, function in SWEEPS.items():
+    # Each receiver called here rather than by `send`: one that fails must not stop the rest.
+    for receiver in signals.sweep.receivers_for(app):
         try:
-            more = function() is True or more
+            more = receiver(app) is True or more
         except Exception:  # the next sweep tries again
             db.session.rollback()
-            log.exception("sweep %s failed", name)
+            log.exception("sweep %s.%s failed", receiver.__module__, receiver.__qualname__)
     return more

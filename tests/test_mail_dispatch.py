@@ -8,10 +8,13 @@ from email import message_from_bytes
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from sqlalchemy import select
 
+from campaign import signals
 from campaign.db import utcnow
 from campaign.extensions import db
+from campaign.jobs import run_sweeps
 from campaign.mailer.background import InProcessDispatcher
 from campaign.mailer.dispatch import dispatch_due, retry_delay
 from campaign.mailer.models import MessageStatus, OutboundEmail, Suppression, SuppressionReason
@@ -331,20 +334,23 @@ def test_the_dispatcher_thread_outlives_a_sweep_whose_cleanup_fails_too(app, mon
 
 
 def test_a_surge_of_wakes_sends_on_each_but_sweeps_at_most_once_a_second(app, monkeypatch):
-    from campaign import jobs
     from campaign.mailer import background
 
     dispatches, sweeps = [], []
+
+    def counted(app: Flask) -> None:
+        sweeps.append(time.monotonic())
+
     monkeypatch.setattr(background, "dispatch_due", lambda: dispatches.append(time.monotonic()))
-    monkeypatch.setattr(jobs, "SWEEPS", {"counted": lambda: sweeps.append(time.monotonic())})
     dispatcher = InProcessDispatcher(app)
     try:
-        dispatcher.notify()
-        started = time.monotonic()
-        while time.monotonic() - started < 1.5:  # a commit that queued mail every 10 ms
+        with signals.sweep.connected_to(counted, sender=app):
             dispatcher.notify()
-            time.sleep(0.01)
-        time.sleep(1.2)  # nothing wakes it now: the postponed sweep runs all the same
+            started = time.monotonic()
+            while time.monotonic() - started < 1.5:  # a commit that queued mail every 10 ms
+                dispatcher.notify()
+                time.sleep(0.01)
+            time.sleep(1.2)  # nothing wakes it now: the postponed sweep runs all the same
     finally:
         dispatcher.stop()
 
@@ -356,25 +362,47 @@ def test_a_surge_of_wakes_sends_on_each_but_sweeps_at_most_once_a_second(app, mo
 
 
 def test_a_sweep_with_more_to_do_is_run_again_at_once(app, monkeypatch):
-    from campaign import jobs
     from campaign.mailer import background
 
     rounds: list[float] = []
 
-    def batches_left() -> bool:
+    def batches_left(app: Flask) -> bool:
         rounds.append(time.monotonic())
         return len(rounds) < 5  # an update with five batches to send
 
     monkeypatch.setattr(background, "dispatch_due", lambda: None)
-    monkeypatch.setattr(jobs, "SWEEPS", {"update": batches_left})
     dispatcher = InProcessDispatcher(app)
     try:
-        dispatcher.notify()
-        deadline = time.monotonic() + 5
-        while len(rounds) < 5 and time.monotonic() < deadline:
-            time.sleep(0.01)
+        with signals.sweep.connected_to(batches_left, sender=app):
+            dispatcher.notify()
+            deadline = time.monotonic() + 5
+            while len(rounds) < 5 and time.monotonic() < deadline:
+                time.sleep(0.01)
     finally:
         dispatcher.stop()
 
     assert len(rounds) >= 5
     assert rounds[4] - rounds[0] < 0.5
+
+
+def test_a_failing_sweep_is_rolled_back_and_logged_and_the_others_still_run(app, session, caplog):
+    ran: list[str] = []
+
+    def fails(app: Flask) -> None:
+        session.add(Suppression(email="half-done@example.org", reason=SuppressionReason.BOUNCE))
+        session.flush()
+        raise RuntimeError("the sweep broke halfway")
+
+    def has_more(app: Flask) -> bool:
+        ran.append("has_more")
+        return True
+
+    with (
+        signals.sweep.connected_to(fails, sender=app),
+        signals.sweep.connected_to(has_more, sender=app),
+    ):
+        assert run_sweeps() is True
+
+    assert ran == ["has_more"]
+    assert session.scalar(select(Suppression)) is None
+    assert "sweep tests.test_mail_dispatch.test_a_failing_sweep" in caplog.text

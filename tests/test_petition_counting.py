@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from campaign.content.models import Campaign
 from campaign.db import utcnow
 from campaign.extensions import db
-from campaign.jobs import SWEEPS
+from campaign.jobs import run_sweeps
 from campaign.mailer.models import OutboundEmail
 from campaign.petitions import counting
 from campaign.petitions.counting import counts_by_country, recount, signature_count, tally_all
@@ -237,8 +237,14 @@ def test_recount_also_flags_rows_so_the_tally_does_not_fold_them_twice(session):
     assert signature_count(petition) == 2
 
 
-def test_the_tally_runs_on_every_sweep():
-    assert SWEEPS["petitions.tally"] is tally_all
+def test_the_tally_runs_on_every_sweep(session):
+    petition = make_petition()
+    make_signature(petition)
+
+    run_sweeps()
+
+    session.refresh(petition)
+    assert petition.counted_signatures == 1
 
 
 @pytest.mark.parametrize(

@@ -11,13 +11,15 @@ import uuid
 import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from flask import Flask
 from sqlalchemy import delete, func, select
 
+from campaign import signals
 from campaign.extensions import db
 from campaign.mailer.compose import queue_email
 from campaign.mailer.dispatch import dispatch_due
 from campaign.mailer.emails import transport_check
-from campaign.mailer.events import EVENT_HANDLERS, MailEvent, MailEventKind, handles_events
+from campaign.mailer.events import MailEvent, MailEventKind
 from campaign.mailer.models import MessageStatus, OutboundEmail, Suppression
 from campaign.mailer.sendgrid.events import mail_event
 from campaign.mailer.sendgrid.webhook import webhook_key_problem
@@ -722,9 +724,9 @@ def test_every_field_of_every_event_with_an_odd_value_leaves_the_batch_applied(
 
 
 def test_an_event_that_fails_in_the_database_leaves_the_rest_of_its_batch_applied(
-    client, session, webhook_key, request, caplog
+    app, client, session, webhook_key, caplog
 ):
-    def suppresses_twice(event: MailEvent) -> None:
+    def suppresses_twice(app: Flask, event: MailEvent) -> None:
         if event.kind == MailEventKind.DELIVERED:
             # A real refusal by the database (a unique index), which on PostgreSQL also
             # aborts the transaction unless it happened inside a savepoint.
@@ -732,12 +734,11 @@ def test_an_event_that_fails_in_the_database_leaves_the_rest_of_its_batch_applie
             db.session.add(Suppression(email=READER, reason="bounce"))
             db.session.flush()
 
-    handles_events(suppresses_twice)
-    request.addfinalizer(lambda: EVENT_HANDLERS.remove(suppresses_twice))
     before, failing, after = event("spamreport", email=OTHER), event("delivered"), event("bounce")
     bounce_after = after | {"type": "bounce", "email": "third@example.org"}
 
-    response = post_events(client, webhook_key, [before, failing, bounce_after])
+    with signals.mail_event.connected_to(suppresses_twice, sender=app):
+        response = post_events(client, webhook_key, [before, failing, bounce_after])
 
     assert response.status_code == 200
     assert response.get_json() == {"processed": 2, "duplicates": 0, "unusable": 0, "failed": 1}

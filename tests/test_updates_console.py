@@ -417,7 +417,7 @@ def test_a_bad_send_time_is_refused_beside_the_field(client, organiser, typed, e
 
 
 def test_a_scheduled_update_is_sent_by_the_sweep_once_its_time_has_come(
-    client, organiser, mail_dir
+    app, client, organiser, mail_dir
 ):
     make_subscriber(email="reader@example.org")
     update = make_update()
@@ -429,19 +429,19 @@ def test_a_scheduled_update_is_sent_by_the_sweep_once_its_time_has_come(
     )
     assert response.status_code == 303
     assert (update.status, update.scheduled_at) == (UpdateStatus.SCHEDULED, soon)
-    send_updates()
+    send_updates(app)
     assert update.status == UpdateStatus.SCHEDULED and emails_in(mail_dir) == []
 
     update.scheduled_at = utcnow() - timedelta(seconds=1)  # its time has come
     db.session.commit()
-    send_updates()  # the sweep; outside Celery it sends a slice inline
+    send_updates(app)  # the sweep; outside Celery it sends a slice inline
 
     assert update.status == UpdateStatus.SENT
     assert statuses(update) == {"sent": 1}
     assert [m["To"] for m in emails_in(mail_dir)] == ["reader@example.org"]
 
 
-def test_unscheduling_keeps_the_sweep_away(client, organiser, mail_dir):
+def test_unscheduling_keeps_the_sweep_away(app, client, organiser, mail_dir):
     make_subscriber()
     update = make_update(status=UpdateStatus.SCHEDULED, scheduled_at=utcnow() + timedelta(1))
     url = f"/admin/updates/{update.id}"
@@ -449,7 +449,7 @@ def test_unscheduling_keeps_the_sweep_away(client, organiser, mail_dir):
     post_form(client, f"{url}/unschedule", {}, form_url=url)
     update.scheduled_at = utcnow() - timedelta(seconds=1)
     db.session.commit()
-    send_updates()
+    send_updates(app)
 
     assert update.status == UpdateStatus.DRAFT
     assert emails_in(mail_dir) == []

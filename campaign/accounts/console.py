@@ -1,17 +1,15 @@
 """The console's organiser accounts under /admin/users, for admins only."""
 
-from flask import Blueprint, flash, make_response, redirect, render_template, url_for
+from flask import flash, make_response, redirect, render_template, url_for
 from flask_login import current_user
 
 from campaign.accounts import reports, service
-from campaign.accounts.access import admin_required, require_organiser
+from campaign.accounts.access import admin_required
+from campaign.accounts.blueprint import console_bp as bp
 from campaign.accounts.forms import NewOrganiserForm, RoleForm
 from campaign.accounts.models import User
 from campaign.addresses import InvalidEmail
 from campaign.extensions import db
-
-bp = Blueprint("accounts_console", __name__)
-bp.before_request(require_organiser)
 
 
 @bp.get("/users")

@@ -1,8 +1,8 @@
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from campaign.accounts import bp
 from campaign.accounts.access import require_organiser
+from campaign.accounts.blueprint import bp
 from campaign.accounts.forms import ChangePasswordForm, LoginForm
 from campaign.accounts.models import new_session_token
 from campaign.accounts.passwords import verify_password

@@ -1,12 +1,9 @@
 """The console's front page under /admin."""
 
-from flask import Blueprint, render_template
+from flask import render_template
 
-from campaign.accounts.access import require_organiser
+from campaign.admin.blueprint import bp
 from campaign.content.reports import campaigns_with_counts
-
-bp = Blueprint("admin", __name__)
-bp.before_request(require_organiser)
 
 
 @bp.get("/")

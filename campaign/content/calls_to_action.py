@@ -1,12 +1,14 @@
 """The actions a campaign offers at the end of its pages: sign, give, subscribe.
 
-Each feature that offers an action registers a provider; pages show what the providers return,
-so a campaign with no petition simply shows no "sign" box.
+Each feature that offers an action connects to `signals.calls_to_action`; pages show what its
+receivers return, so a campaign with no petition simply shows no "sign" box.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
+from flask import current_app
+
+from campaign import signals
 from campaign.content.models import Campaign
 
 
@@ -19,21 +21,12 @@ class CallToAction:
     label: str
 
 
-Provider = Callable[[Campaign], list[CallToAction]]
-_providers: list[Provider] = []
-
-
-def provides_calls_to_action(provider: Provider) -> Provider:
-    """Register a function that lists a campaign's actions of one kind."""
-    _providers.append(provider)
-    return provider
-
-
 # Signing first: it asks least of a reader, and it is what campaigns most need in numbers.
 KIND_ORDER = {"sign": 0, "give": 1, "subscribe": 2}
 
 
 def calls_to_action(campaign: Campaign) -> list[CallToAction]:
     """Every action the campaign offers now: sign, then give, then subscribe."""
-    actions = [action for provider in _providers for action in provider(campaign)]
+    offered = signals.calls_to_action.send(current_app._get_current_object(), campaign=campaign)
+    actions = [action for _receiver, actions in offered for action in actions]
     return sorted(actions, key=lambda action: KIND_ORDER.get(action.kind, len(KIND_ORDER)))

@@ -3,12 +3,12 @@ written with a preview, ordered, published, translated and linked."""
 
 from collections.abc import Callable
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from wtforms import SelectChoice
 
-from campaign.accounts.access import require_organiser
 from campaign.admin.helpers import check_slug
 from campaign.content import reports
+from campaign.content.blueprint import console_bp as bp
 from campaign.content.forms import CampaignForm, ExplainerForm, LinkForm
 from campaign.content.models import Campaign, Explainer, LearnMoreLink
 from campaign.content.publishing import (
@@ -26,9 +26,6 @@ from campaign.content.rendering import render_markdown
 from campaign.extensions import db
 from campaign.form_fields import NO_LINK
 from campaign.security import is_local_path
-
-bp = Blueprint("content_console", __name__)
-bp.before_request(require_organiser)
 
 DIRECTIONS = {"up": -1, "down": 1}
 

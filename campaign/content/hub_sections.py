@@ -1,13 +1,16 @@
 """Lists a campaign's hub page shows beside its explainers (the latest updates, say).
 
-Each feature that has something to list registers a provider, as with calls to action, so
-content never imports the features that fill its pages; an empty list shows no section.
+Each feature that has something to list connects to `signals.hub_section`, as with calls to
+action, so content never imports the features that fill its pages; an empty list shows no
+section.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask import current_app
+
+from campaign import signals
 from campaign.content.models import Campaign
 
 
@@ -25,17 +28,8 @@ class HubSection:
     links: list[HubLink] = field(default_factory=list)
 
 
-Provider = Callable[[Campaign], HubSection]
-_providers: list[Provider] = []
-
-
-def provides_hub_section(provider: Provider) -> Provider:
-    """Register a function that gives one section of a campaign's hub page."""
-    _providers.append(provider)
-    return provider
-
-
 def hub_sections(campaign: Campaign) -> list[HubSection]:
-    """The campaign's sections that have something to show, in the providers' order."""
-    sections = (provider(campaign) for provider in _providers)
+    """The campaign's sections that have something to show, by key: the same on every page."""
+    offered = signals.hub_section.send(current_app._get_current_object(), campaign=campaign)
+    sections = sorted((section for _receiver, section in offered), key=lambda s: s.key)
     return [section for section in sections if section.links]

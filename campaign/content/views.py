@@ -5,7 +5,8 @@ from datetime import timedelta
 from flask import abort, current_app, render_template, send_from_directory
 
 from campaign.caching import cached_page
-from campaign.content import bp, queries
+from campaign.content import queries
+from campaign.content.blueprint import bp
 from campaign.content.calls_to_action import calls_to_action
 from campaign.content.hub_sections import hub_sections
 from campaign.content.publishing import translation_group

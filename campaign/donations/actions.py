@@ -1,13 +1,14 @@
 """A campaign's open appeals, offered at the end of its pages."""
 
-from campaign.content.calls_to_action import CallToAction, provides_calls_to_action
+from flask import Flask
+
+from campaign.content.calls_to_action import CallToAction
 from campaign.content.models import Campaign
 from campaign.donations.queries import open_appeals
 from campaign.templating import site_url_for
 
 
-@provides_calls_to_action
-def give(campaign: Campaign) -> list[CallToAction]:
+def give(app: Flask, campaign: Campaign) -> list[CallToAction]:
     """A "give" box for each open appeal of the campaign."""
     return [
         CallToAction(

@@ -5,10 +5,9 @@ from flask.cli import with_appcontext
 
 from campaign.cli import fail
 from campaign.donations.reports import DonationFilter, appeal_by_slug, donations_csv
-from campaign.petitions.cli import export_commands
 
 
-@export_commands.command("donations")
+@click.command("donations")
 @click.option("--appeal", "slug", metavar="SLUG", help="Only this appeal's donations.")
 @with_appcontext
 def donations(slug: str | None) -> None:

@@ -3,7 +3,6 @@
 from collections.abc import Callable
 
 from flask import (
-    Blueprint,
     abort,
     flash,
     redirect,
@@ -12,10 +11,10 @@ from flask import (
     url_for,
 )
 
-from campaign.accounts.access import require_organiser
 from campaign.admin.helpers import campaigns_by_title
 from campaign.csv_safety import csv_download
 from campaign.donations import editing, reports
+from campaign.donations.blueprint import console_bp as bp
 from campaign.donations.console_forms import AppealForm, DonationFilterForm
 from campaign.donations.models import Appeal, Donation
 from campaign.donations.money import format_money
@@ -25,9 +24,6 @@ from campaign.extensions import db
 from campaign.paging import console_page
 from campaign.security import is_local_path
 from campaign.webhooks.refusal import WebhookRefused
-
-bp = Blueprint("donations_console", __name__)
-bp.before_request(require_organiser)
 
 SLUG_TAKEN = "Another appeal, or a page of the site, already uses this slug; choose another."
 CURRENCY_FIXED = (

@@ -4,7 +4,7 @@ from flask import abort, current_app, redirect, render_template, request
 from sqlalchemy import select, update
 
 from campaign import page_cache
-from campaign.donations import bp
+from campaign.donations.blueprint import bp
 from campaign.donations.forms import DonateForm, TestPaymentForm
 from campaign.donations.gateway import GatewayError
 from campaign.donations.giving import (

@@ -1,14 +1,13 @@
 """`flask mailer …`: send what the outbox holds from the command line."""
 
 import click
-from flask.cli import AppGroup
+from flask.cli import with_appcontext
 
 from campaign.mailer.dispatch import dispatch_due
 
-mailer = AppGroup("mailer", help="Send mail from the outbox.")
 
-
-@mailer.command("flush")
+@click.command("flush")
+@with_appcontext
 def flush() -> None:
     """Send every message that is due now, and print what happened."""
     try:

@@ -3,7 +3,6 @@
 from pathlib import Path
 
 from flask import (
-    Blueprint,
     Response,
     abort,
     current_app,
@@ -15,10 +14,10 @@ from flask import (
 )
 from flask_login import current_user
 
-from campaign.accounts.access import require_organiser
 from campaign.db import utcnow
 from campaign.extensions import db
 from campaign.mailer import reports
+from campaign.mailer.blueprint import console_bp as bp
 from campaign.mailer.claims import describe_holder
 from campaign.mailer.compose import queue_email
 from campaign.mailer.emails import transport_check
@@ -29,9 +28,6 @@ from campaign.mailer.transports import get_transport
 from campaign.mailer.transports.outbox import eml_name
 from campaign.paging import console_page
 from campaign.security import ContentSecurityPolicy
-
-bp = Blueprint("mailer_console", __name__)
-bp.before_request(require_organiser)
 
 RETRYABLE = frozenset({MessageStatus.FAILED, MessageStatus.QUEUED})
 EML_SHOWN_BYTES = 1024 * 1024

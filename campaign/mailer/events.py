@@ -2,10 +2,9 @@
 
 A provider's webhook turns each of its events into a `MailEvent` (SendGrid's does so in
 mailer/sendgrid/events.py) and suppression.py applies it. A feature that keeps rows of its own
-about its mail (an update's deliveries) registers a handler here to see every event too.
+about its mail (an update's deliveries) connects to `signals.mail_event` to see every event too.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -39,13 +38,3 @@ class MailEvent:
     delivery_id: int | None  # an update's delivery
     detail: str  # all the provider said about it, kept with a suppression
     note: str  # one line for people, kept as the outbox row's last error
-
-
-# The features that keep rows of their own about their mail.
-EVENT_HANDLERS: list[Callable[[MailEvent], None]] = []
-
-
-def handles_events(handler: Callable[[MailEvent], None]) -> Callable[[MailEvent], None]:
-    """Register a function that also sees every new (not repeated) mail event."""
-    EVENT_HANDLERS.append(handler)
-    return handler

@@ -8,11 +8,13 @@ an earlier one did.
 
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from campaign import signals
 from campaign.extensions import db
-from campaign.mailer.events import EVENT_HANDLERS, MailEvent, MailEventKind
+from campaign.mailer.events import MailEvent, MailEventKind
 from campaign.mailer.models import MessageStatus, OutboundEmail, Suppression, SuppressionReason
 from campaign.subscribers.models import Subscriber, SubscriberStatus
 
@@ -42,9 +44,8 @@ LEFT_BY_CHOICE = frozenset({SubscriberStatus.UNSUBSCRIBED, SubscriberStatus.COMP
 
 def apply_mail_event(event: MailEvent) -> None:
     """What one event means for our addresses, subscribers and outbox rows, and for the rows of
-    the features that registered a handler."""
-    for handler in EVENT_HANDLERS:
-        handler(event)
+    the features connected to `signals.mail_event`."""
+    signals.mail_event.send(current_app._get_current_object(), event=event)
     if event.kind in SUPPRESSING and event.email:
         reason, subscriber_status = SUPPRESSING[event.kind]
         suppress(event.email, reason, event.detail)

@@ -14,5 +14,5 @@ def dispatch_outbox() -> int:
 
 @shared_task(name="jobs.run_sweeps", ignore_result=True)
 def sweeps() -> None:
-    """Periodic upkeep registered by the features (see campaign/jobs.py)."""
+    """The sweeps the features connect (see campaign/jobs.py)."""
     run_sweeps()

@@ -1,13 +1,14 @@
 """A campaign's open petitions, offered at the end of its pages."""
 
-from campaign.content.calls_to_action import CallToAction, provides_calls_to_action
+from flask import Flask
+
+from campaign.content.calls_to_action import CallToAction
 from campaign.content.models import Campaign
 from campaign.petitions.queries import open_petitions
 from campaign.templating import site_url_for
 
 
-@provides_calls_to_action
-def sign_petitions(campaign: Campaign) -> list[CallToAction]:
+def sign_petitions(app: Flask, campaign: Campaign) -> list[CallToAction]:
     """A "sign" box for each open petition of the campaign."""
     return [
         CallToAction(

@@ -18,12 +18,7 @@ def _petition(slug: str) -> Petition:
     return petition
 
 
-@click.group("export")
-def export_commands() -> None:
-    """Take lists out, as CSV."""
-
-
-@export_commands.command("signatures")
+@click.command("signatures")
 @click.argument("slug", metavar="PETITION")
 @with_appcontext
 def signatures(slug: str) -> None:

@@ -1,7 +1,6 @@
 """The console's petition pages under /admin/petitions: write, close, moderate, clean, deliver."""
 
 from flask import (
-    Blueprint,
     abort,
     flash,
     redirect,
@@ -10,12 +9,12 @@ from flask import (
     url_for,
 )
 
-from campaign.accounts.access import require_organiser
 from campaign.admin.helpers import campaigns_by_title, check_slug
 from campaign.countries import country_name
 from campaign.extensions import db
 from campaign.paging import console_page
 from campaign.petitions import reports
+from campaign.petitions.blueprint import console_bp as bp
 from campaign.petitions.console_forms import (
     BulkInvalidateForm,
     PetitionForm,
@@ -37,9 +36,6 @@ from campaign.petitions.moderation import (
     reopen_petition,
 )
 from campaign.security import is_local_path
-
-bp = Blueprint("petitions_console", __name__)
-bp.before_request(require_organiser)
 
 
 def _petition_or_404(petition_id: int) -> Petition:

@@ -10,13 +10,12 @@ is exact, never behind; `recount` rebuilds everything from the signatures when i
 
 from collections import Counter
 
-from flask import current_app
+from flask import Flask, current_app
 from sqlalchemy import and_, case, delete, func, insert, or_, select, union_all, update
 
 from campaign import page_cache
 from campaign.db import insert_with_conflicts
 from campaign.extensions import db
-from campaign.jobs import sweep
 from campaign.petitions.models import CountryCount, Petition, Signature, SignatureStatus
 
 TALLY_BATCH = 5000
@@ -147,7 +146,6 @@ def tally_petition(petition_id: int, limit: int = TALLY_BATCH) -> int:
     return len(folded)
 
 
-@sweep("petitions.tally")
 def tally_all() -> int:
     """Fold every petition's new confirmations and invalidations; returns rows folded."""
     petition_ids = db.session.scalars(
@@ -159,6 +157,11 @@ def tally_all() -> int:
         while batch := tally_petition(petition_id):
             folded += batch
     return folded
+
+
+def tally_sweep(app: Flask) -> int:
+    """The tally on every sweep (`signals.sweep`); it needs nothing of the app's."""
+    return tally_all()
 
 
 def recount(petition: Petition) -> tuple[int, int]:

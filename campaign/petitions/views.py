@@ -5,7 +5,7 @@ from flask import abort, current_app, render_template, request
 from campaign import page_cache
 from campaign.caching import build_fingerprint, conditional_response
 from campaign.extensions import csrf, db, limiter
-from campaign.petitions import bp
+from campaign.petitions.blueprint import bp
 from campaign.petitions.counting import public_counts_by_country, shown_count
 from campaign.petitions.forms import UTM_FIELDS, SignForm
 from campaign.petitions.models import Petition

@@ -2,19 +2,17 @@
 
 import io
 
-from flask import Blueprint, render_template, request
+from flask import render_template, request
 
-from campaign.accounts.access import require_organiser
 from campaign.csv_safety import csv_download
 from campaign.extensions import db
 from campaign.paging import console_page
 from campaign.subscribers import reports
+from campaign.subscribers.blueprint import console_bp as bp
 from campaign.subscribers.forms import ImportForm, SearchForm
 from campaign.subscribers.importing import ImportFileError, import_subscribers
 
 # Named as before the package was renamed, so its endpoints (audience_console.*) stay as they were.
-bp = Blueprint("audience_console", __name__)
-bp.before_request(require_organiser)
 
 
 def _search_form() -> SearchForm:

@@ -5,7 +5,8 @@ from flask import current_app, render_template, request
 from campaign.content.queries import public_campaign
 from campaign.extensions import csrf, db, limiter
 from campaign.security import form_post_is_ours
-from campaign.subscribers import bp, subscriptions
+from campaign.subscribers import subscriptions
+from campaign.subscribers.blueprint import bp
 from campaign.subscribers.forms import SubscribeForm, clean_language, consent_wording
 from campaign.tokens import TokenError, TokenExpired
 

@@ -9,7 +9,6 @@ from sqlalchemy import select
 
 from campaign.cli import fail
 from campaign.extensions import db
-from campaign.mailer.cli import mailer
 from campaign.mailer.transports import get_transport
 from campaign.updates.models import Update, UpdateStatus
 from campaign.updates.reports import delivery_counts
@@ -33,7 +32,7 @@ def handled(report: SendReport) -> int:
     return report.sent + report.failed + report.skipped + report.uncertain
 
 
-@mailer.command("send")
+@click.command("send")
 @click.argument("reference", metavar="UPDATE")
 @with_appcontext
 def send(reference: str) -> None:

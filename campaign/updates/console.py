@@ -1,7 +1,6 @@
 """The console's updates under /admin/updates: write, preview, test, send or schedule, watch."""
 
 from flask import (
-    Blueprint,
     flash,
     jsonify,
     redirect,
@@ -10,13 +9,13 @@ from flask import (
 )
 from flask_login import current_user
 
-from campaign.accounts.access import require_organiser
 from campaign.admin.helpers import check_slug
 from campaign.extensions import db
 from campaign.mailer.console import framed_html
 from campaign.paging import console_page
 from campaign.updates import control, editing
 from campaign.updates.audience import audience_size
+from campaign.updates.blueprint import console_bp as bp
 from campaign.updates.forms import ScheduleForm, TestSendForm, UpdateForm
 from campaign.updates.models import DeliveryStatus, Update, UpdateStatus
 from campaign.updates.reports import (
@@ -28,9 +27,6 @@ from campaign.updates.reports import (
     sent_counts,
 )
 from campaign.updates.runner import kick
-
-bp = Blueprint("updates_console", __name__)
-bp.before_request(require_organiser)
 
 
 def _update_or_404(update_id: int) -> Update:

@@ -1,7 +1,9 @@
 """What the mail provider reports about an update's emails, recorded on their delivery rows."""
 
+from flask import Flask
+
 from campaign.extensions import db
-from campaign.mailer.events import MailEvent, MailEventKind, handles_events
+from campaign.mailer.events import MailEvent, MailEventKind
 from campaign.updates.models import Delivery
 
 # The event we keep for a delivery: later, stronger news replaces earlier news, never back.
@@ -15,8 +17,7 @@ STRENGTH = {
 }
 
 
-@handles_events
-def record_delivery_event(event: MailEvent) -> None:
+def record_delivery_event(app: Flask, event: MailEvent) -> None:
     """Note delivered / bounced / unsubscribed / complained on the delivery named by our id."""
     if event.kind not in STRENGTH:
         return  # blocked for now: nothing final about this delivery, and the address stays

@@ -1,9 +1,9 @@
 """A campaign's latest published updates, listed on its hub page."""
 
-from flask import url_for
+from flask import Flask, url_for
 from sqlalchemy import select
 
-from campaign.content.hub_sections import HubLink, HubSection, provides_hub_section
+from campaign.content.hub_sections import HubLink, HubSection
 from campaign.content.models import Campaign
 from campaign.extensions import db
 from campaign.updates.models import Update
@@ -22,8 +22,7 @@ def published_updates(campaign: Campaign, limit: int = HUB_UPDATES) -> list[Upda
     return list(db.session.scalars(query))
 
 
-@provides_hub_section
-def latest_updates(campaign: Campaign) -> HubSection:
+def latest_updates(app: Flask, campaign: Campaign) -> HubSection:
     """The "Updates" section: title, date and link of the latest few."""
     links = [
         HubLink(

@@ -7,12 +7,11 @@ tasks per sending update; they claim batches with SKIP LOCKED and so share the w
 """
 
 from celery import shared_task
-from flask import current_app
+from flask import Flask, current_app
 from sqlalchemy import select
 
 from campaign.db import utcnow
 from campaign.extensions import db
-from campaign.jobs import sweep
 from campaign.updates.models import Update, UpdateStatus
 from campaign.updates.sending import run, start
 
@@ -50,12 +49,11 @@ def kick(update_id: int) -> None:
         current_app.extensions["mail_dispatcher"].notify()
 
 
-@sweep("updates.send")
-def send_updates() -> bool:
-    """Start due updates and move sending ones along; True while work remains."""
+def send_updates(app: Flask) -> bool:
+    """The sweep: start due updates and move sending ones along; True while work remains."""
     start_due_updates()
     ids = sending_update_ids()
-    if current_app.config["MAIL_DISPATCHER"] == "celery":
+    if app.config["MAIL_DISPATCHER"] == "celery":
         for update_id in ids:
             kick(update_id)
         return False

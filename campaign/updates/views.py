@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from campaign.caching import cached_page
 from campaign.extensions import db
-from campaign.updates import bp
+from campaign.updates.blueprint import bp
 from campaign.updates.models import Update
 
 

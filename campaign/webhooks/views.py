@@ -9,7 +9,7 @@ from campaign.donations import webhook as donation_webhook
 from campaign.donations.stripe import get_gateway
 from campaign.mailer.sendgrid import events as sendgrid_events
 from campaign.mailer.sendgrid import webhook as sendgrid_webhook
-from campaign.webhooks import bp
+from campaign.webhooks.blueprint import bp
 from campaign.webhooks.refusal import WebhookRefused
 
 log = logging.getLogger(__name__)

@@ -1,0 +1,31 @@
+"""Every feature of the toolkit, in the order `create_app()` puts them on the app.
+
+Each has an `init_app(app)` that registers its blueprints, its commands, its sweeps and its
+hooks; importing one imports that feature's web layer.
+"""
+
+from campaign import health
+from campaign.accounts import feature as accounts
+from campaign.admin import feature as admin
+from campaign.content import feature as content
+from campaign.demo import feature as demo
+from campaign.donations import feature as donations
+from campaign.mailer import feature as mailer
+from campaign.petitions import feature as petitions
+from campaign.subscribers import feature as subscribers
+from campaign.updates import feature as updates
+from campaign.webhooks import feature as webhooks
+
+FEATURES = (
+    content,
+    health,
+    subscribers,
+    petitions,
+    donations,
+    updates,
+    webhooks,
+    accounts,
+    admin,
+    mailer,
+    demo,
+)
