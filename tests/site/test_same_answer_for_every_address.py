@@ -12,8 +12,8 @@ import pytest
 
 from campaign.extensions import limiter
 from tests.factories import make_petition, make_signature
+from tests.site.test_hostile_requests import HOSTILE_FEW
 from tests.subscriber_factories import make_subscriber
-from tests.test_hostile_requests import HOSTILE_FEW
 
 HOSTILE = [*HOSTILE_FEW, "line\r\nbreak", "\u202e", "", " "]
 KNOWN = "known@example.org"

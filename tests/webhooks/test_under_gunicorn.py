@@ -24,11 +24,11 @@ from campaign.mailer.models import Suppression
 from campaign.webhooks.models import WebhookEvent
 from config import TestingConfig
 from tests.donation_factories import make_donation
+from tests.donations.test_stripe_webhooks import SECRET, event
+from tests.mailer.test_sendgrid_webhook import event as sendgrid_event
+from tests.mailer.test_sendgrid_webhook import public_key_text, signed_headers
 from tests.processes import gunicorn
 from tests.scratch import scratch_database
-from tests.test_sendgrid_webhook import event as sendgrid_event
-from tests.test_sendgrid_webhook import public_key_text, signed_headers
-from tests.test_stripe_webhooks import SECRET, event
 
 
 @dataclass

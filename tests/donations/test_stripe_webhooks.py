@@ -266,7 +266,7 @@ def test_a_missing_signature_header_is_refused(client, session):
 
 
 # A JSON object without a usable id or type is an event we record as unusable: see
-# tests/test_stripe_odd_events.py.
+# tests/donations/test_stripe_odd_events.py.
 @pytest.mark.parametrize(
     "payload", ["not json", '{"id": "evt_1", "type": ', "[]", '"evt_1"', "null"]
 )

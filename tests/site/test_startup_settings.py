@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.processes import ROOT
 from tests.standins.smtp import free_port
 
-ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 WAIT = 60
 

@@ -10,9 +10,9 @@ from urllib.parse import urlencode
 
 import pytest
 
+from tests.processes import ROOT
 from tests.standins.smtp import free_port
 
-ROOT = Path(__file__).resolve().parent.parent
 WAIT = 120  # seconds: migrating and loading the demo on a busy machine
 # Settings the suite's own environment may hold that would steer the local site elsewhere.
 NOT_PASSED_ON = {

@@ -18,8 +18,16 @@ from campaign.extensions import db
 from campaign.mailer.models import OutboundEmail
 from campaign.webhooks.models import WebhookEvent
 from tests.donation_factories import make_appeal
+from tests.donations.test_stripe_webhooks import (
+    DONOR,
+    SECRET,
+    Gift,
+    event,
+    receipts,
+    send,
+    stripe_id,
+)
 from tests.odd_values import ODD_VALUES
-from tests.test_stripe_webhooks import DONOR, SECRET, Gift, event, receipts, send, stripe_id
 
 
 @pytest.fixture(autouse=True)

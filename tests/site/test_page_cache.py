@@ -25,8 +25,8 @@ from tests.conftest import PAGE_CACHE_LIFE as LIFE
 from tests.factories import make_explainer, make_petition, make_signature, make_user
 from tests.helpers import sign_in
 from tests.live_site import served
+from tests.petitions.test_signing import confirm_path, press_confirm, sign
 from tests.scratch import scratch_database
-from tests.test_petition_signing import confirm_path, press_confirm, sign
 
 
 @contextmanager
