@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from campaign.accounts.models import Role, User
 from campaign.accounts.passwords import verify_password
-from tests.factories import PASSWORD, make_user
+from tests.factories.accounts import PASSWORD, make_user
 from tests.helpers import post_form, sign_in
 
 ONE_TIME_PASSWORD = re.compile(r'<code id="one-time-password">([^<]+)</code>')

@@ -1,7 +1,7 @@
 from campaign.accounts.models import Role
 from campaign.accounts.service import set_active
 from campaign.extensions import db
-from tests.factories import PASSWORD, make_user
+from tests.factories.accounts import PASSWORD, make_user
 from tests.helpers import csrf_token, post_form, sign_in
 
 WRONG = "That email and password do not match an account."

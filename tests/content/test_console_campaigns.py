@@ -4,7 +4,8 @@ import pytest
 from sqlalchemy import func, select
 
 from campaign.content.models import Campaign, CampaignStatus, ExplainerStatus
-from tests.factories import make_campaign, make_explainer, make_user
+from tests.factories.accounts import make_user
+from tests.factories.content import make_campaign, make_explainer
 from tests.helpers import post_form, sign_in
 
 

@@ -3,7 +3,8 @@ from sqlalchemy import func, select
 
 from campaign.content.models import CampaignStatus, Explainer, ExplainerStatus, LearnMoreLink
 from campaign.content.publishing import add_link, set_translation_of
-from tests.factories import make_campaign, make_explainer, make_user
+from tests.factories.accounts import make_user
+from tests.factories.content import make_campaign, make_explainer
 from tests.helpers import post_form, sign_in
 
 

@@ -1,6 +1,6 @@
 from campaign.content.models import CampaignStatus, ExplainerStatus
 from campaign.content.publishing import add_link, set_translation_of
-from tests.factories import make_campaign, make_explainer
+from tests.factories.content import make_campaign, make_explainer
 
 
 def test_explainer_page_shows_article_links_and_social_tags(client, session):
@@ -111,7 +111,7 @@ def test_unchanged_page_answers_304_and_an_edit_changes_the_etag(client, session
 
 
 def test_home_offers_the_open_petitions_of_live_campaigns(client, session):
-    from tests.factories import make_petition
+    from tests.factories.petitions import make_petition
 
     open_one = make_petition(title="Let investigators in")
     draft = make_petition(title="Not yet", status="draft")
@@ -125,8 +125,8 @@ def test_home_offers_the_open_petitions_of_live_campaigns(client, session):
 
 
 def test_a_campaign_offers_signing_before_giving(client, session):
-    from tests.donation_factories import make_appeal
-    from tests.factories import make_petition
+    from tests.factories.donations import make_appeal
+    from tests.factories.petitions import make_petition
 
     campaign = make_campaign()
     make_appeal(campaign=campaign, title="Fund us")

@@ -1,7 +1,7 @@
 import pytest
 
 from campaign.content.rendering import reading_minutes, render_markdown
-from tests.factories import make_explainer
+from tests.factories.content import make_explainer
 
 HOSTILE = [
     ("<script>alert('x')</script>", "<script"),

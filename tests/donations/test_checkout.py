@@ -17,8 +17,8 @@ from campaign.donations.models import Appeal, Donation, DonationStatus, Interval
 from campaign.extensions import db
 from campaign.mailer.models import OutboundEmail
 from config import ProductionConfig
-from tests.donation_factories import make_appeal, make_donation
-from tests.factories import make_campaign
+from tests.factories.content import make_campaign
+from tests.factories.donations import make_appeal, make_donation
 from tests.standins.stripe import card_error
 
 # A post from one of our own pages, as a browser marks it (the donate form carries no token).

@@ -16,9 +16,10 @@ from campaign.donations.models import Appeal, AppealStatus, Donation, DonationSt
 from campaign.donations.queries import raised
 from campaign.donations.stripe import get_test_checkout
 from campaign.extensions import db
-from tests import donation_factories
-from tests.donation_factories import make_appeal
-from tests.factories import make_campaign, make_user
+from tests.factories import donations as donation_factories
+from tests.factories.accounts import make_user
+from tests.factories.content import make_campaign
+from tests.factories.donations import make_appeal
 from tests.helpers import post_form, sign_in
 
 _numbers = itertools.count(1)

@@ -17,16 +17,8 @@ from campaign.donations.queries import Raised, raised
 from campaign.extensions import db
 from campaign.mailer.models import OutboundEmail
 from campaign.webhooks.models import WebhookEvent
-from tests.donation_factories import make_appeal
-from tests.donations.test_stripe_webhooks import (
-    DONOR,
-    SECRET,
-    Gift,
-    event,
-    receipts,
-    send,
-    stripe_id,
-)
+from tests.factories.donations import make_appeal
+from tests.factories.stripe_events import DONOR, SECRET, Gift, event, receipts, send, stripe_id
 from tests.odd_values import ODD_VALUES
 
 

@@ -22,7 +22,12 @@ from campaign.mailer.claims import (
 )
 from campaign.mailer.dispatch import dispatch_due
 from campaign.mailer.models import MessageStatus, OutboundEmail
-from tests.mail_factories import ELSEWHERE, ScriptedTransport, held_by, queue_check
+from tests.factories.mail import (
+    ELSEWHERE,
+    ScriptedTransport,
+    make_claimed_email,
+    make_outbound_email,
+)
 
 
 def ended_process_id() -> int:
@@ -50,7 +55,7 @@ def test_a_holder_is_named_by_host_pid_and_token():
     ],
 )
 def test_a_claim_whose_lease_ran_out_is_taken_back_and_sent(session, holder):
-    message = held_by(holder, lease_left=-timedelta(seconds=1))
+    message = make_claimed_email(holder, lease_left=-timedelta(seconds=1))
     session.commit()
     transport = ScriptedTransport()
 
@@ -66,7 +71,7 @@ def test_a_claim_whose_lease_ran_out_is_taken_back_and_sent(session, holder):
 
 
 def test_a_claim_taken_back_after_hand_over_is_recorded_as_possibly_sent_twice(session):
-    message = held_by(ELSEWHERE, lease_left=-timedelta(seconds=1), handed_over=True)
+    message = make_claimed_email(ELSEWHERE, lease_left=-timedelta(seconds=1), handed_over=True)
     session.commit()
 
     assert take_back_abandoned_claims(utcnow()) == 1
@@ -86,7 +91,7 @@ def test_a_claim_taken_back_after_hand_over_is_recorded_as_possibly_sent_twice(s
 
 def test_a_claim_of_a_process_of_this_host_that_ended_is_taken_back_at_once(session):
     pid = ended_process_id()
-    message = held_by(f"{this_host()}:{pid}:0ddba11", handed_over=True)
+    message = make_claimed_email(f"{this_host()}:{pid}:0ddba11", handed_over=True)
     session.commit()
 
     assert take_back_abandoned_claims(utcnow()) == 1
@@ -98,7 +103,7 @@ def test_a_claim_of_a_process_of_this_host_that_ended_is_taken_back_at_once(sess
 
 def test_a_claim_of_an_earlier_process_with_this_pid_is_taken_back_at_once(session):
     # After a restart a dispatcher may get the pid its predecessor had: the token tells.
-    message = held_by(f"{this_host()}:{os.getpid()}:ba5eba11")
+    message = make_claimed_email(f"{this_host()}:{os.getpid()}:ba5eba11")
     session.commit()
 
     assert take_back_abandoned_claims(utcnow()) == 1
@@ -110,9 +115,9 @@ def test_a_claim_of_an_earlier_process_with_this_pid_is_taken_back_at_once(sessi
 def test_live_holders_keep_their_claims(session):
     with holding_claims() as running:
         messages = [
-            held_by(ELSEWHERE, handed_over=True, to="elsewhere@example.org"),
-            held_by(f"{this_host()}:{os.getppid()}:5ca1ab1e", to="parent@example.org"),
-            held_by(str(running), handed_over=True, to="this-run@example.org"),
+            make_claimed_email(ELSEWHERE, handed_over=True, to="elsewhere@example.org"),
+            make_claimed_email(f"{this_host()}:{os.getppid()}:5ca1ab1e", to="parent@example.org"),
+            make_claimed_email(str(running), handed_over=True, to="this-run@example.org"),
         ]
         session.commit()
 
@@ -128,7 +133,7 @@ class KilledWhileSending(BaseException):
 
 
 def test_a_message_whose_sender_dies_every_time_is_not_retried_for_ever(app, session):
-    message = queue_check()
+    message = make_outbound_email()
     session.commit()
     attempts = app.config["MAIL_MAX_ATTEMPTS"]
 
@@ -192,7 +197,7 @@ class SlowTransport(ScriptedTransport):
 def test_renewals_keep_a_slow_live_holders_claim(app, committed_outbox, monkeypatch):
     monkeypatch.setattr(claims, "CLAIM_LEASE", timedelta(seconds=0.9))
     monkeypatch.setattr(claims, "LEASE_RENEWAL", timedelta(seconds=0.2))
-    message_id = queue_check().id
+    message_id = make_outbound_email().id
     committed_outbox.commit()
 
     # The send outlasts three leases while another dispatcher sweeps twenty times a second.
@@ -215,8 +220,8 @@ def test_a_holder_that_lost_its_claims_records_nothing_and_sends_no_more_of_them
     # while the first message is out, and the first dispatcher learns it when recording.
     monkeypatch.setattr(claims, "CLAIM_LEASE", timedelta(seconds=0.5))
     monkeypatch.setattr(claims, "LEASE_RENEWAL", timedelta(seconds=60))
-    first = queue_check("first@example.org").id
-    second = queue_check("second@example.org").id
+    first = make_outbound_email("first@example.org").id
+    second = make_outbound_email("second@example.org").id
     committed_outbox.commit()
     transport = SlowTransport(seconds=1.5)
 

@@ -3,20 +3,18 @@
 import html
 import re
 from datetime import timedelta
+from functools import partial
 
 import pytest
 from sqlalchemy import select
 
 from campaign.db import utcnow
-from campaign.extensions import db
 from campaign.mailer.claims import take_back_abandoned_claims
-from campaign.mailer.compose import queue_email
 from campaign.mailer.dispatch import dispatch_due
-from campaign.mailer.emails import transport_check
 from campaign.mailer.models import MessageStatus, OutboundEmail
-from tests.factories import make_user
+from tests.factories.accounts import make_user
+from tests.factories.mail import ELSEWHERE, make_claimed_email, make_outbound_email
 from tests.helpers import post_form, sign_in
-from tests.mail_factories import ELSEWHERE, held_by
 
 UNSUBSCRIBE_URL = "http://campaign.test/unsubscribe/a-token"
 PREVIEW_POLICY = (
@@ -32,14 +30,8 @@ def organiser(client, session):
     return user
 
 
-def queue_check(to: str = "reader@example.org", **fields) -> OutboundEmail:
-    message = queue_email(
-        "transport_check", to, transport_check("organiser@example.org"), UNSUBSCRIBE_URL
-    )
-    for name, value in fields.items():
-        setattr(message, name, value)
-    db.session.flush()
-    return message
+# The Outbox shows an email's headers: each here carries an unsubscribe link.
+make_email = partial(make_outbound_email, unsubscribe_url=UNSUBSCRIBE_URL)
 
 
 def rows_shown(page: str) -> list[str]:
@@ -55,9 +47,9 @@ def test_the_outbox_needs_a_signed_in_organiser(client, session):
 
 
 def test_the_outbox_lists_messages_newest_first_with_counts(client, organiser):
-    queue_check("first@example.org", status=MessageStatus.SENT)
-    queue_check("second@example.org", status=MessageStatus.FAILED, last_error="SMTP 550: gone")
-    queue_check("third@example.org")
+    make_email("first@example.org", status=MessageStatus.SENT)
+    make_email("second@example.org", status=MessageStatus.FAILED, last_error="SMTP 550: gone")
+    make_email("third@example.org")
 
     page = client.get("/admin/mail/").get_data(as_text=True)
 
@@ -68,8 +60,8 @@ def test_the_outbox_lists_messages_newest_first_with_counts(client, organiser):
 
 
 def test_the_outbox_filters_by_status_and_ignores_unknown_filters(client, organiser):
-    queue_check("sent@example.org", status=MessageStatus.SENT)
-    queue_check("failed@example.org", status=MessageStatus.FAILED)
+    make_email("sent@example.org", status=MessageStatus.SENT)
+    make_email("failed@example.org", status=MessageStatus.FAILED)
 
     failed = client.get("/admin/mail/?status=failed").get_data(as_text=True)
     unknown = client.get("/admin/mail/?status=nonsense").get_data(as_text=True)
@@ -80,7 +72,7 @@ def test_the_outbox_filters_by_status_and_ignores_unknown_filters(client, organi
 
 def test_the_outbox_shows_fifty_messages_a_page(client, organiser):
     for number in range(51):
-        queue_check(f"reader{number}@example.org")
+        make_email(f"reader{number}@example.org")
 
     first = client.get("/admin/mail/").get_data(as_text=True)
     second = client.get("/admin/mail/?page=2").get_data(as_text=True)
@@ -91,7 +83,7 @@ def test_the_outbox_shows_fifty_messages_a_page(client, organiser):
 
 
 def test_the_message_page_shows_headers_text_and_a_sandboxed_html_frame(client, organiser):
-    message = queue_check(subject="<b>Hello</b> & welcome")
+    message = make_email(subject="<b>Hello</b> & welcome")
 
     page = client.get(f"/admin/mail/{message.id}").get_data(as_text=True)
 
@@ -106,7 +98,7 @@ def test_the_message_page_shows_headers_text_and_a_sandboxed_html_frame(client, 
 
 
 def test_the_html_part_is_served_under_a_sandboxing_policy(client, organiser):
-    message = queue_check()
+    message = make_email()
 
     response = client.get(f"/admin/mail/{message.id}/html")
 
@@ -118,7 +110,7 @@ def test_the_html_part_is_served_under_a_sandboxing_policy(client, organiser):
 
 
 def test_the_html_part_needs_a_signed_in_organiser_too(client, session):
-    message = queue_check()
+    message = make_email()
 
     assert client.get(f"/admin/mail/{message.id}/html").status_code == 302
 
@@ -131,7 +123,7 @@ def test_the_eml_written_by_the_file_transport_is_shown(
     client, organiser, session, app_settings, tmp_path
 ):
     app_settings(MAIL_FILE_DIR=str(tmp_path))
-    message = queue_check()
+    message = make_email()
     session.commit()
     dispatch_due()
 
@@ -148,7 +140,7 @@ def test_without_an_eml_file_there_is_nothing_to_download(
     client, organiser, app_settings, tmp_path
 ):
     app_settings(MAIL_FILE_DIR=str(tmp_path))
-    message = queue_check()
+    message = make_email()
 
     page = client.get(f"/admin/mail/{message.id}").get_data(as_text=True)
 
@@ -160,8 +152,8 @@ def test_a_message_possibly_sent_twice_says_so_in_the_list_and_on_its_page(
     client, organiser, session
 ):
     # Its dispatcher on another host stopped renewing its claim while the message was out.
-    message = held_by(ELSEWHERE, lease_left=-timedelta(seconds=1), handed_over=True)
-    queue_check("once@example.org")
+    message = make_claimed_email(ELSEWHERE, lease_left=-timedelta(seconds=1), handed_over=True)
+    make_email("once@example.org")
     session.commit()
     take_back_abandoned_claims(utcnow())
     dispatch_due()
@@ -178,7 +170,7 @@ def test_a_message_possibly_sent_twice_says_so_in_the_list_and_on_its_page(
 
 
 def test_a_message_being_sent_names_its_dispatcher_and_lease(client, organiser):
-    message = held_by(ELSEWHERE, handed_over=True)
+    message = make_claimed_email(ELSEWHERE, handed_over=True)
 
     page = client.get(f"/admin/mail/{message.id}").get_data(as_text=True)
 
@@ -189,7 +181,7 @@ def test_a_message_being_sent_names_its_dispatcher_and_lease(client, organiser):
 
 
 def test_retry_now_queues_a_failed_message_at_once_keeping_its_attempts(client, organiser):
-    message = queue_check(
+    message = make_email(
         status=MessageStatus.FAILED,
         attempts=3,
         next_attempt_at=utcnow() - timedelta(days=1),
@@ -207,8 +199,8 @@ def test_retry_now_queues_a_failed_message_at_once_keeping_its_attempts(client, 
 
 
 def test_retry_now_refuses_a_message_already_sent(client, organiser):
-    message = queue_check(status=MessageStatus.SENT)
-    failed = queue_check(status=MessageStatus.FAILED)
+    message = make_email(status=MessageStatus.SENT)
+    failed = make_email(status=MessageStatus.FAILED)
 
     response = post_form(
         client, f"/admin/mail/{message.id}/retry", {}, form_url=f"/admin/mail/{failed.id}"
@@ -222,7 +214,7 @@ def test_retry_now_refuses_a_message_already_sent(client, organiser):
 
 
 def test_retry_now_needs_the_csrf_token(client, organiser):
-    message = queue_check(status=MessageStatus.FAILED)
+    message = make_email(status=MessageStatus.FAILED)
 
     response = client.post(f"/admin/mail/{message.id}/retry")
 
@@ -299,8 +291,8 @@ def test_the_file_transport_needs_no_warning(client, organiser):
 
 def test_mailer_flush_sends_what_is_due_and_prints_the_counts(app, session, app_settings, tmp_path):
     app_settings(MAIL_FILE_DIR=str(tmp_path))
-    due = queue_check("due@example.org")
-    later = queue_check("later@example.org", next_attempt_at=utcnow() + timedelta(hours=1))
+    due = make_email("due@example.org")
+    later = make_email("later@example.org", next_attempt_at=utcnow() + timedelta(hours=1))
     session.commit()
 
     result = app.test_cli_runner().invoke(args=["mailer", "flush"])

@@ -18,11 +18,11 @@ from campaign.mailer.models import MessageStatus, OutboundEmail, Suppression, Su
 from campaign.mailer.transports import PermanentFailure, TemporaryFailure, UnknownOutcome
 from campaign.mailer.transports.outbox import FileTransport
 from tests.conftest import ON_POSTGRES
-from tests.mail_factories import ScriptedTransport, queue_check
+from tests.factories.mail import ScriptedTransport, make_outbound_email
 
 
 def test_queued_mail_is_sent_with_our_id_and_marked_sent(session):
-    message = queue_check()
+    message = make_outbound_email()
     session.commit()
     transport = ScriptedTransport()
 
@@ -36,7 +36,7 @@ def test_queued_mail_is_sent_with_our_id_and_marked_sent(session):
 
 
 def test_temporary_failure_retries_later_with_backoff(session):
-    message = queue_check()
+    message = make_outbound_email()
     session.commit()
 
     report = dispatch_due(transport=ScriptedTransport(TemporaryFailure("SendGrid answered 429")))
@@ -51,7 +51,7 @@ def test_temporary_failure_retries_later_with_backoff(session):
 
 
 def test_a_send_without_an_answer_is_retried_and_recorded_as_possibly_sent_twice(session):
-    message = queue_check()
+    message = make_outbound_email()
     session.commit()
 
     dispatch_due(transport=ScriptedTransport(UnknownOutcome("SendGrid did not answer in time")))
@@ -77,7 +77,7 @@ def test_backoff_doubles_and_is_capped():
 
 
 def test_permanent_failure_is_marked_failed_with_its_reason(session):
-    message = queue_check()
+    message = make_outbound_email()
     session.commit()
 
     dispatch_due(transport=ScriptedTransport(PermanentFailure("SendGrid answered 400: bad")))
@@ -87,7 +87,7 @@ def test_permanent_failure_is_marked_failed_with_its_reason(session):
 
 
 def test_retries_run_out_after_the_configured_attempts(app, session):
-    message = queue_check()
+    message = make_outbound_email()
     session.commit()
     for _ in range(app.config["MAIL_MAX_ATTEMPTS"]):
         message.next_attempt_at = utcnow()
@@ -99,7 +99,7 @@ def test_retries_run_out_after_the_configured_attempts(app, session):
 
 
 def test_an_unexpected_transport_error_does_not_lose_the_message(session):
-    message = queue_check()
+    message = make_outbound_email()
     session.commit()
 
     dispatch_due(transport=ScriptedTransport(ValueError("a bug")))
@@ -110,7 +110,7 @@ def test_an_unexpected_transport_error_does_not_lose_the_message(session):
 
 def test_a_bounced_address_gets_nothing(session):
     session.add(Suppression(email="gone@example.org", reason=SuppressionReason.BOUNCE))
-    message = queue_check("gone@example.org")
+    message = make_outbound_email("gone@example.org")
     session.commit()
     transport = ScriptedTransport()
 
@@ -124,9 +124,9 @@ def test_in_one_batch_only_the_suppressed_addresses_are_skipped(session):
     session.add(Suppression(email="gone@example.org", reason=SuppressionReason.BOUNCE))
     session.add(Suppression(email="left@example.org", reason=SuppressionReason.UNSUBSCRIBE))
     messages = {
-        to: queue_check(to) for to in ("a@example.org", "gone@example.org", "b@example.org")
+        to: make_outbound_email(to) for to in ("a@example.org", "gone@example.org", "b@example.org")
     }
-    left = queue_check("left@example.org")  # an unsubscribe stops updates, not this email
+    left = make_outbound_email("left@example.org")  # an unsubscribe stops updates, not this email
     session.commit()
     transport = ScriptedTransport()
 
@@ -144,7 +144,7 @@ def test_in_one_batch_only_the_suppressed_addresses_are_skipped(session):
 
 def test_rolled_back_action_leaves_no_mail(session):
     with pytest.raises(RuntimeError), session.begin_nested():
-        queue_check()
+        make_outbound_email()
         raise RuntimeError("the action failed")
 
     assert session.scalars(select(OutboundEmail)).all() == []
@@ -156,7 +156,7 @@ def test_rolled_back_action_leaves_no_mail(session):
 def test_mail_committed_while_no_dispatcher_runs_is_sent_when_one_starts(
     app, committed_outbox, tmp_path
 ):
-    message_id = queue_check().id
+    message_id = make_outbound_email().id
     committed_outbox.commit()  # nothing is running: the row waits in the table
     app.config["MAIL_FILE_DIR"], original = str(tmp_path), app.config["MAIL_FILE_DIR"]
     dispatcher = InProcessDispatcher(app)
@@ -183,7 +183,7 @@ def test_mail_committed_while_no_dispatcher_runs_is_sent_when_one_starts(
 @pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL (TEST_DATABASE_URL)")
 def test_two_dispatchers_at_once_send_each_message_exactly_once(app, committed_outbox, tmp_path):
     for number in range(120):
-        queue_check(f"reader{number}@example.org")
+        make_outbound_email(f"reader{number}@example.org")
     committed_outbox.commit()
     files = FileTransport(tmp_path)
     sent_ids: list[str] = []
@@ -223,7 +223,7 @@ def test_two_dispatchers_at_once_send_each_message_exactly_once(app, committed_o
 
 def test_sending_is_paced_to_the_configured_rate(app_settings, session):
     for number in range(5):
-        queue_check(f"reader{number}@example.org")
+        make_outbound_email(f"reader{number}@example.org")
     session.commit()
 
     app_settings(MAIL_RATE_PER_SECOND=20)
@@ -239,7 +239,7 @@ def test_sending_is_paced_to_the_configured_rate(app_settings, session):
 def test_an_event_applied_while_the_row_is_sending_is_not_overwritten(session, event_name):
     from campaign.mailer.sendgrid.events import apply_events
 
-    message = queue_check()
+    message = make_outbound_email()
     session.commit()
 
     class EventArrivesFirst:
@@ -280,7 +280,7 @@ def test_mail_queued_before_a_savepoint_that_rolled_back_still_wakes_the_dispatc
 
     woken: list[bool] = []
     monkeypatch.setattr(background, "notify_dispatcher", lambda: woken.append(True))
-    queue_check()
+    make_outbound_email()
     with pytest.raises(RuntimeError), session.begin_nested():
         raise RuntimeError("a step after the email failed and was undone (a duplicate row)")
 
@@ -295,7 +295,7 @@ def test_a_rolled_back_transaction_wakes_no_dispatcher(monkeypatch, session):
 
     woken: list[bool] = []
     monkeypatch.setattr(background, "notify_dispatcher", lambda: woken.append(True))
-    queue_check()
+    make_outbound_email()
     session.rollback()
     session.commit()
 

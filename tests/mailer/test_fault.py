@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from campaign.extensions import db
 from campaign.jobs import SWEEP_SECONDS
 from campaign.mailer.models import MessageStatus, OutboundEmail
-from tests.mail_factories import queue_check
+from tests.factories.mail import make_outbound_email
 from tests.processes import WAIT, gunicorn, kill, start_logged, wait_for
 from tests.standins.sendgrid import SendGridStandIn
 
@@ -75,7 +75,7 @@ def arrivals(standin: SendGridStandIn) -> Counter[int]:
 def test_a_dispatcher_killed_mid_send_leaves_mail_that_goes_out_within_a_sweep(
     app, committed_outbox, database_url, standin, tmp_path
 ):
-    ids = [queue_check(f"reader{number}@example.org").id for number in range(MESSAGES)]
+    ids = [make_outbound_email(f"reader{number}@example.org").id for number in range(MESSAGES)]
     committed_outbox.commit()
     for _ in range(HELD - 1):
         standin.answer_next(202)

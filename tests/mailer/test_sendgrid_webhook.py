@@ -6,10 +6,9 @@ import json
 import logging
 import threading
 import time
-import uuid
 
 import pytest
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from sqlalchemy import delete, func, select
 
@@ -25,13 +24,18 @@ from campaign.subscribers.models import Subscriber, SubscriberStatus
 from campaign.updates.models import Delivery, DeliveryStatus
 from campaign.webhooks.fields import Fields
 from campaign.webhooks.models import WebhookEvent
+from tests.factories.sendgrid_events import (
+    READER,
+    SIGNATURE,
+    TIMESTAMP,
+    event,
+    public_key_text,
+    signed_headers,
+)
+from tests.factories.updates import make_update
 from tests.odd_values import ODD_VALUES
-from tests.update_factories import make_update
 
 URL = "/webhooks/sendgrid"
-SIGNATURE = "X-Twilio-Email-Event-Webhook-Signature"
-TIMESTAMP = "X-Twilio-Email-Event-Webhook-Timestamp"
-READER = "reader@example.org"
 
 
 @pytest.fixture(scope="module")
@@ -39,35 +43,10 @@ def signing_key() -> ec.EllipticCurvePrivateKey:
     return ec.generate_private_key(ec.SECP256R1())
 
 
-def public_key_text(private_key: ec.EllipticCurvePrivateKey) -> str:
-    """The key as SendGrid's settings page shows it: base64 of the DER SubjectPublicKeyInfo."""
-    der = private_key.public_key().public_bytes(
-        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
-    return base64.b64encode(der).decode()
-
-
 @pytest.fixture
 def webhook_key(app_settings, signing_key) -> ec.EllipticCurvePrivateKey:
     app_settings(SENDGRID_WEBHOOK_PUBLIC_KEY=public_key_text(signing_key))
     return signing_key
-
-
-def signed_headers(key, body: bytes, timestamp: int | None = None) -> dict[str, str]:
-    """What SendGrid sends: an ECDSA-SHA256 signature of timestamp + body, base64 DER."""
-    stamp = str(int(time.time()) if timestamp is None else timestamp)
-    signature = key.sign(stamp.encode() + body, ec.ECDSA(hashes.SHA256()))
-    return {SIGNATURE: base64.b64encode(signature).decode(), TIMESTAMP: stamp}
-
-
-def event(name: str, email: str = READER, **fields) -> dict:
-    return {
-        "email": email,
-        "timestamp": int(time.time()),
-        "event": name,
-        "sg_event_id": uuid.uuid4().hex,
-        "sg_message_id": "standin-1.filterdrecv-1",
-    } | fields
 
 
 def post_events(client, key, events: list[dict] | bytes, timestamp: int | None = None):

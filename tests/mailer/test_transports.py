@@ -5,6 +5,7 @@ import os
 import ssl
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -14,26 +15,20 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from campaign.db import utcnow
-from campaign.mailer.compose import queue_email
 from campaign.mailer.dispatch import dispatch_due
-from campaign.mailer.emails import transport_check
 from campaign.mailer.models import MessageStatus, OutboundEmail
 from campaign.mailer.sendgrid.transport import SendGridTransport
 from campaign.mailer.transports import Envelope, TemporaryFailure
 from campaign.mailer.transports import outbox as outbox_module
 from campaign.mailer.transports.outbox import FileTransport
+from tests.factories.mail import make_outbound_email
 from tests.standins.smtp import SMTPSink
 
 UNSUBSCRIBE_URL = "http://campaign.test/unsubscribe/a-token"
 
 
-def queue_check(to: str = "Reader@Example.org") -> OutboundEmail:
-    return queue_email(
-        "transport_check",
-        to,
-        transport_check("organiser@example.org"),
-        unsubscribe_url=UNSUBSCRIBE_URL,
-    )
+# To an address as a reader might type it, with an unsubscribe link: both reach the wire.
+make_email = partial(make_outbound_email, "Reader@Example.org", unsubscribe_url=UNSUBSCRIBE_URL)
 
 
 def envelope(**fields) -> Envelope:
@@ -73,7 +68,7 @@ def test_sendgrid_transport_posts_to_mail_send_with_the_bearer_key(sendgrid_api)
 
 
 def test_dispatch_sends_an_outbox_row_through_sendgrid(app, sendgrid_api, session):
-    message = queue_check()
+    message = make_email()
     session.commit()
 
     report = dispatch_due()
@@ -100,7 +95,7 @@ def test_dispatch_sends_an_outbox_row_through_sendgrid(app, sendgrid_api, sessio
 @pytest.mark.parametrize("status", [429, 500])
 def test_sendgrid_rate_limit_or_server_error_queues_the_row_again(sendgrid_api, session, status):
     sendgrid_api.answer_next(status, {"errors": [{"message": "Slow down."}]})
-    message = queue_check()
+    message = make_email()
     session.commit()
     before = utcnow()
 
@@ -116,7 +111,7 @@ def test_sendgrid_rate_limit_or_server_error_queues_the_row_again(sendgrid_api, 
 def test_sendgrid_refusal_fails_the_row_with_the_reason_from_the_body(sendgrid_api, session):
     reason = "The from address does not match a verified Sender Identity."
     sendgrid_api.answer_next(400, {"errors": [{"message": reason, "field": "from"}]})
-    message = queue_check()
+    message = make_email()
     session.commit()
 
     report = dispatch_due()
@@ -130,7 +125,7 @@ def test_sendgrid_refusal_fails_the_row_with_the_reason_from_the_body(sendgrid_a
 
 def test_sendgrid_that_does_not_answer_in_time_is_a_temporary_failure(sendgrid_api, session):
     sendgrid_api.answer_next(202, delay=5)  # MAIL_TIMEOUT_SECONDS is 1 here
-    message = queue_check()
+    message = make_email()
     session.commit()
 
     report = dispatch_due()
@@ -154,7 +149,7 @@ def test_sendgrid_temporary_failures_give_up_after_max_attempts(
     app_settings(MAIL_MAX_ATTEMPTS=3)
     for _ in range(3):
         sendgrid_api.answer_next(503)
-    message = queue_check()
+    message = make_email()
     session.commit()
 
     dispatch_due()
@@ -172,7 +167,7 @@ def test_sendgrid_temporary_failures_give_up_after_max_attempts(
 
 
 def test_smtp_delivers_a_multipart_message_with_the_unsubscribe_headers(smtp_sink, session):
-    message = queue_check()
+    message = make_email()
     session.commit()
 
     report = dispatch_due()
@@ -198,7 +193,7 @@ def test_smtp_delivers_a_multipart_message_with_the_unsubscribe_headers(smtp_sin
 
 def test_smtp_451_is_retried_later(smtp_sink, session):
     smtp_sink.handler.data_reply = "451 4.3.0 Try again later"
-    message = queue_check()
+    message = make_email()
     session.commit()
 
     report = dispatch_due()
@@ -216,7 +211,7 @@ def test_smtp_451_is_retried_later(smtp_sink, session):
 )
 def test_smtp_5xx_fails_the_row_with_the_reply(smtp_sink, session, stage, reply):
     setattr(smtp_sink.handler, stage, reply)
-    message = queue_check()
+    message = make_email()
     session.commit()
 
     report = dispatch_due()
@@ -229,7 +224,7 @@ def test_smtp_5xx_fails_the_row_with_the_reply(smtp_sink, session, stage, reply)
 
 def test_smtp_server_that_is_gone_is_a_temporary_failure(smtp_sink, session):
     smtp_sink.stop()  # the port is closed now: nobody answers
-    message = queue_check()
+    message = make_email()
     session.commit()
 
     dispatch_due()
@@ -279,7 +274,7 @@ def test_file_transport_renames_a_complete_file_into_place(tmp_path, monkeypatch
 
 def test_dispatch_with_the_file_transport_writes_the_outbox_row(app_settings, session, tmp_path):
     app_settings(MAIL_FILE_DIR=str(tmp_path))
-    message = queue_check()
+    message = make_email()
     session.commit()
 
     dispatch_due()
@@ -328,7 +323,7 @@ def test_smtp_server_with_an_untrusted_certificate_is_retried_and_no_socket_leak
     sink = SMTPSink(tls_context=self_signed_tls_context(tmp_path)).start()
     app_settings(MAIL_TRANSPORT="smtp", SMTP_URL=sink.url, MAIL_TIMEOUT_SECONDS=5)
     try:
-        message = queue_check()
+        message = make_email()
         session.commit()
         dispatch_due()
         gc.collect()  # an unclosed socket would warn here, and warnings are errors
@@ -346,7 +341,7 @@ def test_smtp_server_refusing_starttls_for_now_is_retried_and_no_socket_leaks(
     sink = SMTPSink(tls_context=self_signed_tls_context(tmp_path), refuse_starttls=True).start()
     app_settings(MAIL_TRANSPORT="smtp", SMTP_URL=sink.url, MAIL_TIMEOUT_SECONDS=5)
     try:
-        message = queue_check()
+        message = make_email()
         session.commit()
         dispatch_due()
         gc.collect()

@@ -11,7 +11,9 @@ from campaign.content.models import CampaignStatus
 from campaign.db import utcnow
 from campaign.petitions.counting import tally_all
 from campaign.petitions.models import Petition, PetitionStatus, SignatureStatus
-from tests.factories import make_campaign, make_petition, make_signature, make_user
+from tests.factories.accounts import make_user
+from tests.factories.content import make_campaign
+from tests.factories.petitions import make_petition, make_signature
 from tests.helpers import post_form, sign_in
 
 IN_A_MONTH = (utcnow() + timedelta(days=30)).date()

@@ -44,7 +44,8 @@ from campaign.petitions.signing import (
 )
 from campaign.subscribers.models import Subscriber
 from tests.conftest import ON_POSTGRES
-from tests.factories import make_campaign, make_petition, make_signature
+from tests.factories.content import make_campaign
+from tests.factories.petitions import make_petition, make_signature
 
 _numbers = itertools.count(1)
 NEEDS_POSTGRES = "needs PostgreSQL (TEST_DATABASE_URL): SQLite has one writer at a time"

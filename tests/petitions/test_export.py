@@ -9,7 +9,9 @@ from sqlalchemy import insert, update
 from campaign.petitions.counting import counts_by_country, signature_count, tally_all
 from campaign.petitions.delivery import EXPORT_BATCH, delivery_csv
 from campaign.petitions.models import CommentStatus, Petition, Signature, SignatureStatus
-from tests.factories import make_campaign, make_petition, make_signature, make_user
+from tests.factories.accounts import make_user
+from tests.factories.content import make_campaign
+from tests.factories.petitions import make_petition, make_signature
 from tests.helpers import sign_in
 
 SIGNED = datetime(2026, 3, 1, 12, 30, tzinfo=UTC)

@@ -17,7 +17,8 @@ from campaign.petitions.moderation import (
     invalidate_matching,
     preview_invalidation,
 )
-from tests.factories import make_petition, make_signature, make_user
+from tests.factories.accounts import make_user
+from tests.factories.petitions import make_petition, make_signature
 from tests.helpers import post_form, sign_in
 
 

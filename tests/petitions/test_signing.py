@@ -21,23 +21,21 @@ from campaign.petitions.models import (
 )
 from campaign.petitions.signing import CONSENT_WORDING, MAX_EMAILS_PER_SIGNATURE, confirm_url
 from campaign.subscribers.models import Subscriber, SubscriberStatus
-from tests.factories import make_campaign, make_petition, make_signature, make_user
+from tests.factories.accounts import make_user
+from tests.factories.content import make_campaign
+from tests.factories.petitions import (
+    OURS,
+    confirm_path,
+    make_petition,
+    make_signature,
+    press_confirm,
+    sign,
+)
+from tests.factories.subscribers import SITE, link, local, make_subscriber, outbox
 from tests.helpers import sign_in
-from tests.subscriber_factories import SITE, link, local, make_subscriber, outbox
 
-# A post from one of our own pages, as a browser marks it (the sign form carries no token).
-OURS = {"Sec-Fetch-Site": "same-origin"}
 CHECK_INBOX = "Check your inbox"
 PRESS_AGAIN = "press “Sign” once more"
-VALID = {"name": "Ana Lima", "email": "ana@example.org", "country": "PT"}
-
-
-def sign(client, petition: Petition, headers: dict | None = None, **fields):
-    """Post the sign form as a browser on the petition page does."""
-    data = VALID | fields
-    return client.post(
-        f"/petitions/{petition.slug}/sign", data=data, headers=OURS if headers is None else headers
-    )
 
 
 def signatures_of(petition: Petition) -> list[Signature]:
@@ -46,14 +44,6 @@ def signatures_of(petition: Petition) -> list[Signature]:
 
 def all_mail() -> int:
     return db.session.scalar(select(func.count()).select_from(OutboundEmail))
-
-
-def confirm_path(signature: Signature) -> str:
-    return local(confirm_url(signature))
-
-
-def press_confirm(client, path: str, headers: dict | None = None):
-    return client.post(path, headers=OURS if headers is None else headers)
 
 
 def count_on_page(html: str) -> int:

@@ -131,7 +131,8 @@ def test_demo_has_subscribers_and_a_draft_update_ready_to_send(session, tmp_path
 def test_demo_load_beside_a_petition_with_the_demo_slug_leaves_it_alone(session):
     from campaign.petitions.models import Petition, Signature
     from campaign.updates.models import Update
-    from tests.factories import make_campaign, make_petition
+    from tests.factories.content import make_campaign
+    from tests.factories.petitions import make_petition
 
     theirs = make_petition(campaign=make_campaign(slug="their-campaign"), slug="un-access-xinjiang")
     session.commit()

@@ -26,11 +26,13 @@ from campaign.petitions.delivery import EXPORT_BATCH as SIGNATURE_BATCH
 from campaign.petitions.models import CommentStatus, SignatureStatus
 from campaign.subscribers.models import SubscriberStatus
 from config import TestingConfig
-from tests.donation_factories import make_appeal, make_donation
-from tests.factories import PASSWORD, make_campaign, make_petition, make_signature, make_user
+from tests.factories.accounts import PASSWORD, make_user
+from tests.factories.content import make_campaign
+from tests.factories.donations import make_appeal, make_donation
+from tests.factories.petitions import make_petition, make_signature
+from tests.factories.subscribers import make_subscriber
 from tests.live_site import Visitor, served
 from tests.scratch import scratch_database
-from tests.subscriber_factories import make_subscriber
 
 SIGNED = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
 CONFIRMED_SIGNERS = SIGNATURE_BATCH + 234

@@ -7,7 +7,7 @@ from wtforms import HiddenField, IntegerField, PasswordField, StringField, TextA
 
 from campaign.form_fields import CONTROL_CHARACTER_MESSAGE, TOO_LARGE_MESSAGE, Form
 from campaign.petitions.models import Signature
-from tests.factories import make_petition
+from tests.factories.petitions import make_petition
 
 
 class Sample(Form):

@@ -28,20 +28,21 @@ from campaign.mailer.emails import transport_check
 from campaign.petitions.signing import confirm_url as signature_confirm_url
 from campaign.subscribers.subscriptions import confirm_url, unsubscribe_url
 from campaign.updates.models import UpdateStatus
-from tests.donation_factories import make_appeal, make_donation
-from tests.factories import make_campaign, make_explainer, make_petition, make_signature, make_user
+from tests.factories.accounts import make_user
+from tests.factories.content import make_campaign, make_explainer
+from tests.factories.donations import make_appeal, make_donation
+from tests.factories.petitions import make_petition, make_signature
+from tests.factories.subscribers import make_subscriber
+from tests.factories.updates import make_update
 from tests.helpers import sign_in
+from tests.odd_values import HOSTILE_FEW
 from tests.page_forms import PageForm, forms_on
-from tests.subscriber_factories import make_subscriber
-from tests.update_factories import make_update
 
 CONTROL_TEXT = ["\x00", "a\x00b", "\x01\x08\x0b\x1b[2J", "\x7f", "line\r\nbreak"]
 ODD_TEXT = ["x" * 5000, "\u202e\u0000", "%", "' OR '1'='1", "<script>", "é" * 300]
 HUGE_NUMBERS = [str(MAX_ID + 1), "99999999999999999999", "-99999999999999999999", "1e400"]
 ODD_NUMBERS = ["0", "-1", "١٢٣", "\uff11\uff12", "9" * 5000, "NaN"]
 HOSTILE = CONTROL_TEXT + ODD_TEXT + HUGE_NUMBERS + ODD_NUMBERS
-# Fewer where each value costs a whole page: in every query name at once, in each form field.
-HOSTILE_FEW = ["\x00", "a\x1bb", "x" * 5000, "99999999999999999999", "-1", "١٢٣", "NaN"]
 
 # Query names views read directly, beside the fields of every GET form (added below).
 QUERY_NAMES = [

@@ -13,7 +13,7 @@ import pytest
 from campaign.load_shedding import RETRY_AFTER_SECONDS
 from campaign.petitions.models import Signature
 from tests.conftest import PAGE_CACHE_LIFE
-from tests.factories import make_petition
+from tests.factories.petitions import make_petition
 from tests.processes import gunicorn
 from tests.slow_site import SLOW_SECONDS
 

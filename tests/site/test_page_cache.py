@@ -22,10 +22,17 @@ from campaign.extensions import db
 from campaign.petitions.models import PetitionStatus, Signature, SignatureStatus
 from config import TestingConfig
 from tests.conftest import PAGE_CACHE_LIFE as LIFE
-from tests.factories import make_explainer, make_petition, make_signature, make_user
+from tests.factories.accounts import make_user
+from tests.factories.content import make_explainer
+from tests.factories.petitions import (
+    confirm_path,
+    make_petition,
+    make_signature,
+    press_confirm,
+    sign,
+)
 from tests.helpers import sign_in
 from tests.live_site import served
-from tests.petitions.test_signing import confirm_path, press_confirm, sign
 from tests.scratch import scratch_database
 
 

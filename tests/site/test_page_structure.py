@@ -14,11 +14,13 @@ from campaign.db import utcnow
 from campaign.extensions import db
 from campaign.mailer.compose import queue_email
 from campaign.updates.models import Delivery, DeliveryStatus, UpdateStatus
-from tests.donation_factories import make_appeal, make_donation
-from tests.factories import make_explainer, make_petition, make_signature, make_user
+from tests.factories.accounts import make_user
+from tests.factories.content import make_explainer
+from tests.factories.donations import make_appeal, make_donation
+from tests.factories.petitions import make_petition, make_signature
+from tests.factories.subscribers import make_subscriber
+from tests.factories.updates import make_update
 from tests.helpers import csrf_token, post_form, sign_in
-from tests.subscriber_factories import make_subscriber
-from tests.update_factories import make_update
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
 # Elements that may hold only phrasing content, so never a <form>.

@@ -11,9 +11,9 @@ import re
 import pytest
 
 from campaign.extensions import limiter
-from tests.factories import make_petition, make_signature
-from tests.site.test_hostile_requests import HOSTILE_FEW
-from tests.subscriber_factories import make_subscriber
+from tests.factories.petitions import make_petition, make_signature
+from tests.factories.subscribers import make_subscriber
+from tests.odd_values import HOSTILE_FEW
 
 HOSTILE = [*HOSTILE_FEW, "line\r\nbreak", "\u202e", "", " "]
 KNOWN = "known@example.org"

@@ -138,7 +138,7 @@ def test_a_lost_uniqueness_race_is_a_409_page_and_changes_nothing(tmp_path):
 
 @pytest.mark.parametrize("path", ["/subscribe", "/petitions/{slug}/sign", "/admin/login"])
 def test_a_post_over_the_size_limit_gets_the_413_page_with_its_headers(client, session, path):
-    from tests.factories import make_petition
+    from tests.factories.petitions import make_petition
 
     path = path.format(slug=make_petition().slug)
     too_big = "x" * (client.application.config["MAX_CONTENT_LENGTH"] + 1)
@@ -181,7 +181,7 @@ def test_database_errors_carry_no_row_values_into_logged_tracebacks(session):
     from sqlalchemy.exc import IntegrityError
 
     from campaign.errors import database_error_summary
-    from tests.factories import make_petition, make_signature
+    from tests.factories.petitions import make_petition, make_signature
 
     petition = make_petition()
     make_signature(petition, email="alice@example.org")
@@ -218,7 +218,7 @@ def test_an_ipv6_client_cannot_escape_rate_limits_by_moving_within_its_64(app):
 def test_signing_from_fresh_ipv6_addresses_of_one_network_is_still_limited(
     client, session, app_settings
 ):
-    from tests.factories import make_petition
+    from tests.factories.petitions import make_petition
 
     app_settings(SIGN_RATE_LIMIT="2 per minute")
     petition = make_petition()

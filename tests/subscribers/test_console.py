@@ -5,9 +5,10 @@ import pytest
 
 from campaign.csv_safety import csv_lines, neutralise
 from campaign.subscribers.models import SubscriberStatus
-from tests.factories import make_campaign, make_user
+from tests.factories.accounts import make_user
+from tests.factories.content import make_campaign
+from tests.factories.subscribers import make_subscriber
 from tests.helpers import sign_in
-from tests.subscriber_factories import make_subscriber
 
 
 @pytest.fixture

@@ -5,9 +5,9 @@ from sqlalchemy import func, select
 
 from campaign.subscribers.importing import ImportFileError, import_subscribers
 from campaign.subscribers.models import Subscriber, SubscriberStatus
-from tests.factories import make_user
+from tests.factories.accounts import make_user
+from tests.factories.subscribers import find_subscriber, make_subscriber
 from tests.helpers import csrf_token, sign_in
-from tests.subscriber_factories import find_subscriber, make_subscriber
 
 GOOD = (
     "email,name,language,consent,consent_text,source\n"

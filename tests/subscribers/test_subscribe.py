@@ -6,9 +6,9 @@ import pytest
 from campaign.db import utcnow
 from campaign.subscribers import subscriptions
 from campaign.subscribers.models import SubscriberStatus
-from tests.factories import make_campaign, make_explainer
+from tests.factories.content import make_campaign, make_explainer
+from tests.factories.subscribers import SITE, find_subscriber, link, local, make_subscriber, outbox
 from tests.helpers import csrf_token
-from tests.subscriber_factories import SITE, find_subscriber, link, local, make_subscriber, outbox
 
 # Posts from our own pages say so in Origin (the embedded form has no CSRF token).
 OURS = {"Origin": SITE}

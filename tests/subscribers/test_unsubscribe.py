@@ -3,8 +3,8 @@ import itsdangerous
 from campaign.db import utcnow
 from campaign.subscribers import subscriptions
 from campaign.subscribers.models import SubscriberStatus
+from tests.factories.subscribers import SITE, find_subscriber, link, local, make_subscriber, outbox
 from tests.helpers import csrf_token
-from tests.subscriber_factories import SITE, find_subscriber, link, local, make_subscriber, outbox
 
 ONE_CLICK = {"List-Unsubscribe": "One-Click"}
 

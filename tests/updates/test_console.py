@@ -22,10 +22,12 @@ from campaign.updates.sending import (
     run,
     send_batch,
 )
-from tests.factories import make_campaign, make_petition, make_signature, make_user
+from tests.factories.accounts import make_user
+from tests.factories.content import make_campaign
+from tests.factories.petitions import make_petition, make_signature
+from tests.factories.subscribers import make_subscriber
+from tests.factories.updates import deliveries, emails_in, make_update, statuses
 from tests.helpers import csrf_token, post_form, sign_in
-from tests.subscriber_factories import make_subscriber
-from tests.update_factories import deliveries, emails_in, make_update, statuses
 
 PREVIEW_POLICY = (
     "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "

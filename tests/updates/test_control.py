@@ -17,8 +17,8 @@ from campaign.updates.sending import (
     send_batch,
     start,
 )
-from tests.subscriber_factories import make_subscriber
-from tests.update_factories import deliveries, emails_in, make_update, statuses
+from tests.factories.subscribers import make_subscriber
+from tests.factories.updates import deliveries, emails_in, make_update, statuses
 
 
 @pytest.fixture

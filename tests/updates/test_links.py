@@ -7,8 +7,8 @@ from campaign.subscribers.models import SubscriberStatus
 from campaign.subscribers.subscriptions import subscriber_to_unsubscribe, unsubscribe_url
 from campaign.updates.links import UnsubscribeLinks
 from campaign.updates.sending import run, start
-from tests.subscriber_factories import local, make_subscriber
-from tests.update_factories import emails_in, make_update
+from tests.factories.subscribers import local, make_subscriber
+from tests.factories.updates import emails_in, make_update
 
 ONE_CLICK = {"List-Unsubscribe": "One-Click"}
 

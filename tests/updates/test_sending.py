@@ -11,9 +11,9 @@ from campaign.subscribers.models import Subscriber, SubscriberStatus
 from campaign.updates.audience import audience_size, queue_deliveries
 from campaign.updates.models import AudienceKind, Delivery, DeliveryStatus, UpdateStatus
 from campaign.updates.sending import claim_batch, run, start
-from tests.factories import make_campaign
-from tests.subscriber_factories import make_subscriber
-from tests.update_factories import emails_in, make_update, statuses
+from tests.factories.content import make_campaign
+from tests.factories.subscribers import make_subscriber
+from tests.factories.updates import emails_in, make_update, statuses
 
 
 def test_audience_counts_follow_the_segment(session):
@@ -257,7 +257,7 @@ def test_mailer_send_sends_in_the_foreground_and_refuses_an_unknown_update(
 
 def test_the_donor_audience_is_donors_who_opted_in_and_confirmed(session):
     from campaign.donations.models import DonationStatus
-    from tests.donation_factories import make_donation
+    from tests.factories.donations import make_donation
 
     make_subscriber(email="giver@example.org")
     make_subscriber(email="quiet-giver@example.org")

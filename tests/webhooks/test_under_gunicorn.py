@@ -23,10 +23,10 @@ from campaign.extensions import db
 from campaign.mailer.models import Suppression
 from campaign.webhooks.models import WebhookEvent
 from config import TestingConfig
-from tests.donation_factories import make_donation
-from tests.donations.test_stripe_webhooks import SECRET, event
-from tests.mailer.test_sendgrid_webhook import event as sendgrid_event
-from tests.mailer.test_sendgrid_webhook import public_key_text, signed_headers
+from tests.factories.donations import make_donation
+from tests.factories.sendgrid_events import event as sendgrid_event
+from tests.factories.sendgrid_events import public_key_text, signed_headers
+from tests.factories.stripe_events import SECRET, event
 from tests.processes import gunicorn
 from tests.scratch import scratch_database
 

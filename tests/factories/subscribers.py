@@ -9,6 +9,7 @@ from campaign.db import utcnow
 from campaign.extensions import db
 from campaign.mailer.models import OutboundEmail
 from campaign.subscribers.models import Subscriber, SubscriberStatus
+from tests.factories import flushed
 
 SITE = "http://campaign.test"
 _numbers = itertools.count(1)
@@ -26,10 +27,7 @@ def make_subscriber(status: str = SubscriberStatus.ACTIVE, **fields) -> Subscrib
         "consent_at": now,
         "confirmed_at": now if status == SubscriberStatus.ACTIVE else None,
     } | fields
-    subscriber = Subscriber(**values)
-    db.session.add(subscriber)
-    db.session.flush()
-    return subscriber
+    return flushed(Subscriber(**values))
 
 
 def find_subscriber(email: str) -> Subscriber | None:

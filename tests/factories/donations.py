@@ -4,8 +4,8 @@ import itertools
 
 from campaign.content.models import Campaign
 from campaign.donations.models import Appeal, AppealStatus, Donation, DonationStatus, Interval
-from campaign.extensions import db
-from tests.factories import make_campaign
+from tests.factories import flushed
+from tests.factories.content import make_campaign
 
 _numbers = itertools.count(1)
 
@@ -26,10 +26,7 @@ def make_appeal(campaign: Campaign | None = None, **fields) -> Appeal:
         "allow_monthly": True,
         "status": AppealStatus.OPEN,
     } | fields
-    appeal = Appeal(**values)
-    db.session.add(appeal)
-    db.session.flush()
-    return appeal
+    return flushed(Appeal(**values))
 
 
 def make_donation(appeal: Appeal | None = None, **fields) -> Donation:
@@ -44,7 +41,4 @@ def make_donation(appeal: Appeal | None = None, **fields) -> Donation:
         "status": DonationStatus.PENDING,
         "checkout_session_id": f"cs_test_factory{number:05d}",
     } | fields
-    donation = Donation(**values)
-    db.session.add(donation)
-    db.session.flush()
-    return donation
+    return flushed(Donation(**values))

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from campaign.extensions import db
 from campaign.updates.models import Delivery, Update
+from tests.factories import flushed
 
 _numbers = itertools.count(1)
 
@@ -17,10 +18,7 @@ def make_update(**fields) -> Update:
     """A draft update to every active subscriber; flushed."""
     number = next(_numbers)
     values = {"slug": f"news-{number}", "subject": f"News {number}", "body": "Read **this**."}
-    update = Update(**(values | fields))
-    db.session.add(update)
-    db.session.flush()
-    return update
+    return flushed(Update(**(values | fields)))
 
 
 def statuses(update: Update) -> dict[str, int]:

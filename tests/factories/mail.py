@@ -27,15 +27,24 @@ class ScriptedTransport:
         return f"id-{len(self.sent)}"
 
 
-def queue_check(to: str = "reader@example.org") -> OutboundEmail:
-    return queue_email("transport_check", to, transport_check("organiser@example.org"))
+def make_outbound_email(
+    to: str = "reader@example.org", *, unsubscribe_url: str | None = None, **fields
+) -> OutboundEmail:
+    """A transport check queued to `to` (with an unsubscribe link if given), `fields` set on it."""
+    message = queue_email(
+        "transport_check", to, transport_check("organiser@example.org"), unsubscribe_url
+    )
+    for name, value in fields.items():
+        setattr(message, name, value)
+    db.session.flush()
+    return message
 
 
-def held_by(
+def make_claimed_email(
     holder: str, *, lease_left: timedelta = CLAIM_LEASE, handed_over: bool = False, to: str = ""
 ) -> OutboundEmail:
     """A queued email as `holder` left it: claimed, and perhaps handed to the transport."""
-    message = queue_check(to or "reader@example.org")
+    message = make_outbound_email(to or "reader@example.org")
     now = utcnow()
     message.status = MessageStatus.SENDING
     message.claimed_by = holder
