@@ -1,6 +1,5 @@
 import re
 
-import pytest
 from sqlalchemy import func, select
 
 from campaign.accounts.models import Role, User
@@ -9,13 +8,6 @@ from tests.factories.accounts import PASSWORD, make_user
 from tests.helpers import post_form, sign_in
 
 ONE_TIME_PASSWORD = re.compile(r'<code id="one-time-password">([^<]+)</code>')
-
-
-@pytest.fixture
-def admin(client, session):
-    user = make_user(role=Role.ADMIN)
-    sign_in(client, user)
-    return user
 
 
 def one_time_password(response) -> str:
@@ -92,10 +84,10 @@ def test_organiser_with_an_invalid_email_is_refused(client, session, admin):
     assert "Enter a valid email address" in response.get_data(as_text=True)
 
 
-def test_editor_cannot_open_organiser_accounts(client, session):
+def test_editor_cannot_open_organiser_accounts(client, auth, session):
     editor = make_user(role=Role.EDITOR)
     other = make_user(role=Role.EDITOR)
-    sign_in(client, editor)
+    auth.sign_in(editor)
 
     assert 'href="/admin/users"' not in client.get("/admin/").get_data(as_text=True)
     for path in ("/admin/users", "/admin/users/new", f"/admin/users/{other.id}"):

@@ -2,7 +2,7 @@ from campaign.accounts.models import Role
 from campaign.accounts.service import set_active
 from campaign.extensions import db
 from tests.factories.accounts import PASSWORD, make_user
-from tests.helpers import csrf_token, post_form, sign_in
+from tests.helpers import post_form
 
 WRONG = "That email and password do not match an account."
 
@@ -56,14 +56,14 @@ def test_console_pages_send_visitors_to_sign_in_with_a_local_next(client, sessio
     assert response.headers["Location"] == "/admin/login?next=%2Fadmin%2F"
 
 
-def test_sign_in_follows_a_local_next_and_ignores_another_site(client, session):
+def test_sign_in_follows_a_local_next_and_ignores_another_site(client, auth, session):
     user = make_user()
     data = {"email": user.email, "password": PASSWORD}
 
     local = post_form(client, "/admin/login?next=/admin/password", data)
     assert local.headers["Location"] == "/admin/password"
 
-    client.post("/admin/logout", data={"csrf_token": csrf_token(client, "/admin/")})
+    auth.sign_out()
     elsewhere = post_form(client, "/admin/login?next=https://evil.example/", data)
     assert elsewhere.headers["Location"] == "/admin/"
 
@@ -94,9 +94,9 @@ def test_login_is_rate_limited(app, client, session):
     assert "Too many attempts" in blocked.get_data(as_text=True)
 
 
-def test_one_time_password_forces_a_new_password_first(client, session):
+def test_one_time_password_forces_a_new_password_first(client, auth, session):
     user = make_user(role=Role.ADMIN, must_change_password=True)
-    sign_in(client, user)
+    auth.sign_in(user)
 
     assert client.get("/admin/").headers["Location"] == "/admin/password"
     response = post_form(
@@ -114,9 +114,8 @@ def test_one_time_password_forces_a_new_password_first(client, session):
     assert user.must_change_password is False
 
 
-def test_short_or_mismatched_new_password_is_refused_beside_the_field(client, session):
-    user = make_user()
-    sign_in(client, user)
+def test_short_or_mismatched_new_password_is_refused_beside_the_field(client, auth, session):
+    user = auth.sign_in()
     before = user.password_hash
 
     response = post_form(
@@ -132,10 +131,10 @@ def test_short_or_mismatched_new_password_is_refused_beside_the_field(client, se
     assert user.password_hash == before
 
 
-def test_deactivated_organiser_is_signed_out_at_once(client, session):
+def test_deactivated_organiser_is_signed_out_at_once(client, auth, session):
     user = make_user()
     make_user(role=Role.ADMIN)
-    sign_in(client, user)
+    auth.sign_in(user)
     assert client.get("/admin/").status_code == 200
 
     set_active(user, False)
@@ -144,30 +143,28 @@ def test_deactivated_organiser_is_signed_out_at_once(client, session):
     assert client.get("/admin/").status_code == 302
 
 
-def test_sign_out_needs_a_post_and_ends_the_session(client, session):
-    user = make_user()
-    sign_in(client, user)
+def test_sign_out_needs_a_post_and_ends_the_session(client, auth, session):
+    auth.sign_in()
 
     assert client.get("/admin/logout").status_code == 405
-    client.post("/admin/logout", data={"csrf_token": csrf_token(client, "/admin/")})
+    auth.sign_out()
 
     assert client.get("/admin/").status_code == 302
 
 
-def test_signing_out_ends_every_copy_of_the_session(app, client, session):
-    user = make_user()
-    sign_in(client, user)
+def test_signing_out_ends_every_copy_of_the_session(app, client, auth, session):
+    auth.sign_in()
     copied = app.test_client()
     copied.set_cookie("session", client.get_cookie("session").value)
     assert copied.get("/admin/").status_code == 200
 
-    client.post("/admin/logout", data={"csrf_token": csrf_token(client, "/admin/")})
+    auth.sign_out()
 
     assert copied.get("/admin/").status_code == 302
 
 
-def test_console_pages_are_never_stored_by_browsers_or_proxies(client, session):
-    sign_in(client, make_user())
+def test_console_pages_are_never_stored_by_browsers_or_proxies(client, auth, session):
+    auth.sign_in()
 
     assert client.get("/admin/").headers["Cache-Control"] == "no-store"
     assert "no-store" not in client.get("/").headers.get("Cache-Control", "")

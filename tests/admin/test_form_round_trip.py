@@ -6,22 +6,14 @@ from sqlalchemy import inspect
 
 from campaign.content.publishing import set_translation_of
 from campaign.updates.models import AudienceKind
-from tests.factories.accounts import make_user
 from tests.factories.content import make_campaign, make_explainer
 from tests.factories.donations import make_appeal
 from tests.factories.petitions import make_petition
 from tests.factories.updates import make_update
-from tests.helpers import resubmit, shown_form, sign_in
+from tests.helpers import resubmit, shown_form
 
 # Bookkeeping columns that saving may move; every other column must come back as it was.
 MOVING = {"created_at", "updated_at", "content_revision"}
-
-
-@pytest.fixture
-def organiser(client, session):
-    user = make_user()
-    sign_in(client, user)
-    return user
 
 
 @pytest.fixture

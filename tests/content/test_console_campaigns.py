@@ -4,9 +4,8 @@ import pytest
 from sqlalchemy import func, select
 
 from campaign.content.models import Campaign, CampaignStatus, ExplainerStatus
-from tests.factories.accounts import make_user
 from tests.factories.content import make_campaign, make_explainer
-from tests.helpers import post_form, sign_in
+from tests.helpers import post_form
 
 
 def campaign_fields(**changes) -> dict:
@@ -59,8 +58,8 @@ def test_visitor_cannot_publish_even_with_a_valid_csrf_token(client, session):
     assert draft.status == ExplainerStatus.DRAFT
 
 
-def test_organiser_creates_a_campaign(client, session):
-    sign_in(client, make_user())
+def test_organiser_creates_a_campaign(client, auth, session):
+    auth.sign_in()
 
     response = post_form(client, "/admin/campaigns/new", campaign_fields(language="ug"))
 
@@ -73,9 +72,9 @@ def test_organiser_creates_a_campaign(client, session):
     assert f'href="/admin/campaigns/{campaign.id}">Free the press</a>' in listing
 
 
-def test_organiser_edits_a_campaign(client, session):
+def test_organiser_edits_a_campaign(client, auth, session):
     campaign = make_campaign(slug="old-slug", title="Old title", status=CampaignStatus.DRAFT)
-    sign_in(client, make_user())
+    auth.sign_in()
     url = f"/admin/campaigns/{campaign.id}/edit"
     form = client.get(url).get_data(as_text=True)
     assert 'value="Old title"' in form
@@ -90,10 +89,10 @@ def test_organiser_edits_a_campaign(client, session):
     assert client.get("/c/new-slug").status_code == 200
 
 
-def test_duplicate_campaign_slug_is_refused_and_nothing_changes(client, session):
+def test_duplicate_campaign_slug_is_refused_and_nothing_changes(client, auth, session):
     make_campaign(slug="taken")
     campaign = make_campaign(slug="mine", title="Mine")
-    sign_in(client, make_user())
+    auth.sign_in()
     before = campaign_count(session)
 
     edit = post_form(
@@ -112,9 +111,9 @@ def test_duplicate_campaign_slug_is_refused_and_nothing_changes(client, session)
     assert campaign_count(session) == before
 
 
-def test_campaign_keeps_its_own_slug_when_saved_unchanged(client, session):
+def test_campaign_keeps_its_own_slug_when_saved_unchanged(client, auth, session):
     campaign = make_campaign(slug="same")
-    sign_in(client, make_user())
+    auth.sign_in()
 
     response = post_form(
         client, f"/admin/campaigns/{campaign.id}/edit", campaign_fields(slug="same")
@@ -134,9 +133,9 @@ def test_campaign_keeps_its_own_slug_when_saved_unchanged(client, session):
     ],
 )
 def test_invalid_campaign_fields_are_refused_beside_the_field(
-    client, session, changes, field, message
+    client, auth, session, changes, field, message
 ):
-    sign_in(client, make_user())
+    auth.sign_in()
     before = campaign_count(session)
 
     response = post_form(client, "/admin/campaigns/new", campaign_fields(**changes))
@@ -147,8 +146,8 @@ def test_invalid_campaign_fields_are_refused_beside_the_field(
     assert campaign_count(session) == before
 
 
-def test_unknown_campaign_is_not_found_in_the_console(client, session):
-    sign_in(client, make_user())
+def test_unknown_campaign_is_not_found_in_the_console(client, auth, session):
+    auth.sign_in()
 
     assert client.get("/admin/campaigns/999999").status_code == 404
     assert client.get("/admin/campaigns/999999/edit").status_code == 404
@@ -160,12 +159,12 @@ def table_row(html: str, text: str) -> str:
     return html[start : html.index("</tr>", start)]
 
 
-def test_dashboard_lists_campaigns_with_explainer_counts_and_links(client, session):
+def test_dashboard_lists_campaigns_with_explainer_counts_and_links(client, auth, session):
     busy = make_campaign(title="Busy campaign")
     make_explainer(busy)
     make_explainer(busy, status=ExplainerStatus.DRAFT)
     quiet = make_campaign(title="Quiet campaign", status=CampaignStatus.DRAFT)
-    sign_in(client, make_user())
+    auth.sign_in()
 
     html = client.get("/admin/").get_data(as_text=True)
 
@@ -178,11 +177,11 @@ def test_dashboard_lists_campaigns_with_explainer_counts_and_links(client, sessi
     assert 'href="/admin/campaigns">Campaigns</a>' in html
 
 
-def test_campaign_page_lists_its_explainers_in_order_with_status(client, session):
+def test_campaign_page_lists_its_explainers_in_order_with_status(client, auth, session):
     campaign = make_campaign()
     later = make_explainer(campaign, title="Later", position=5)
     first = make_explainer(campaign, title="First", position=1, status=ExplainerStatus.DRAFT)
-    sign_in(client, make_user())
+    auth.sign_in()
 
     html = client.get(f"/admin/campaigns/{campaign.id}").get_data(as_text=True)
 

@@ -3,16 +3,8 @@ from sqlalchemy import func, select
 
 from campaign.content.models import CampaignStatus, Explainer, ExplainerStatus, LearnMoreLink
 from campaign.content.publishing import add_link, set_translation_of
-from tests.factories.accounts import make_user
 from tests.factories.content import make_campaign, make_explainer
-from tests.helpers import post_form, sign_in
-
-
-@pytest.fixture
-def organiser(client, session):
-    user = make_user()
-    sign_in(client, user)
-    return user
+from tests.helpers import post_form
 
 
 def explainer_fields(explainer: Explainer | None = None, **changes) -> dict:

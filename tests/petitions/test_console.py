@@ -11,10 +11,9 @@ from campaign.content.models import CampaignStatus
 from campaign.db import utcnow
 from campaign.petitions.counting import tally_all
 from campaign.petitions.models import Petition, PetitionStatus, SignatureStatus
-from tests.factories.accounts import make_user
 from tests.factories.content import make_campaign
 from tests.factories.petitions import make_petition, make_signature
-from tests.helpers import post_form, sign_in
+from tests.helpers import post_form
 
 IN_A_MONTH = (utcnow() + timedelta(days=30)).date()
 
@@ -73,8 +72,8 @@ def test_petition_console_sends_visitors_to_sign_in(client, session, method, pat
     assert petition.status == PetitionStatus.OPEN
 
 
-def test_console_nav_links_to_petitions_after_campaigns(client, session):
-    sign_in(client, make_user())
+def test_console_nav_links_to_petitions_after_campaigns(client, auth, session):
+    auth.sign_in()
 
     html = client.get("/admin/").get_data(as_text=True)
 
@@ -82,7 +81,7 @@ def test_console_nav_links_to_petitions_after_campaigns(client, session):
     assert html.index('href="/admin/petitions/">Petitions</a>') > campaigns
 
 
-def test_list_shows_every_petition_with_its_live_count_and_waiting_comments(client, session):
+def test_list_shows_every_petition_with_its_live_count_and_waiting_comments(client, auth, session):
     campaign = make_campaign(title="China Cables")
     petition = make_petition(campaign, title="Open the camps", goal=2500)
     draft = make_petition(campaign, title="Still a draft", status=PetitionStatus.DRAFT)
@@ -90,7 +89,7 @@ def test_list_shows_every_petition_with_its_live_count_and_waiting_comments(clie
         make_signature(petition)
     make_signature(petition, comment="Because it matters.")
     make_signature(petition, confirmed=False)
-    sign_in(client, make_user())
+    auth.sign_in()
 
     html = client.get("/admin/petitions/").get_data(as_text=True)
 
@@ -102,9 +101,9 @@ def test_list_shows_every_petition_with_its_live_count_and_waiting_comments(clie
     assert f'href="/admin/petitions/{petition.id}/comments">1 to moderate</a>' in html
 
 
-def test_editor_creates_a_petition(client, session):
+def test_editor_creates_a_petition(client, auth, session):
     campaign = make_campaign()
-    sign_in(client, make_user(role="editor"))
+    auth.sign_in(role="editor")
     form = client.get("/admin/petitions/new").get_data(as_text=True)
     assert f'<option value="{campaign.id}">{campaign.title}</option>' in form
     assert 'type="datetime-local"' in form
@@ -127,9 +126,9 @@ def test_editor_creates_a_petition(client, session):
     assert client.get("/petitions/let-investigators-in").status_code == 200
 
 
-def test_closing_date_with_a_time_is_read_as_utc_and_may_be_left_out(client, session):
+def test_closing_date_with_a_time_is_read_as_utc_and_may_be_left_out(client, auth, session):
     campaign = make_campaign()
-    sign_in(client, make_user())
+    auth.sign_in()
 
     post_form(
         client,
@@ -147,9 +146,9 @@ def test_closing_date_with_a_time_is_read_as_utc_and_may_be_left_out(client, ses
     assert by_slug(session, "open-ended").closes_at is None
 
 
-def test_a_draft_petition_stays_off_the_site(client, session):
+def test_a_draft_petition_stays_off_the_site(client, auth, session):
     campaign = make_campaign()
-    sign_in(client, make_user())
+    auth.sign_in()
 
     post_form(client, "/admin/petitions/new", petition_fields(campaign, status="draft"))
 
@@ -177,10 +176,10 @@ def test_a_draft_petition_stays_off_the_site(client, session):
     ],
 )
 def test_invalid_petition_fields_are_refused_beside_the_field(
-    client, session, changes, field, message
+    client, auth, session, changes, field, message
 ):
     campaign = make_campaign()
-    sign_in(client, make_user())
+    auth.sign_in()
     before = petition_count(session)
 
     response = post_form(client, "/admin/petitions/new", petition_fields(campaign) | changes)
@@ -191,11 +190,11 @@ def test_invalid_petition_fields_are_refused_beside_the_field(
     assert petition_count(session) == before
 
 
-def test_duplicate_petition_slug_is_refused_when_creating_and_editing(client, session):
+def test_duplicate_petition_slug_is_refused_when_creating_and_editing(client, auth, session):
     make_petition(slug="taken")
     mine = make_petition(slug="mine", title="Mine")
     campaign = make_campaign()
-    sign_in(client, make_user())
+    auth.sign_in()
     before = petition_count(session)
 
     create = post_form(client, "/admin/petitions/new", petition_fields(campaign, slug="taken"))
@@ -213,10 +212,10 @@ def test_duplicate_petition_slug_is_refused_when_creating_and_editing(client, se
     assert petition_count(session) == before
 
 
-def test_editing_changes_every_field_and_keeps_its_own_slug(client, session):
+def test_editing_changes_every_field_and_keeps_its_own_slug(client, auth, session):
     petition = make_petition(slug="keep-me", title="Old", goal=100, status=PetitionStatus.DRAFT)
     other_campaign = make_campaign(title="Other")
-    sign_in(client, make_user())
+    auth.sign_in()
     url = f"/admin/petitions/{petition.id}/edit"
     form = client.get(url).get_data(as_text=True)
     assert 'value="Old"' in form
@@ -244,10 +243,10 @@ def test_editing_changes_every_field_and_keeps_its_own_slug(client, session):
     assert petition.status == PetitionStatus.OPEN
 
 
-def test_edit_shows_the_saved_closing_date_and_saving_it_unchanged_keeps_it(client, session):
+def test_edit_shows_the_saved_closing_date_and_saving_it_unchanged_keeps_it(client, auth, session):
     closes_at = datetime(2031, 5, 4, 23, 59, 59, tzinfo=UTC)
     petition = make_petition(closes_at=closes_at)
-    sign_in(client, make_user())
+    auth.sign_in()
     url = f"/admin/petitions/{petition.id}/edit"
 
     assert 'value="2031-05-04T23:59:59"' in client.get(url).get_data(as_text=True)
@@ -256,10 +255,10 @@ def test_edit_shows_the_saved_closing_date_and_saving_it_unchanged_keeps_it(clie
     assert petition.closes_at == closes_at
 
 
-def test_a_past_closing_date_already_saved_may_stay_but_not_be_set_anew(client, session):
+def test_a_past_closing_date_already_saved_may_stay_but_not_be_set_anew(client, auth, session):
     past = utcnow().replace(microsecond=0) - timedelta(days=3)
     ended = make_petition(closes_at=past, status=PetitionStatus.CLOSED, closed_at=past)
-    sign_in(client, make_user())
+    auth.sign_in()
     url = f"/admin/petitions/{ended.id}/edit"
     form = client.get(url).get_data(as_text=True)
     assert 'name="status"' not in form  # reopened with its own button
@@ -280,10 +279,10 @@ def test_a_past_closing_date_already_saved_may_stay_but_not_be_set_anew(client, 
     assert "Choose a closing date in the future." in response.get_data(as_text=True)
 
 
-def test_opening_a_draft_whose_closing_date_passed_is_refused(client, session):
+def test_opening_a_draft_whose_closing_date_passed_is_refused(client, auth, session):
     past = utcnow().replace(microsecond=0) - timedelta(days=1)
     draft = make_petition(status=PetitionStatus.DRAFT, closes_at=past)
-    sign_in(client, make_user())
+    auth.sign_in()
 
     response = post_form(
         client,
@@ -300,17 +299,17 @@ def test_opening_a_draft_whose_closing_date_passed_is_refused(client, session):
     assert draft.status == PetitionStatus.DRAFT
 
 
-def test_new_petition_page_asks_for_a_campaign_first_when_there_is_none(client, session):
-    sign_in(client, make_user())
+def test_new_petition_page_asks_for_a_campaign_first_when_there_is_none(client, auth, session):
+    auth.sign_in()
 
     html = client.get("/admin/petitions/new").get_data(as_text=True)
 
     assert "Create a campaign</a> first" in html
 
 
-def test_close_and_reopen(client, session):
+def test_close_and_reopen(client, auth, session):
     petition = make_petition(title="Act now")
-    sign_in(client, make_user())
+    auth.sign_in()
     page = f"/admin/petitions/{petition.id}"
 
     closed = post_form(client, f"{page}/close", {}, form_url=page)
@@ -330,10 +329,10 @@ def test_close_and_reopen(client, session):
     assert client.get(f"/petitions/{petition.slug}.json").get_json()["status"] == "open"
 
 
-def test_closing_twice_or_closing_a_draft_is_refused_with_a_message(client, session):
+def test_closing_twice_or_closing_a_draft_is_refused_with_a_message(client, auth, session):
     closed = make_petition(status=PetitionStatus.CLOSED, closed_at=utcnow())
     draft = make_petition(status=PetitionStatus.DRAFT)
-    sign_in(client, make_user())
+    auth.sign_in()
 
     for petition, message in (
         (closed, "This petition is already closed."),
@@ -346,10 +345,10 @@ def test_closing_twice_or_closing_a_draft_is_refused_with_a_message(client, sess
     assert draft.status == PetitionStatus.DRAFT
 
 
-def test_reopening_after_the_closing_date_passed_needs_a_new_future_date(client, session):
+def test_reopening_after_the_closing_date_passed_needs_a_new_future_date(client, auth, session):
     past = utcnow() - timedelta(days=2)
     petition = make_petition(closes_at=past, status=PetitionStatus.CLOSED, closed_at=past)
-    sign_in(client, make_user())
+    auth.sign_in()
     page = f"/admin/petitions/{petition.id}"
 
     without = post_form(client, f"{page}/reopen", {"closes_at": ""}, form_url=page)
@@ -373,9 +372,9 @@ def test_reopening_after_the_closing_date_passed_needs_a_new_future_date(client,
     assert petition.closed_at is None
 
 
-def test_a_petition_past_its_date_but_never_closed_reopens_with_a_new_date(client, session):
+def test_a_petition_past_its_date_but_never_closed_reopens_with_a_new_date(client, auth, session):
     petition = make_petition(closes_at=utcnow() - timedelta(hours=1))
-    sign_in(client, make_user())
+    auth.sign_in()
     page = f"/admin/petitions/{petition.id}"
     html = client.get(page).get_data(as_text=True)
     assert "closing date passed" in html and "Reopen the petition" in html
@@ -389,9 +388,9 @@ def test_a_petition_past_its_date_but_never_closed_reopens_with_a_new_date(clien
     assert not petition.is_closed()
 
 
-def test_reopening_an_open_petition_is_refused(client, session):
+def test_reopening_an_open_petition_is_refused(client, auth, session):
     petition = make_petition()
-    sign_in(client, make_user())
+    auth.sign_in()
     page = f"/admin/petitions/{petition.id}"
 
     response = post_form(client, f"{page}/reopen", {"closes_at": ""}, form_url=page)
@@ -400,7 +399,7 @@ def test_reopening_an_open_petition_is_refused(client, session):
     assert "This petition is open already." in client.get(page).get_data(as_text=True)
 
 
-def test_stats_page_counts_by_status_day_country_and_source(client, session):
+def test_stats_page_counts_by_status_day_country_and_source(client, auth, session):
     campaign = make_campaign(status=CampaignStatus.LIVE)
     petition = make_petition(campaign)
     now = utcnow()
@@ -412,7 +411,7 @@ def test_stats_page_counts_by_status_day_country_and_source(client, session):
     make_signature(petition, confirmed=False, country="JP")
     make_signature(petition, country="GB", status=SignatureStatus.INVALIDATED)
     tally_all()
-    sign_in(client, make_user())
+    auth.sign_in()
 
     html = client.get(f"/admin/petitions/{petition.id}").get_data(as_text=True)
 
@@ -433,8 +432,8 @@ def test_stats_page_counts_by_status_day_country_and_source(client, session):
     assert "<dt>Comments waiting</dt>" in html
 
 
-def test_unknown_petition_is_not_found_in_the_console(client, session):
-    sign_in(client, make_user())
+def test_unknown_petition_is_not_found_in_the_console(client, auth, session):
+    auth.sign_in()
 
     assert client.get("/admin/petitions/999999").status_code == 404
     assert client.get("/admin/petitions/999999/edit").status_code == 404

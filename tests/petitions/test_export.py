@@ -9,10 +9,8 @@ from sqlalchemy import insert, update
 from campaign.petitions.counting import counts_by_country, signature_count, tally_all
 from campaign.petitions.delivery import EXPORT_BATCH, delivery_csv
 from campaign.petitions.models import CommentStatus, Petition, Signature, SignatureStatus
-from tests.factories.accounts import make_user
 from tests.factories.content import make_campaign
 from tests.factories.petitions import make_petition, make_signature
-from tests.helpers import sign_in
 
 SIGNED = datetime(2026, 3, 1, 12, 30, tzinfo=UTC)
 
@@ -21,7 +19,7 @@ def rows(text: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text)))
 
 
-def test_console_export_lists_confirmed_signers_without_their_email(client, session):
+def test_console_export_lists_confirmed_signers_without_their_email(client, auth, session):
     petition = make_petition(ask_postcode=True)
     make_signature(
         petition,
@@ -45,7 +43,7 @@ def test_console_export_lists_confirmed_signers_without_their_email(client, sess
     make_signature(petition, name="Not Confirmed", confirmed=False)
     make_signature(petition, name="Spam Bot", status=SignatureStatus.INVALIDATED)
     make_signature(make_petition(), name="Other Petition")
-    sign_in(client, make_user(role="editor"))
+    auth.sign_in(role="editor")
 
     response = client.get(f"/admin/petitions/{petition.id}/export.csv")
 
@@ -71,10 +69,10 @@ def test_console_export_lists_confirmed_signers_without_their_email(client, sess
     assert table[3][4] == ""
 
 
-def test_export_leaves_the_postcode_column_out_when_the_petition_did_not_ask(client, session):
+def test_export_leaves_the_postcode_column_out_when_the_petition_did_not_ask(client, auth, session):
     petition = make_petition(ask_postcode=False)
     make_signature(petition, name="Sam", country="FR", postcode="stale", confirmed_at=SIGNED)
-    sign_in(client, make_user())
+    auth.sign_in()
 
     table = rows(client.get(f"/admin/petitions/{petition.id}/export.csv").get_data(as_text=True))
 
@@ -84,7 +82,7 @@ def test_export_leaves_the_postcode_column_out_when_the_petition_did_not_ask(cli
     ]
 
 
-def test_export_neutralises_cells_a_spreadsheet_would_run(client, session):
+def test_export_neutralises_cells_a_spreadsheet_would_run(client, auth, session):
     # The public form refuses such names, so a row like this can only come from elsewhere
     # (an import, an old version): insert it straight into the table.
     petition = make_petition(ask_postcode=True)
@@ -97,7 +95,7 @@ def test_export_neutralises_cells_a_spreadsheet_would_run(client, session):
     )
     make_signature(petition, name="@SUM(A1:A9)", comment="\tcmd", comment_status="approved")
     make_signature(petition, name="\r=1+1")
-    sign_in(client, make_user())
+    auth.sign_in()
 
     table = rows(client.get(f"/admin/petitions/{petition.id}/export.csv").get_data(as_text=True))
 
@@ -131,12 +129,12 @@ def test_export_streams_every_row_across_batches_in_the_order_signed(session):
     assert names == [f"Signer {n:05d}" for n in range(total)]
 
 
-def test_export_signatures_command_prints_the_same_csv(app, client, session):
+def test_export_signatures_command_prints_the_same_csv(app, client, auth, session):
     petition = make_petition(slug="deliver-me")
     make_signature(petition, name="=cmd|' /C calc'!A0", country="JP", confirmed_at=SIGNED)
     make_signature(petition, name="Pending", confirmed=False)
     session.commit()
-    sign_in(client, make_user())
+    auth.sign_in()
     from_console = client.get(f"/admin/petitions/{petition.id}/export.csv").get_data(as_text=True)
 
     result = app.test_cli_runner().invoke(args=["export", "signatures", "deliver-me"])

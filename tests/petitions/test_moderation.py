@@ -17,9 +17,8 @@ from campaign.petitions.moderation import (
     invalidate_matching,
     preview_invalidation,
 )
-from tests.factories.accounts import make_user
 from tests.factories.petitions import make_petition, make_signature
-from tests.helpers import post_form, sign_in
+from tests.helpers import post_form
 
 
 def public_count(client, petition) -> int:
@@ -37,11 +36,11 @@ def petition_signatures(petition) -> list[Signature]:
 # Comments
 
 
-def test_a_comment_reaches_the_public_page_only_once_approved(client, session):
+def test_a_comment_reaches_the_public_page_only_once_approved(client, auth, session):
     petition = make_petition()
     signature = make_signature(petition, name="Dilnur", show_name=True, comment="For my aunt.")
     session.commit()
-    sign_in(client, make_user())
+    auth.sign_in()
     before = client.get(f"/petitions/{petition.slug}")
     assert "For my aunt." not in before.get_data(as_text=True)
     queue = client.get(f"/admin/petitions/{petition.id}/comments").get_data(as_text=True)
@@ -61,11 +60,11 @@ def test_a_comment_reaches_the_public_page_only_once_approved(client, session):
     assert "For my aunt." not in queue and "No comment is waiting." in queue
 
 
-def test_a_rejected_comment_never_reaches_the_public_page(client, session):
+def test_a_rejected_comment_never_reaches_the_public_page(client, auth, session):
     petition = make_petition()
     signature = make_signature(petition, comment="Buy cheap watches")
     session.commit()
-    sign_in(client, make_user())
+    auth.sign_in()
     before = client.get(f"/petitions/{petition.slug}").headers["ETag"]
     queue = f"/admin/petitions/{petition.id}/comments"
 
@@ -78,7 +77,7 @@ def test_a_rejected_comment_never_reaches_the_public_page(client, session):
     assert "Buy cheap watches" not in client.get(queue).get_data(as_text=True)
 
 
-def test_the_queue_holds_confirmed_signers_comments_oldest_first(client, session):
+def test_the_queue_holds_confirmed_signers_comments_oldest_first(client, auth, session):
     petition = make_petition()
     now = utcnow()
     make_signature(petition, comment="Second", confirmed_at=now - timedelta(hours=1))
@@ -87,7 +86,7 @@ def test_the_queue_holds_confirmed_signers_comments_oldest_first(client, session
     make_signature(petition, comment="Already approved", comment_status=CommentStatus.APPROVED)
     make_signature(petition, comment="Spam", status=SignatureStatus.INVALIDATED)
     make_signature(make_petition(), comment="Another petition's")
-    sign_in(client, make_user())
+    auth.sign_in()
 
     html = client.get(f"/admin/petitions/{petition.id}/comments").get_data(as_text=True)
 
@@ -95,10 +94,10 @@ def test_the_queue_holds_confirmed_signers_comments_oldest_first(client, session
     assert "2 waiting, oldest first" in html
 
 
-def test_moderating_a_signature_without_a_comment_is_refused(client, session):
+def test_moderating_a_signature_without_a_comment_is_refused(client, auth, session):
     petition = make_petition()
     signature = make_signature(petition)
-    sign_in(client, make_user())
+    auth.sign_in()
     queue = f"/admin/petitions/{petition.id}/comments"
 
     post_form(client, f"{queue}/{signature.id}/approve", {}, form_url=queue)
@@ -109,10 +108,10 @@ def test_moderating_a_signature_without_a_comment_is_refused(client, session):
     assert signature.comment_status == CommentStatus.NONE
 
 
-def test_a_signature_of_another_petition_is_not_found(client, session):
+def test_a_signature_of_another_petition_is_not_found(client, auth, session):
     petition = make_petition()
     elsewhere = make_signature(make_petition(), comment="Hello")
-    sign_in(client, make_user())
+    auth.sign_in()
     base = f"/admin/petitions/{petition.id}"
 
     approve = post_form(client, f"{base}/comments/{elsewhere.id}/approve", {}, form_url=base)
@@ -133,7 +132,7 @@ def search(client, petition, **params) -> str:
     )
 
 
-def test_signatures_are_found_by_email_name_country_and_status(client, session):
+def test_signatures_are_found_by_email_name_country_and_status(client, auth, session):
     petition = make_petition()
     make_signature(petition, name="Aisha Khan", email="aisha@example.org", country="GB")
     make_signature(petition, name="Ben Okafor", email="ben@mail.example", country="NG")
@@ -141,7 +140,7 @@ def test_signatures_are_found_by_email_name_country_and_status(client, session):
         petition, name="Benedikt Ma", email="bm@mail.example", country="DE", confirmed=False
     )
     make_signature(make_petition(), name="Ben Elsewhere", email="ben@else.example")
-    sign_in(client, make_user())
+    auth.sign_in()
 
     def names(html: str) -> list[str]:
         return re.findall(r"<tr>\s*<td>([^<]+)</td>\s*<td>[^<]*@", html)
@@ -162,11 +161,11 @@ def test_signatures_are_found_by_email_name_country_and_status(client, session):
     assert len(names(search(client, petition, status="deleted"))) == 3
 
 
-def test_signature_search_pages_by_fifty(client, session):
+def test_signature_search_pages_by_fifty(client, auth, session):
     petition = make_petition()
     for _ in range(51):
         make_signature(petition)
-    sign_in(client, make_user())
+    auth.sign_in()
 
     first = search(client, petition)
     second = search(client, petition, page=2)
@@ -178,12 +177,12 @@ def test_signature_search_pages_by_fifty(client, session):
 # One signature
 
 
-def test_invalidating_a_signature_drops_the_public_count_at_once(client, session):
+def test_invalidating_a_signature_drops_the_public_count_at_once(client, auth, session):
     petition = make_petition()
     spam = make_signature(petition, email="bot@spam.example")
     make_signature(petition)
     tally_all()  # both folded into the counter: the drop cannot wait for the next tally
-    sign_in(client, make_user())
+    auth.sign_in()
     assert public_count(client, petition) == 2
     here = f"/admin/petitions/{petition.id}/signatures?email=spam&page=1"
 
@@ -204,10 +203,10 @@ def test_invalidating_a_signature_drops_the_public_count_at_once(client, session
     assert petition.counted_signatures == 1
 
 
-def test_invalidating_twice_says_so_and_an_outside_next_is_ignored(client, session):
+def test_invalidating_twice_says_so_and_an_outside_next_is_ignored(client, auth, session):
     petition = make_petition()
     signature = make_signature(petition, status=SignatureStatus.INVALIDATED)
-    sign_in(client, make_user())
+    auth.sign_in()
     url = f"/admin/petitions/{petition.id}/signatures/{signature.id}/invalidate"
 
     response = post_form(
@@ -233,10 +232,10 @@ def preview_count(html: str) -> int:
     return int(match.group(1)) if match else 0
 
 
-def test_bulk_invalidation_needs_a_filter(client, session):
+def test_bulk_invalidation_needs_a_filter(client, auth, session):
     petition = make_petition()
     make_signature(petition)
-    sign_in(client, make_user())
+    auth.sign_in()
 
     response = bulk(client, petition, preview="Preview")
 
@@ -246,7 +245,7 @@ def test_bulk_invalidation_needs_a_filter(client, session):
         preview_invalidation(petition, BulkFilter())
 
 
-def test_bulk_preview_then_confirm_invalidates_and_the_public_count_drops(client, session):
+def test_bulk_preview_then_confirm_invalidates_and_the_public_count_drops(client, auth, session):
     petition = make_petition()
     for number in range(25):
         make_signature(petition, email=f"bot{number}@spam.example")
@@ -256,7 +255,7 @@ def test_bulk_preview_then_confirm_invalidates_and_the_public_count_drops(client
     make_signature(petition, email="real@spam.example.org")
     make_signature(make_petition(), email="other-petition@spam.example")
     tally_all()
-    sign_in(client, make_user())
+    auth.sign_in()
     assert public_count(client, petition) == 27
 
     preview = bulk(client, petition, email_domain="@Spam.Example", preview="Preview")
@@ -288,11 +287,13 @@ def test_bulk_preview_then_confirm_invalidates_and_the_public_count_drops(client
     )
 
 
-def test_a_count_that_changed_since_the_preview_shows_the_new_preview_instead(client, session):
+def test_a_count_that_changed_since_the_preview_shows_the_new_preview_instead(
+    client, auth, session
+):
     petition = make_petition()
     make_signature(petition, source="botnet")
     make_signature(petition, source="botnet")
-    sign_in(client, make_user())
+    auth.sign_in()
     first = bulk(client, petition, source="botnet", preview="Preview").get_data(as_text=True)
     assert preview_count(first) == 2
     make_signature(petition, source="botnet")  # another arrives while the organiser reads
@@ -312,7 +313,7 @@ def test_a_count_that_changed_since_the_preview_shows_the_new_preview_instead(cl
     assert public_count(client, petition) == 0
 
 
-def test_bulk_filters_by_ip_hash_and_time_window(client, session):
+def test_bulk_filters_by_ip_hash_and_time_window(client, auth, session):
     petition = make_petition()
     now = utcnow().replace(microsecond=0)
     inside = now - timedelta(hours=2)
@@ -321,7 +322,7 @@ def test_bulk_filters_by_ip_hash_and_time_window(client, session):
         petition, email="b@x.example", ip_hash="abc123", created_at=now - timedelta(days=2)
     )
     make_signature(petition, email="c@x.example", ip_hash="zzz999", created_at=inside)
-    sign_in(client, make_user())
+    auth.sign_in()
     window = {
         "created_from": (now - timedelta(hours=3)).replace(tzinfo=None).isoformat(),
         "created_before": (now - timedelta(hours=1)).replace(tzinfo=None).isoformat(),
@@ -357,9 +358,9 @@ def test_bulk_filters_by_ip_hash_and_time_window(client, session):
         ),
     ],
 )
-def test_bad_bulk_filters_are_refused_beside_the_field(client, session, fields, message):
+def test_bad_bulk_filters_are_refused_beside_the_field(client, auth, session, fields, message):
     petition = make_petition()
-    sign_in(client, make_user())
+    auth.sign_in()
 
     response = bulk(client, petition, preview="Preview", **fields)
 
@@ -382,10 +383,10 @@ def test_invalidate_matching_skips_invalidated_and_undoes_itself_on_a_changed_co
     assert signature_count(petition) == 0
 
 
-def test_editors_can_moderate_search_and_invalidate(client, session):
+def test_editors_can_moderate_search_and_invalidate(client, auth, session):
     petition = make_petition()
     signature = make_signature(petition, comment="Fine")
-    sign_in(client, make_user(role="editor"))
+    auth.sign_in(role="editor")
     base = f"/admin/petitions/{petition.id}"
 
     for path in ("/comments", "/signatures", "/invalidate"):

@@ -21,7 +21,6 @@ from campaign.petitions.models import (
 )
 from campaign.petitions.signing import CONSENT_WORDING, MAX_EMAILS_PER_SIGNATURE, confirm_url
 from campaign.subscribers.models import Subscriber, SubscriberStatus
-from tests.factories.accounts import make_user
 from tests.factories.content import make_campaign
 from tests.factories.petitions import (
     OURS,
@@ -32,7 +31,6 @@ from tests.factories.petitions import (
     sign,
 )
 from tests.factories.subscribers import SITE, link, local, make_subscriber, outbox
-from tests.helpers import sign_in
 
 CHECK_INBOX = "Check your inbox"
 PRESS_AGAIN = "press “Sign” once more"
@@ -668,10 +666,10 @@ def test_the_public_breakdown_threshold_is_a_setting(client, session, app_settin
     assert data["by_country"] == {"TR": 1}
 
 
-def test_the_console_keeps_the_exact_breakdown(client, session):
+def test_the_console_keeps_the_exact_breakdown(client, auth, session):
     petition = make_petition()
     make_signature(petition, country="TR")
-    sign_in(client, make_user())
+    auth.sign_in()
 
     page = client.get(f"/admin/petitions/{petition.id}").get_data(as_text=True)
 

@@ -34,7 +34,6 @@ from tests.factories.donations import make_appeal, make_donation
 from tests.factories.petitions import make_petition, make_signature
 from tests.factories.subscribers import make_subscriber
 from tests.factories.updates import make_update
-from tests.helpers import sign_in
 from tests.odd_values import HOSTILE_FEW
 from tests.page_forms import PageForm, forms_on
 
@@ -187,9 +186,9 @@ def world(app, session) -> World:
 
 
 @pytest.fixture
-def walker(client, world) -> Iterator:
+def walker(client, auth, world) -> Iterator:
     """The client signed in as an admin, with rate limits off so every request reaches its view."""
-    sign_in(client, world.organiser)
+    auth.sign_in(world.organiser)
     limiter.enabled = False
     try:
         yield client
@@ -327,9 +326,9 @@ def _filled(form: PageForm) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("signed_in", [False, True], ids=["public", "console"])
-def test_hostile_form_fields_never_give_a_500(app, client, world, signed_in):
+def test_hostile_form_fields_never_give_a_500(app, client, auth, world, signed_in):
     if signed_in:
-        sign_in(client, world.organiser)
+        auth.sign_in(world.organiser)
     limiter.enabled = False
     try:
         forms = [

@@ -31,7 +31,6 @@ from tests.factories.petitions import (
     press_confirm,
     sign,
 )
-from tests.helpers import sign_in
 from tests.live_site import served
 from tests.scratch import scratch_database
 
@@ -102,11 +101,13 @@ def test_an_unpublished_page_is_gone_once_the_cache_life_has_passed(client, sess
     assert page_cache.pages == {}
 
 
-def test_a_draft_an_organiser_sees_is_never_kept_for_anyone_else(app, client, session, page_cache):
+def test_a_draft_an_organiser_sees_is_never_kept_for_anyone_else(
+    app, client, auth, session, page_cache
+):
     draft = make_explainer(status=ExplainerStatus.DRAFT, published_at=None)
     user = make_user()
     session.commit()
-    sign_in(client, user)
+    auth.sign_in(user)
 
     organiser_views = [client.get(path) for path in ("/", f"/explainers/{draft.slug}")]
     reader = app.test_client()
@@ -116,12 +117,12 @@ def test_a_draft_an_organiser_sees_is_never_kept_for_anyone_else(app, client, se
     assert reader.get(f"/explainers/{draft.slug}").status_code == 404
 
 
-def test_an_organiser_is_never_answered_from_memory(client, session, page_cache):
+def test_an_organiser_is_never_answered_from_memory(client, auth, session, page_cache):
     explainer = make_explainer(title="The first title")
     user = make_user()
     session.commit()
     client.get(f"/explainers/{explainer.slug}")  # kept for anonymous readers
-    sign_in(client, user)
+    auth.sign_in(user)
 
     explainer.title = "A better title"
     session.commit()

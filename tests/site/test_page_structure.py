@@ -14,13 +14,12 @@ from campaign.db import utcnow
 from campaign.extensions import db
 from campaign.mailer.compose import queue_email
 from campaign.updates.models import Delivery, DeliveryStatus, UpdateStatus
-from tests.factories.accounts import make_user
 from tests.factories.content import make_explainer
 from tests.factories.donations import make_appeal, make_donation
 from tests.factories.petitions import make_petition, make_signature
 from tests.factories.subscribers import make_subscriber
 from tests.factories.updates import make_update
-from tests.helpers import csrf_token, post_form, sign_in
+from tests.helpers import csrf_token, post_form
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
 # Elements that may hold only phrasing content, so never a <form>.
@@ -117,13 +116,6 @@ def read(html: str) -> StructureReader:
     reader = StructureReader()
     reader.feed(html)
     return reader
-
-
-@pytest.fixture
-def admin(client, session):
-    user = make_user(role="admin")
-    sign_in(client, user)
-    return user
 
 
 @pytest.fixture

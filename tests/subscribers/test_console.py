@@ -5,17 +5,8 @@ import pytest
 
 from campaign.csv_safety import csv_lines, neutralise
 from campaign.subscribers.models import SubscriberStatus
-from tests.factories.accounts import make_user
 from tests.factories.content import make_campaign
 from tests.factories.subscribers import make_subscriber
-from tests.helpers import sign_in
-
-
-@pytest.fixture
-def organiser(client, session):
-    user = make_user()
-    sign_in(client, user)
-    return user
 
 
 def test_subscriber_pages_need_a_signed_in_organiser(client, session):

@@ -5,9 +5,8 @@ from sqlalchemy import func, select
 
 from campaign.subscribers.importing import ImportFileError, import_subscribers
 from campaign.subscribers.models import Subscriber, SubscriberStatus
-from tests.factories.accounts import make_user
 from tests.factories.subscribers import find_subscriber, make_subscriber
-from tests.helpers import csrf_token, sign_in
+from tests.helpers import csrf_token
 
 GOOD = (
     "email,name,language,consent,consent_text,source\n"
@@ -171,8 +170,8 @@ def upload(client, text: str, filename: str = "march.csv"):
     return client.post("/admin/subscribers/import", data=data, content_type="multipart/form-data")
 
 
-def test_console_import_reports_and_commits(client, session):
-    sign_in(client, make_user())
+def test_console_import_reports_and_commits(client, auth, session):
+    auth.sign_in()
 
     response = upload(client, GOOD)
 
@@ -182,8 +181,8 @@ def test_console_import_reports_and_commits(client, session):
     assert find_subscriber("ben@example.org").status == SubscriberStatus.ACTIVE
 
 
-def test_console_import_with_a_refused_row_imports_nothing(client, session):
-    sign_in(client, make_user())
+def test_console_import_with_a_refused_row_imports_nothing(client, auth, session):
+    auth.sign_in()
 
     response = upload(client, "email,consent\nana@example.org,yes\nben@example.org,no\n")
 
@@ -194,8 +193,8 @@ def test_console_import_with_a_refused_row_imports_nothing(client, session):
     assert count_subscribers(session) == 0
 
 
-def test_console_import_refuses_a_file_without_columns_beside_the_field(client, session):
-    sign_in(client, make_user())
+def test_console_import_refuses_a_file_without_columns_beside_the_field(client, auth, session):
+    auth.sign_in()
 
     response = upload(client, "name\nAna\n")
 
@@ -203,8 +202,8 @@ def test_console_import_refuses_a_file_without_columns_beside_the_field(client, 
     assert "The file has no email or consent column" in response.get_data(as_text=True)
 
 
-def test_console_import_needs_a_csv_file(client, session):
-    sign_in(client, make_user())
+def test_console_import_needs_a_csv_file(client, auth, session):
+    auth.sign_in()
 
     response = upload(client, "email,consent\n", filename="list.xlsx")
 
