@@ -7,16 +7,22 @@ import ipaddress
 import os
 import socket
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import event, text
+from sqlalchemy import delete, event, text
 
 from campaign import create_app
+from campaign.accounts.models import Role
 from campaign.extensions import db, limiter
 from config import TestingConfig
+from tests.factories.accounts import PASSWORD, make_user
+from tests.helpers import csrf_token, sign_in
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 ON_POSTGRES = TEST_DATABASE_URL.startswith("postgresql")
@@ -157,6 +163,48 @@ def client(app, session):
     return app.test_client()
 
 
+class AuthActions:
+    """Signs the test's client in to the console and out of it, as an organiser would."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self._client = client
+
+    def sign_in(self, user=None, password: str = PASSWORD, *, role: str = Role.EDITOR):
+        """Sign in as `user`, or as a new organiser with `role` (an editor); return who it was."""
+        user = user or make_user(role=role)
+        sign_in(self._client, user, password)
+        return user
+
+    def sign_out(self):
+        return self._client.post(
+            "/admin/logout", data={"csrf_token": csrf_token(self._client, "/admin/")}
+        )
+
+
+@pytest.fixture
+def auth(client) -> AuthActions:
+    """Sign the client in (`auth.sign_in()`, `auth.sign_in(user)`) and out (`auth.sign_out()`)."""
+    return AuthActions(client)
+
+
+@pytest.fixture
+def organiser_email() -> str:
+    """The address `organiser` signs in with; a module that needs another overrides this."""
+    return "organiser@example.org"
+
+
+@pytest.fixture
+def organiser(auth, organiser_email):
+    """A signed-in editor: the least an organiser can be."""
+    return auth.sign_in(make_user(email=organiser_email))
+
+
+@pytest.fixture
+def admin(auth):
+    """A signed-in admin, who may also manage organisers' accounts."""
+    return auth.sign_in(role=Role.ADMIN)
+
+
 _UNSET = object()
 
 
@@ -222,20 +270,26 @@ def stripe_api(app_settings):
         standin.stop()
 
 
-@pytest.fixture
-def committed_outbox(app):
-    """The real database, committed to (for other threads and processes); emptied afterwards."""
-    from sqlalchemy import delete
-
-    from campaign.mailer.models import OutboundEmail, Suppression
-
+@contextmanager
+def committed_to(app: Flask, *emptied) -> Iterator:
+    """The real database's session, committed to (for other threads and processes); the tables
+    of the `emptied` models are emptied afterwards, in that order."""
     with app.app_context():
         yield db.session
         db.session.rollback()
-        db.session.execute(delete(OutboundEmail))
-        db.session.execute(delete(Suppression))
+        for model in emptied:
+            db.session.execute(delete(model))
         db.session.commit()
         db.session.remove()
+
+
+@pytest.fixture
+def committed_outbox(app):
+    """The real database, committed to (for other threads and processes); emptied afterwards."""
+    from campaign.mailer.models import OutboundEmail, Suppression
+
+    with committed_to(app, OutboundEmail, Suppression) as session:
+        yield session
 
 
 # Seconds: long enough to read a page twice, short enough to wait out.

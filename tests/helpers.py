@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-from tests.factories import PASSWORD
+from tests.factories.accounts import PASSWORD
 
 _TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
