@@ -405,4 +405,4 @@ def test_a_failing_sweep_is_rolled_back_and_logged_and_the_others_still_run(app,
 
     assert ran == ["has_more"]
     assert session.scalar(select(Suppression)) is None
-    assert "sweep tests.test_mail_dispatch.test_a_failing_sweep" in caplog.text
+    assert f"sweep {__name__}.test_a_failing_sweep" in caplog.text
