@@ -43,8 +43,9 @@ def detached_copy(instance: ModelT, **related: Any) -> ModelT:
     state = inspect(instance)
     copy = state.mapper.class_()
     for column in state.mapper.column_attrs:
-        # Committed values, so no validator runs again and nothing looks changed.
-        set_committed_value(copy, column.key, state.dict[column.key])
+        # Read through the instance, which loads an expired column; set as committed values,
+        # so no validator runs again and nothing looks changed.
+        set_committed_value(copy, column.key, getattr(instance, column.key))
     for name, value in related.items():
         set_committed_value(copy, name, value)
     return copy
