@@ -1,7 +1,6 @@
 """Response headers that keep every page same-origin, and checks on redirects and form posts."""
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
 from urllib.parse import urlsplit
 
@@ -10,17 +9,17 @@ from flask_wtf.csrf import ValidationError, validate_csrf
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 
-@dataclass(frozen=True)
 class ContentSecurityPolicy:
     """A Content-Security-Policy: each directive and its sources, changed only by a copy."""
 
-    directives: Mapping[str, tuple[str, ...]]
-
     def __init__(self, directives: Mapping[str, tuple[str, ...]]) -> None:
-        object.__setattr__(self, "directives", MappingProxyType(dict(directives)))
+        self.directives = MappingProxyType(dict(directives))
 
     def with_sources(self, directive: str, *sources: str) -> "ContentSecurityPolicy":
         """This policy with `directive` allowing `sources` instead of what it allowed."""
+        if directive not in self.directives:
+            # A misspelt name would add a directive browsers ignore, leaving the old one as it is.
+            raise KeyError(f"the policy has no {directive!r} directive to widen")
         return ContentSecurityPolicy({**self.directives, directive: sources})
 
     def __str__(self) -> str:
@@ -47,6 +46,7 @@ SITE_POLICY = ContentSecurityPolicy(
 
 
 _SITE_POLICY_HEADER = str(SITE_POLICY)
+_EMBEDDABLE_HEADER = str(SITE_POLICY.with_sources("frame-ancestors", "*"))
 
 
 def init_app(app: Flask) -> None:
@@ -62,9 +62,7 @@ def trust_proxies(app: Flask) -> None:
 
 def allow_framing(response: Response) -> Response:
     """Let any site put this response in an iframe (the petition embed, and only that)."""
-    response.headers["Content-Security-Policy"] = str(
-        SITE_POLICY.with_sources("frame-ancestors", "*")
-    )
+    response.headers["Content-Security-Policy"] = _EMBEDDABLE_HEADER
     response.allow_framing = True
     return response
 

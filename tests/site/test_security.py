@@ -25,6 +25,8 @@ def test_a_policy_changes_one_directive_by_a_copy_and_keeps_the_rest_in_order():
     assert str(wider) == "default-src 'self'; form-action 'self' https://pay.example"
     assert str(policy) == "default-src 'self'; form-action 'self'"
     assert str(ContentSecurityPolicy({"sandbox": ()})) == "sandbox"
+    with pytest.raises(KeyError):
+        policy.with_sources("form_action", "https://pay.example")  # misspelt: not widened
 
 
 def test_the_site_policy_is_the_header_every_page_carries(client, session):
