@@ -449,7 +449,7 @@ class Findings:
 
 def measure(bench: Bench, settings: Settings, scaling: bool) -> Findings:
     """Every run, in an order that leaves the confirm surge enough signatures to confirm."""
-    with bench.servers(settings) as (site, bare):
+    with bench.servers(settings) as (site, bare), bench.floor(settings) as floor:
         print(f"pages ({settings}), each against GET /hello:")
         hello = bench.get(bare, "/hello")
         pages = [
@@ -458,16 +458,14 @@ def measure(bench: Bench, settings: Settings, scaling: bool) -> Findings:
         print("sign, against the bare form-parse view:")
         form = bench.sign(bare)
         sign = Comparison(f"POST {SIGN}", bench.sign(site), form, FORM_TARGET)
-        with bench.floor(settings) as floor:
-            sign_floor = Comparison(f"POST {SIGN}: floor", bench.sign(floor), form, None)
+        sign_floor = Comparison(f"POST {SIGN}: floor", bench.sign(floor), form, None)
         print("overload, the campaign alone:")
         overload = [
             (f"GET {PETITION}", bench.get(site, PETITION, bench.overload)),
             (f"POST {SIGN}", bench.sign(site, bench.overload)),
         ]
         print("confirm, with the JSON's count sampled beside the database's:")
-        with bench.floor(settings) as floor:
-            confirm, confirm_floor = bench.confirm_surge(site, bare, floor)
+        confirm, confirm_floor = bench.confirm_surge(site, bare, floor)
     page = next(c for c in pages if c.label == f"GET {PETITION}")
     rows = {settings.workers: (page, sign)}  # measured above with these very settings
     for workers in SCALING_WORKERS if scaling else ():
