@@ -214,5 +214,5 @@ class UTCTimeField(Field):
         if valuelist and valuelist[0].strip():
             try:
                 self.data = parse_utc(valuelist[0], self.end_of_day, self.dates_alone)
-            except ValueError:
+            except (ValueError, OverflowError):  # OverflowError: an offset past year 1 or 9999
                 raise ValueError(self.message) from None

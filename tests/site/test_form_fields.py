@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 from wtforms import HiddenField, IntegerField, PasswordField, StringField, TextAreaField
 
-from campaign.form_fields import CONTROL_CHARACTER_MESSAGE, TOO_LARGE_MESSAGE, Form
+from campaign.form_fields import CONTROL_CHARACTER_MESSAGE, TOO_LARGE_MESSAGE, Form, UTCTimeField
 from campaign.petitions.models import Signature
 from tests.factories.petitions import make_petition
 
@@ -19,6 +19,7 @@ class Sample(Form):
     secret = PasswordField()
     hidden = HiddenField()
     number = IntegerField()
+    moment = UTCTimeField(message="Not a time.")
 
 
 def sample(**typed: str) -> Sample:
@@ -80,6 +81,23 @@ def test_an_integer_a_column_holds_is_kept():
 
     assert form.validate()
     assert form.number.data == 2147483647
+
+
+@pytest.mark.parametrize(
+    "value", ["0001-01-01T00:00+05:00", "9999-12-31T23:59-05:00", "2026-02-30", "soon"]
+)
+def test_a_time_no_date_can_hold_is_refused_with_the_forms_words(value):
+    form = sample(moment=value)
+
+    assert not form.validate()
+    assert form.errors == {"moment": ["Not a time."]}
+
+
+def test_a_time_with_an_offset_is_read_as_utc():
+    form = sample(moment="2026-12-31T18:00+02:00")
+
+    assert form.validate()
+    assert form.moment.data.isoformat() == "2026-12-31T16:00:00+00:00"
 
 
 def test_a_sign_up_with_a_nul_in_the_name_is_refused_beside_the_name_and_keeps_nothing(

@@ -400,6 +400,7 @@ def _five_minutes_ago() -> str:
         (lambda: "2027-01-05", "Enter a date and time like 2026-12-31T18:00."),
         (lambda: "next tuesday", "Enter a date and time like 2026-12-31T18:00."),
         (lambda: "2027-13-01T10:00", "Enter a date and time like 2026-12-31T18:00."),
+        (lambda: "9999-12-31T23:59-05:00", "Enter a date and time like 2026-12-31T18:00."),
     ],
 )
 def test_a_bad_send_time_is_refused_beside_the_field(client, organiser, typed, error_says):
