@@ -9,9 +9,16 @@ export CAMPAIGN_ENV ?= development
 # `make run PORT=5001`: config.py reads it too, so printed links and links in email follow it.
 export PORT ?= 5000
 
-.PHONY: setup run test lint format clean bench
+.PHONY: setup run test lint format clean bench translations
 
-setup: $(VENV)/.installed
+# Each language's catalog, compiled for gettext whenever its .po is newer.
+CATALOGS := campaign/translations
+COMPILED := $(patsubst %.po,%.mo,$(wildcard $(CATALOGS)/*/LC_MESSAGES/messages.po))
+
+setup: $(VENV)/.installed $(COMPILED)
+
+$(CATALOGS)/%/LC_MESSAGES/messages.mo: $(CATALOGS)/%/LC_MESSAGES/messages.po $(VENV)/.installed
+	$(BIN)/pybabel compile -i $< -o $@
 
 $(VENV)/.installed: pyproject.toml requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +45,17 @@ test: setup
 bench: setup
 	$(BIN)/python -m bench.surge $(SURGE_ARGS); surge=$$?; \
 		$(BIN)/python -m bench.mailer && exit $$surge
+
+# Extract every marked string into the template, bring each catalog up to date with it, and
+# compile them. `make translations LANGUAGE=fa` first starts a catalog for a new language.
+translations: setup
+	$(BIN)/pybabel extract --quiet -F babel.cfg -k _l -k N_ --add-location=file --sort-output \
+		--project=campaign --copyright-holder="the campaign authors" \
+		-o $(CATALOGS)/messages.pot campaign templates config.py
+	$(if $(LANGUAGE),$(BIN)/pybabel init -i $(CATALOGS)/messages.pot -d $(CATALOGS) -l $(LANGUAGE))
+	$(BIN)/pybabel update --quiet -i $(CATALOGS)/messages.pot -d $(CATALOGS) --no-fuzzy-matching \
+		--ignore-obsolete
+	$(BIN)/pybabel compile --statistics -d $(CATALOGS)
 
 lint: setup
 	$(BIN)/ruff check .

@@ -68,6 +68,9 @@ class Config:
     SITE_NAME = os.environ.get("SITE_NAME", "Campaign")
     ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "Campaign")
     ORGANISATION_ADDRESS = os.environ.get("ORGANISATION_ADDRESS", "")
+    # The site's languages, the first its default (served at the root; the others under
+    # /<tag>/). Each needs a catalog in campaign/translations; `make translations` adds one.
+    LANGUAGES = tuple(os.environ.get("LANGUAGES", "en ug zh-Hans tr ar").split())
     MAIL_FROM = os.environ.get("MAIL_FROM", "Campaign <campaign@localhost>")
     MAIL_TRANSPORT = os.environ.get("MAIL_TRANSPORT", "file")
     MAIL_FILE_DIR = os.environ.get("MAIL_FILE_DIR", str(INSTANCE / "mail"))
@@ -144,6 +147,8 @@ class Config:
             raise SettingsError(
                 "PAGE_CACHE_SECONDS must be 0 or more, and PAGE_CACHE_ENTRIES at least 1."
             )
+        if not settings["LANGUAGES"]:
+            raise SettingsError("LANGUAGES must name at least one language, such as en.")
         if settings["SHED_AFTER_SECONDS"] < 0:
             raise SettingsError("SHED_AFTER_SECONDS must be 0 or more.")
         if not 1 <= settings["MAIL_BATCH_SIZE"] <= 1000:

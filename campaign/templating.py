@@ -6,7 +6,8 @@ from urllib.parse import quote
 from flask import Flask, current_app, request
 
 from campaign.countries import country_name
-from campaign.i18n import language_name, text_direction
+from campaign.i18n.languages import language_name, text_direction
+from campaign.i18n.site import current_language, is_localised, language_prefix
 
 
 def init_app(app: Flask) -> None:
@@ -35,15 +36,25 @@ def datetime_attribute(moment: datetime) -> str:
 
 
 def absolute_url(path: str | None = None) -> str:
-    """The public address of a path on this site (SITE_URL, never the request's Host)."""
-    return current_app.config["SITE_URL"] + (path if path is not None else request.path)
+    """The public address of a path on this site (SITE_URL, never the request's Host).
+
+    A path from `url_for` already has the page's language; without one, it is this page's.
+    """
+    if path is None:
+        path = language_prefix(current_language()) + request.path
+    return current_app.config["SITE_URL"] + path
 
 
-def site_url_for(endpoint: str, **values) -> str:
-    """The public address of an endpoint, built with or without a request (emails, commands)."""
+def site_url_for(endpoint: str, *, language: str | None = None, **values) -> str:
+    """The public address of an endpoint, built with or without a request (emails, commands).
+
+    A public page is addressed in `language`, by default the one being rendered in.
+    """
     # url_for needs a request or SERVER_NAME; binding the map to a placeholder host builds the
     # path alone, and SITE_URL (never a request's Host) supplies the rest.
     path = current_app.url_map.bind("site.invalid").build(endpoint, values)
+    if is_localised(endpoint):
+        path = language_prefix(language or current_language()) + path
     return current_app.config["SITE_URL"] + path
 
 

@@ -10,6 +10,8 @@ from campaign.content.blueprint import bp
 from campaign.content.calls_to_action import calls_to_action
 from campaign.content.hub_sections import hub_sections
 from campaign.content.publishing import translation_group
+from campaign.i18n.languages import same_language
+from campaign.i18n.site import path_in_every_language
 
 # Browsers ask for /favicon.ico on every site; its address never changes, so caches may keep it
 # long, but not forever, or a new icon would never show.
@@ -46,11 +48,20 @@ def campaign_hub(slug: str):
 @cached_page("content")
 def explainer(slug: str):
     article = queries.public_explainer(slug) or abort(404)
+    translations = translation_group(article, published_only=True)
+    # A translation has its own address: the switcher's Uyghur link opens the Uyghur one.
+    version_paths = {
+        tag: path_in_every_language("content.explainer", slug=version.slug)
+        for version in translations
+        for tag in current_app.config["LANGUAGES"]
+        if same_language(version.language, tag)
+    }
     return render_template(
         "content/explainer.html",
         explainer=article,
         campaign=article.campaign,
-        translations=translation_group(article, published_only=True),
+        translations=translations,
+        version_paths=version_paths,
         actions=calls_to_action(article.campaign),
     )
 

@@ -85,6 +85,8 @@ class Donation(Timestamped, db.Model):
     donor_email: Mapped[str] = mapped_column(String(254), default="")
     subscribe: Mapped[bool] = mapped_column(Boolean, default=False)
     consent_text: Mapped[str] = mapped_column(Text, default="")
+    # The language of the page given on: the receipt and the manage page are in it.
+    language: Mapped[str] = mapped_column(String(16), default="en", server_default="en")
     # Stripe's ids: unique, so two events about one payment can never count it twice.
     checkout_session_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     payment_intent_id: Mapped[str | None] = mapped_column(String(255), unique=True)

@@ -8,11 +8,14 @@ from dataclasses import dataclass
 
 import css_inline
 from flask import current_app, render_template
+from flask_babel import force_locale
 from sqlalchemy import insert
 from sqlalchemy.orm import make_transient_to_detached
 
 from campaign.addresses import normalise_email
 from campaign.extensions import db
+from campaign.i18n.languages import babel_locale
+from campaign.i18n.site import current_language
 from campaign.mailer.models import OutboundEmail
 
 _inliner = css_inline.CSSInliner(keep_style_tags=False, load_remote_stylesheets=False)
@@ -25,18 +28,23 @@ class RenderedEmail:
     html: str
 
 
-def render_email(template: str, context: dict, unsubscribe_url: str | None = None) -> RenderedEmail:
-    """Render the three parts of an email with the site's settings in the context."""
-    context = {
-        "site_url": current_app.config["SITE_URL"],
-        "organisation_address": current_app.config["ORGANISATION_ADDRESS"],
-        "unsubscribe_url": unsubscribe_url,
-        **context,
-    }
-    folder = f"emails/{template}"
-    subject = " ".join(render_template(f"{folder}/subject.txt", **context).split())
-    text = render_template(f"{folder}/body.txt", **context).strip() + "\n"
-    html = _inliner.inline(render_template(f"{folder}/body.html", **context))
+def render_email(
+    template: str, context: dict, unsubscribe_url: str | None = None, language: str | None = None
+) -> RenderedEmail:
+    """Render the three parts of an email, in `language` (default: the page's), with the
+    site's settings in the context; its links lead to pages in that language too."""
+    with force_locale(babel_locale(language or current_language())):
+        context = {
+            "site_url": current_app.config["SITE_URL"],
+            "organisation_address": current_app.config["ORGANISATION_ADDRESS"],
+            "unsubscribe_url": unsubscribe_url,
+            **context,
+            "language": current_language(),
+        }
+        folder = f"emails/{template}"
+        subject = " ".join(render_template(f"{folder}/subject.txt", **context).split())
+        text = render_template(f"{folder}/body.txt", **context).strip() + "\n"
+        html = _inliner.inline(render_template(f"{folder}/body.html", **context))
     return RenderedEmail(subject=subject, text=text, html=html)
 
 
@@ -49,10 +57,14 @@ def unsubscribe_headers(unsubscribe_url: str) -> dict[str, str]:
 
 
 def queue_email(
-    template: str, to: str, context: dict, unsubscribe_url: str | None = None
+    template: str,
+    to: str,
+    context: dict,
+    unsubscribe_url: str | None = None,
+    language: str | None = None,
 ) -> OutboundEmail:
     """Record an email in the outbox; it is sent after the surrounding transaction commits."""
-    rendered = render_email(template, context, unsubscribe_url)
+    rendered = render_email(template, context, unsubscribe_url, language)
     values = {
         "template": template,
         "to_address": normalise_email(to),

@@ -108,6 +108,8 @@ class Signature(db.Model):
     source: Mapped[str] = mapped_column(String(100), default="", index=True)
     utm: Mapped[dict] = mapped_column(JSON, default=dict)
     ip_hash: Mapped[str] = mapped_column(String(64), default="", index=True)
+    # The language of the page signed on: its emails are in it.
+    language: Mapped[str] = mapped_column(String(16), default="en", server_default="en")
     status: Mapped[str] = mapped_column(String(16), default=SignatureStatus.PENDING)
     counted: Mapped[bool] = mapped_column(Boolean, default=False)
     emails_sent: Mapped[int] = mapped_column(Integer, default=0)

@@ -68,11 +68,11 @@ def _find(petition: Petition, email: str) -> Signature | None:
 _NEW_SIGNATURE = text(
     """
     INSERT INTO signatures (petition_id, name, email, country, postcode, comment, comment_status,
-        show_name, subscribe, consent_text, source, utm, ip_hash, status, counted, emails_sent,
-        created_at)
+        show_name, subscribe, consent_text, source, utm, ip_hash, language, status, counted,
+        emails_sent, created_at)
     VALUES (:petition_id, :name, :email, :country, :postcode, :comment, :comment_status,
-        :show_name, :subscribe, :consent_text, :source, :utm, :ip_hash, :status, false, 1,
-        :created_at)
+        :show_name, :subscribe, :consent_text, :source, :utm, :ip_hash, :language, :status, false,
+        1, :created_at)
     ON CONFLICT (petition_id, email) DO NOTHING
     RETURNING id
     """
@@ -106,6 +106,7 @@ def sign(petition: Petition, request: SignatureRequest) -> None:
             "source": request.source[:100],
             "utm": request.utm,
             "ip_hash": request.ip_hash,
+            "language": request.language,
             "status": SignatureStatus.PENDING,
             "created_at": utcnow(),
         },

@@ -5,6 +5,7 @@ from flask import Flask
 
 from campaign import signals
 from campaign.cli import mailer_commands
+from campaign.i18n.site import serve_in_every_language
 from campaign.updates import console, views
 from campaign.updates.cli import send
 from campaign.updates.events import record_delivery_event
@@ -14,7 +15,7 @@ from campaign.updates.runner import send_updates
 
 def init_app(app: Flask) -> None:
     """Register updates' page, console and command, and connect their hooks."""
-    app.register_blueprint(views.bp)
+    serve_in_every_language(app, views.bp)
     app.register_blueprint(console.bp, url_prefix="/admin/updates")
     mailer_commands.add_command(send)
     signals.sweep.connect(send_updates, sender=app)

@@ -56,7 +56,7 @@ def test_a_translation_keeps_its_original_when_saved_unchanged(client, organiser
 
     assert translation.translation_of_id == original.id
     public = client.get(f"/explainers/{original.slug}").get_data(as_text=True)
-    assert f'hreflang="ug" href="http://campaign.test/explainers/{translation.slug}"' in public
+    assert f'hreflang="ug" href="http://campaign.test/ug/explainers/{translation.slug}"' in public
 
 
 def test_an_original_explainer_stays_an_original(client, organiser, campaigns):
