@@ -20,7 +20,6 @@ from campaign import (
     templating,
 )
 from campaign.extensions import csrf, db, limiter, login_manager, migrate
-from campaign.i18n import site as i18n_site
 from campaign.mailer import background as mail_background
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,7 +49,6 @@ def create_app(config_object: type[config.Config] | None = None) -> Flask:
     security.init_app(app)
     caching.init_app(app)
     templating.init_app(app)
-    i18n_site.init_app(app)
     mail_background.init_app(app)
     celery_app.init_app(app)
     cli.init_app(app)

@@ -10,6 +10,7 @@ from campaign.admin import feature as admin
 from campaign.content import feature as content
 from campaign.demo import feature as demo
 from campaign.donations import feature as donations
+from campaign.i18n import feature as i18n
 from campaign.mailer import feature as mailer
 from campaign.petitions import feature as petitions
 from campaign.subscribers import feature as subscribers
@@ -17,6 +18,7 @@ from campaign.updates import feature as updates
 from campaign.webhooks import feature as webhooks
 
 FEATURES = (
+    i18n,  # first: its prefix handling must wrap the app before the page cache does
     content,
     health,
     subscribers,

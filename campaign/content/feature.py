@@ -1,12 +1,28 @@
 """Content on the app: the home page, campaign hubs and explainers, and their console."""
 
-from flask import Flask
+from flask import Flask, url_for
+from flask_babel import lazy_gettext as _l
 
 from campaign.content import console, views
+from campaign.content.models import Campaign
 from campaign.i18n.site import serve_in_every_language
+from campaign.i18n.translating import Translatable, TranslatedField, translatable
+
+CAMPAIGN_WORDS = Translatable(
+    kind="campaign",
+    model=Campaign,
+    fields=(
+        TranslatedField("title", _l("Title"), max_length=200),
+        TranslatedField("summary", _l("Summary"), multiline=True),
+    ),
+    own_language=lambda campaign: campaign.language,
+    describe=lambda campaign: campaign.title,
+    console_url=lambda campaign: url_for("content_console.campaign", campaign_id=campaign.id),
+)
 
 
 def init_app(app: Flask) -> None:
     """Register content's pages and its console (campaigns, explainers)."""
     serve_in_every_language(app, views.bp)
+    translatable(CAMPAIGN_WORDS)
     app.register_blueprint(console.bp, url_prefix="/admin")
