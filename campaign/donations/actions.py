@@ -1,6 +1,7 @@
 """A campaign's open appeals, offered at the end of its pages."""
 
 from flask import Flask
+from flask_babel import gettext as _
 
 from campaign.content.calls_to_action import CallToAction
 from campaign.content.models import Campaign
@@ -14,13 +15,13 @@ def give(app: Flask, campaign: Campaign) -> list[CallToAction]:
         CallToAction(
             kind="give",
             heading=appeal.title,
-            text="Give once or every month."
+            text=_("Give once or every month.")
             if appeal.allow_monthly and not appeal.external_url
-            else "Give through our partner."
+            else _("Give through our partner.")
             if appeal.external_url
-            else "Give to the campaign.",
+            else _("Give to the campaign."),
             url=site_url_for("donations.appeal", slug=appeal.slug),
-            label="Donate",
+            label=_("Donate"),
         )
         for appeal in open_appeals(campaign)
     ]

@@ -1,7 +1,9 @@
 """The console's donation pages under /admin/donations: appeals, donations, totals, export."""
 
 from collections.abc import Callable
+from datetime import date
 
+from babel.dates import format_skeleton
 from flask import (
     abort,
     flash,
@@ -10,6 +12,9 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from campaign.admin.helpers import campaigns_by_title
 from campaign.csv_safety import csv_download
@@ -25,17 +30,24 @@ from campaign.paging import console_page
 from campaign.security import is_local_path
 from campaign.webhooks.refusal import WebhookRefused
 
-SLUG_TAKEN = "Another appeal, or a page of the site, already uses this slug; choose another."
-CURRENCY_FIXED = (
-    "This appeal already has donations in {currency}, so its currency stays: totals count one "
-    "currency. Create another appeal for gifts in another currency."
-)
+SLUG_TAKEN = _l("Another appeal, or a page of the site, already uses this slug; choose another.")
 
 
 @bp.context_processor
 def _every_page() -> dict:
-    # Every donations page carries the Stripe set-up banner and formats money the same way.
-    return {"stripe_banner": reports.stripe_banner(), "money": format_money}
+    # Every donations page carries the Stripe set-up banner and formats money and days the
+    # same way.
+    return {
+        "stripe_banner": reports.stripe_banner(),
+        "money": format_money,
+        "day_label": _day_label,
+    }
+
+
+def _day_label(day: date) -> str:
+    """A day in the "paid by day" table, with its weekday, as the language writes it:
+    "Thu, Mar 5" in English."""
+    return format_skeleton("MMMEd", day, locale=get_locale())
 
 
 # --- appeals ------------------------------------------------------------------------------
@@ -54,7 +66,7 @@ def new_appeal():
         _apply(form, appeal)
         db.session.add(appeal)
         db.session.commit()
-        flash(f"Appeal “{appeal.title}” created.", "success")
+        flash(_("Appeal “%(title)s” created.", title=appeal.title), "success")
         return redirect(url_for("donations_console.appeals"), 303)
     return _form_page(form, None)
 
@@ -66,7 +78,7 @@ def edit_appeal(appeal_id: int):
     if form.validate_on_submit() and _free(form, appeal):
         _apply(form, appeal)
         db.session.commit()
-        flash(f"Appeal “{appeal.title}” saved.", "success")
+        flash(_("Appeal “%(title)s” saved.", title=appeal.title), "success")
         return redirect(url_for("donations_console.appeals"), 303)
     return _form_page(form, appeal)
 
@@ -77,7 +89,13 @@ def _free(form: AppealForm, appeal: Appeal | None) -> bool:
         form.slug.errors.append(SLUG_TAKEN)
     currency = form.amounts().currency
     if appeal is not None and not editing.currency_may_change(appeal, currency):
-        form.currency.errors.append(CURRENCY_FIXED.format(currency=appeal.currency.upper()))
+        form.currency.errors.append(
+            _(
+                "This appeal already has donations in %(currency)s, so its currency stays: "
+                "totals count one currency. Create another appeal for gifts in another currency.",
+                currency=appeal.currency.upper(),
+            )
+        )
     return not form.errors
 
 
@@ -140,22 +158,40 @@ def export():
 # --- the local test checkout's buttons (development without Stripe keys only) -------------
 
 
+# Each action's two outcomes are whole sentences (`%(id)s` is the donation's number): a verb
+# dropped into one sentence would not read in every language.
+
+
 @bp.post("/<int:donation_id>/test-refund")
 def test_refund(donation_id: int):
-    return _test_action(donation_id, editing.may_test_refund, editing.send_test_refund, "refunded")
+    return _test_action(
+        donation_id,
+        editing.may_test_refund,
+        editing.send_test_refund,
+        done=_("Donation %(id)s refunded through a signed test event."),
+        refused=_("Donation %(id)s cannot be refunded now."),
+    )
 
 
 @bp.post("/<int:donation_id>/test-renew")
 def test_renew(donation_id: int):
     return _test_action(
-        donation_id, editing.is_running_monthly_gift, editing.send_test_renewal, "renewed"
+        donation_id,
+        editing.is_running_monthly_gift,
+        editing.send_test_renewal,
+        done=_("Donation %(id)s renewed through a signed test event."),
+        refused=_("Donation %(id)s cannot be renewed now."),
     )
 
 
 @bp.post("/<int:donation_id>/test-stop")
 def test_stop(donation_id: int):
     return _test_action(
-        donation_id, editing.is_running_monthly_gift, editing.send_test_stop, "stopped"
+        donation_id,
+        editing.is_running_monthly_gift,
+        editing.send_test_stop,
+        done=_("Donation %(id)s stopped through a signed test event."),
+        refused=_("Donation %(id)s cannot be stopped now."),
     )
 
 
@@ -164,20 +200,21 @@ def _test_action(
     allowed: Callable[[Donation], bool],
     send: Callable[[LocalCheckoutGateway, Donation], None],
     done: str,
+    refused: str,
 ):
     checkout = get_test_checkout()
     if checkout is None:
         abort(404)  # never in production, never beside real Stripe keys
     donation = db.get_or_404(Donation, donation_id)
     if not allowed(donation):
-        flash(f"Donation {donation.id} cannot be {done} now.", "error")
+        flash(refused % {"id": donation.id}, "error")
     else:
         try:
             send(checkout, donation)  # a signed test event, through the webhook code
         except WebhookRefused as error:
-            flash(f"The test event was refused: {error.reason}", "error")
+            flash(_("The test event was refused: %(reason)s", reason=error.reason), "error")
         else:
-            flash(f"Donation {donation.id} {done} through a signed test event.", "success")
+            flash(done % {"id": donation.id}, "success")
     # Back to the same filter and page the button was on.
     target = request.form.get("next")
     if not is_local_path(target):

@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
@@ -49,66 +51,74 @@ class AppealAmounts:
 
 
 STATUS_CHOICES = [
-    SelectChoice(AppealStatus.DRAFT.value, "Draft: hidden from the public"),
-    SelectChoice(AppealStatus.OPEN.value, "Open: public, taking donations"),
-    SelectChoice(AppealStatus.CLOSED.value, "Closed: public, thanks donors, takes no more"),
+    SelectChoice(AppealStatus.DRAFT.value, _l("Draft: hidden from the public")),
+    SelectChoice(AppealStatus.OPEN.value, _l("Open: public, taking donations")),
+    SelectChoice(AppealStatus.CLOSED.value, _l("Closed: public, thanks donors, takes no more")),
 ]
 
 
 class AppealForm(RowForm):
-    campaign = SelectField("Campaign", coerce=coerce_id, choices=[])
+    campaign = SelectField(_l("Campaign"), coerce=coerce_id, choices=[])
     slug = slug_field(
         "legal-fund",
-        "The appeal's address: /donate/ and this. Lowercase, digits, hyphens.",
-        too_long="Keep the slug under 120 characters.",
+        _l("The appeal's address: /donate/ and this. Lowercase, digits, hyphens."),
+        too_long=_l("Keep the slug under 120 characters."),
     )
     title = title_field()
     body = TextAreaField(
-        "Text",
-        validators=[DataRequired(message="Write what the money is for.")],
-        description="Markdown.",
+        _l("Text"),
+        validators=[DataRequired(message=_l("Write what the money is for."))],
+        description=_l("Markdown."),
     )
     currency = StringField(
-        "Currency",
+        _l("Currency"),
         filters=[strip],
-        validators=[DataRequired(message="Enter a currency code, like GBP, EUR or USD.")],
-        description="A three-letter ISO 4217 code, like GBP, EUR or USD.",
+        validators=[DataRequired(message=_l("Enter a currency code, like GBP, EUR or USD."))],
+        description=_l("A three-letter ISO 4217 code, like GBP, EUR or USD."),
         render_kw={"maxlength": 3, "size": 4},
     )
     preset_amounts = StringField(
-        "Preset amounts (optional)",
+        _l("Preset amounts (optional)"),
         filters=[strip],
-        description="In pounds, euros, dollars… (not pence or cents), separated by commas, like "
-        "“10, 25, 50, 100”, without thousands separators. Donors can always give another amount.",
+        description=_l(
+            "In pounds, euros, dollars… (not pence or cents), separated by commas, like "
+            "“10, 25, 50, 100”, without thousands separators. Donors can always give another "
+            "amount."
+        ),
     )
     minimum_amount = StringField(
-        "Smallest gift",
+        _l("Smallest gift"),
         filters=[strip],
-        validators=[DataRequired(message="Enter the smallest gift, like 1 or 2.50.")],
+        validators=[DataRequired(message=_l("Enter the smallest gift, like 1 or 2.50."))],
         render_kw={"inputmode": "decimal"},
     )
     maximum_amount = StringField(
-        "Largest gift",
+        _l("Largest gift"),
         filters=[strip],
-        validators=[DataRequired(message="Enter the largest gift, like 10000.")],
+        validators=[DataRequired(message=_l("Enter the largest gift, like 10000."))],
         render_kw={"inputmode": "decimal"},
     )
     goal = StringField(
-        "Goal (optional)",
+        _l("Goal (optional)"),
         filters=[strip],
-        description="The amount the thermometer climbs toward.",
+        description=_l("The amount the thermometer climbs toward."),
         render_kw={"inputmode": "decimal"},
     )
-    allow_monthly = BooleanField("Offer monthly giving")
+    allow_monthly = BooleanField(_l("Offer monthly giving"))
     external_url = StringField(
-        "Partner's donation page (optional)",
+        _l("Partner's donation page (optional)"),
         filters=[strip],
-        validators=[Optional(), Length(max=500, message="Keep the address under 500 characters.")],
-        description="An https:// address. When set, the appeal explains and links out to the "
-        "partner (clicks are counted) and takes no donations here: currency, amounts and "
-        "monthly giving are then not used.",
+        validators=[
+            Optional(),
+            Length(max=500, message=_l("Keep the address under 500 characters.")),
+        ],
+        description=_l(
+            "An https:// address. When set, the appeal explains and links out to the partner "
+            "(clicks are counted) and takes no donations here: currency, amounts and monthly "
+            "giving are then not used."
+        ),
     )
-    status = SelectField("Status", choices=STATUS_CHOICES)
+    status = SelectField(_l("Status"), choices=STATUS_CHOICES)
 
     def __init__(self, *args, appeal: Appeal | None = None, campaigns=(), **kwargs) -> None:
         kwargs.setdefault("data", amounts_as_typed(appeal) if appeal is not None else NEW_APPEAL)
@@ -119,9 +129,9 @@ class AppealForm(RowForm):
     def validate_external_url(self, field: StringField) -> None:
         parts = urlsplit(field.data)
         if parts.scheme.lower() == "http":
-            raise ValidationError("Use the https:// address: donors must not leave unencrypted.")
+            raise ValidationError(_("Use the https:// address: donors must not leave unencrypted."))
         if parts.scheme.lower() != "https" or not parts.hostname or " " in field.data:
-            raise ValidationError("Enter the full address, like https://partner.example/donate.")
+            raise ValidationError(_("Enter the full address, like https://partner.example/donate."))
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
@@ -138,7 +148,7 @@ class AppealForm(RowForm):
         minimum = self._amount(self.minimum_amount, currency)
         maximum = self._amount(self.maximum_amount, currency)
         if minimum is not None and maximum is not None and minimum > maximum:
-            self.maximum_amount.errors.append("The largest gift cannot be below the smallest.")
+            self.maximum_amount.errors.append(_("The largest gift cannot be below the smallest."))
         goal = self._amount(self.goal, currency, MAX_GOAL)
         presets = self._presets(currency)
         if currency and minimum is not None and maximum is not None and minimum <= maximum:
@@ -154,22 +164,26 @@ class AppealForm(RowForm):
         try:
             return read_amount(field.data, currency, largest)
         except AmountError as error:
-            field.errors.append(str(error))
+            field.errors.append(error.message)
             return None
 
     def _presets(self, currency: str) -> list[int]:
         try:
             return read_presets(self.preset_amounts.data, currency)
         except AmountError as error:
-            self.preset_amounts.errors.append(str(error))
+            self.preset_amounts.errors.append(error.message)
             return []
 
     def _presets_within(self, presets: list[int], currency: str, low: int, high: int) -> None:
         for amount in presets:
             if not low <= amount <= high:
                 self.preset_amounts.errors.append(
-                    f"“{to_major(amount, currency)}” is outside the gifts allowed "
-                    f"({format_money(low, currency)} to {format_money(high, currency)})."
+                    _(
+                        "“%(typed)s” is outside the gifts allowed (%(smallest)s to %(largest)s).",
+                        typed=to_major(amount, currency),
+                        smallest=format_money(low, currency),
+                        largest=format_money(high, currency),
+                    )
                 )
 
     def amounts(self) -> AppealAmounts:
@@ -193,9 +207,9 @@ def amounts_as_typed(appeal: Appeal) -> dict:
 
 DONATION_STATUS_CHOICES = any_status_choices(DonationStatus)
 INTERVAL_CHOICES = [
-    SelectChoice("", "Once or monthly"),
-    SelectChoice(Interval.ONCE.value, "Once"),
-    SelectChoice(Interval.MONTH.value, "Monthly"),
+    SelectChoice("", _l("Once or monthly")),
+    SelectChoice(Interval.ONCE.value, _l("Once")),
+    SelectChoice(Interval.MONTH.value, _l("Monthly")),
 ]
 
 
@@ -203,13 +217,13 @@ class DonationFilterForm(Form):
     class Meta:
         csrf = False  # a GET form: it changes nothing
 
-    appeal = SelectField("Appeal", validators=[Optional()])
-    status = SelectField("Status", choices=DONATION_STATUS_CHOICES, validators=[Optional()])
-    interval = SelectField("How often", choices=INTERVAL_CHOICES, validators=[Optional()])
+    appeal = SelectField(_l("Appeal"), validators=[Optional()])
+    status = SelectField(_l("Status"), choices=DONATION_STATUS_CHOICES, validators=[Optional()])
+    interval = SelectField(_l("How often"), choices=INTERVAL_CHOICES, validators=[Optional()])
 
     def __init__(self, *args, appeals=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.appeal.choices = [SelectChoice("", "Every appeal")] + [
+        self.appeal.choices = [SelectChoice("", _("Every appeal"))] + [
             SelectChoice(str(each.id), each.title) for each in appeals
         ]
 

@@ -5,6 +5,8 @@ from functools import cache
 
 from babel import Locale
 from babel.numbers import get_territory_currencies
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import exists, select
 
 from campaign.admin.helpers import slug_is_free
@@ -42,10 +44,13 @@ def read_currency(text: str) -> str:
     """An ISO 4217 code in either case, checked against the codes in use, stored lower-case."""
     code = (text or "").strip()
     if not _CURRENCY_CODE.match(code):
-        raise CurrencyError("Enter a three-letter currency code, like GBP, EUR or USD.")
+        raise CurrencyError(_("Enter a three-letter currency code, like GBP, EUR or USD."))
     if code.upper() not in currencies_in_use():
         raise CurrencyError(
-            f"“{code.upper()}” is not a currency in use today; enter one like GBP, EUR or USD."
+            _(
+                "“%(code)s” is not a currency in use today; enter one like GBP, EUR or USD.",
+                code=code.upper(),
+            )
         )
     return code.lower()
 
@@ -55,15 +60,23 @@ def read_presets(text: str, currency: str) -> list[int]:
     # Commas separate amounts here, so "1,000" cannot mean a thousand: the hint says so.
     parts = [part for part in _PRESET_SEPARATORS.split(text or "") if part]
     if len(parts) > MAX_PRESETS:
-        raise AmountError(f"Offer at most {MAX_PRESETS} amounts; donors can type any other.")
+        raise AmountError(
+            ngettext(
+                "Offer at most %(num)s amount; donors can type any other.",
+                "Offer at most %(num)s amounts; donors can type any other.",
+                MAX_PRESETS,
+            )
+        )
     amounts: list[int] = []
     for part in parts:
         try:
             amount = to_minor(part, currency)
         except AmountError as error:
-            raise AmountError(f"“{part}”: {error}") from None
+            raise AmountError(
+                _("“%(typed)s”: %(problem)s", typed=part, problem=error.message)
+            ) from None
         if amount in amounts:
-            raise AmountError(f"“{part}” is there twice.")
+            raise AmountError(_("“%(typed)s” is there twice.", typed=part))
         amounts.append(amount)
     return amounts
 
@@ -72,7 +85,7 @@ def read_amount(text: str, currency: str, largest: int = MAX_PAYMENT) -> int:
     """One amount in major units → minor units, at most `largest`; AmountError says why."""
     amount = to_minor(text, currency)
     if amount > largest:
-        raise AmountError(f"Enter at most {format_money(largest, currency)}.")
+        raise AmountError(_("Enter at most %(amount)s.", amount=format_money(largest, currency)))
     return amount
 
 

@@ -23,7 +23,8 @@ T = TypeVar("T")
 
 class GatewayError(RuntimeError):
     """The payment service refused or could not be reached; nothing was charged. The message
-    is a sentence for the donor."""
+    is a sentence for the donor: a lazy one where it is ours, read in the language it is shown
+    in."""
 
 
 @dataclass(frozen=True)
@@ -202,9 +203,10 @@ class Gateway(Protocol):
         """A checkout session for a pending donation; GatewayError if none can be made."""
         ...
 
-    def create_portal(self, customer_id: str, return_url: str) -> str | None:
-        """The page where a monthly donor changes the card or stops the gift; None when the
-        gateway has no such page, and our manage page stops the gift through it instead."""
+    def create_portal(self, customer_id: str, return_url: str, language: str) -> str | None:
+        """The page where a monthly donor changes the card or stops the gift, in `language`
+        where the gateway has it; None when the gateway has no such page, and our manage page
+        stops the gift through it instead."""
         ...
 
     def cancel_subscription(self, subscription_id: str) -> None:

@@ -22,10 +22,11 @@ def _check(donation: Donation) -> str:
     return hmac.new(key, message, hashlib.sha256).hexdigest()[:20]
 
 
-def manage_url(first: Donation) -> str:
-    """A signed link to manage a monthly gift (it never expires: the gift does not either)."""
+def manage_url(first: Donation, language: str | None = None) -> str:
+    """A signed link to manage a monthly gift, on the page in `language` (by default the
+    gift's); it never expires: the gift does not either."""
     token = make_token(MANAGE_PURPOSE, {"id": first.id, "check": _check(first)})
-    return site_url_for("donations.manage", token=token)
+    return site_url_for("donations.manage", token=token, language=language or first.language)
 
 
 def donation_to_manage(token: str) -> Donation:
@@ -38,7 +39,8 @@ def donation_to_manage(token: str) -> Donation:
 
 
 def receipt_context(donation: Donation) -> dict:
-    """What the receipt says: amount, date, appeal, who received it, and how to manage it."""
+    """What the receipt says: amount, date, appeal, who received it, and how to manage it,
+    in the language the donor gave in (a webhook sends it, from no page of theirs)."""
     appeal = donation.appeal
     first = (
         db.session.get(Donation, donation.first_donation_id)
@@ -46,19 +48,25 @@ def receipt_context(donation: Donation) -> dict:
         else donation
     )
     monthly = donation.interval == Interval.MONTH
+    language = donation.language
     return {
-        "amount": format_money(donation.amount, donation.currency, appeal.campaign.language),
-        "date": donation.paid_at.strftime("%-d %B %Y"),
+        "amount": format_money(donation.amount, donation.currency, language),
+        "paid_at": donation.paid_at,  # the template writes it in the email's language
         "appeal_title": appeal.title,
-        "appeal_url": site_url_for("donations.appeal", slug=appeal.slug),
+        "appeal_language": appeal.campaign.language,
+        "appeal_url": site_url_for("donations.appeal", slug=appeal.slug, language=language),
         "monthly": monthly,
-        "manage_url": manage_url(first) if monthly else None,
+        "manage_url": manage_url(first, language) if monthly else None,
         "reference": f"D{donation.id:06d}",
-        "language": appeal.campaign.language,
     }
 
 
 def send_receipt(donation: Donation) -> None:
     """Queue the receipt (in the webhook's transaction), if we know where to send it."""
     if donation.donor_email:
-        queue_email("donation_receipt", donation.donor_email, receipt_context(donation))
+        queue_email(
+            "donation_receipt",
+            donation.donor_email,
+            receipt_context(donation),
+            language=donation.language,
+        )

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import contains_eager
 
@@ -247,27 +248,33 @@ def stripe_banner() -> StripeBanner | None:
     if not config["STRIPE_SECRET_KEY"]:
         if get_gateway().test_mode:
             return StripeBanner(
-                "Stripe is not set up: the local test checkout is active.",
-                "STRIPE_SECRET_KEY is missing, so appeals send donors to a test checkout on "
-                "this site (never in production). No money moves; test payments are confirmed "
-                "by signed test events. Set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET to take "
-                "real donations.",
+                _("Stripe is not set up: the local test checkout is active."),
+                _(
+                    "STRIPE_SECRET_KEY is missing, so appeals send donors to a test checkout on "
+                    "this site (never in production). No money moves; test payments are "
+                    "confirmed by signed test events. Set STRIPE_SECRET_KEY and "
+                    "STRIPE_WEBHOOK_SECRET to take real donations."
+                ),
                 alert=False,
             )
         return StripeBanner(
-            "Donations are off: STRIPE_SECRET_KEY is missing.",
-            "Appeal pages cannot take gifts: donors who press Donate are told donations are not "
-            "set up. Appeals that link to a partner still work. Set STRIPE_SECRET_KEY and "
-            "STRIPE_WEBHOOK_SECRET.",
+            _("Donations are off: STRIPE_SECRET_KEY is missing."),
+            _(
+                "Appeal pages cannot take gifts: donors who press Donate are told donations are "
+                "not set up. Appeals that link to a partner still work. Set STRIPE_SECRET_KEY "
+                "and STRIPE_WEBHOOK_SECRET."
+            ),
             alert=True,
         )
     if not config["STRIPE_WEBHOOK_SECRET"]:
         return StripeBanner(
-            "STRIPE_WEBHOOK_SECRET is missing: payments will never be confirmed.",
-            "Stripe takes donors' money, but this site refuses its webhooks, so every donation "
-            "stays pending here: no receipts, and no totals. Set STRIPE_WEBHOOK_SECRET to the "
-            "signing secret of the /webhooks/stripe endpoint (or the one `stripe listen` "
-            "prints, locally).",
+            _("STRIPE_WEBHOOK_SECRET is missing: payments will never be confirmed."),
+            _(
+                "Stripe takes donors' money, but this site refuses its webhooks, so every "
+                "donation stays pending here: no receipts, and no totals. Set "
+                "STRIPE_WEBHOOK_SECRET to the signing secret of the /webhooks/stripe endpoint "
+                "(or the one `stripe listen` prints, locally)."
+            ),
             alert=True,
         )
     return None

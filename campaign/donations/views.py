@@ -14,11 +14,12 @@ from campaign.donations.giving import (
     start_donation,
 )
 from campaign.donations.models import Appeal, Donation, DonationStatus, Interval
-from campaign.donations.money import AmountError, format_money, to_major
+from campaign.donations.money import AmountError, format_fee_percent, format_money, to_major
 from campaign.donations.queries import public_appeal, raised
 from campaign.donations.receipts import donation_to_manage
 from campaign.donations.stripe import get_gateway, get_test_checkout
 from campaign.extensions import csrf, db, limiter
+from campaign.i18n.site import current_language
 from campaign.security import SITE_POLICY, form_post_is_ours
 from campaign.templating import site_url_for
 from campaign.tokens import TokenError
@@ -40,10 +41,10 @@ def _appeal_or_404(slug: str) -> Appeal:
 
 
 def _page(appeal: Appeal, form: DonateForm, status: int = 200, **extra):
+    # Amounts are written as the page's language writes them, whatever the appeal's language.
     total = raised(appeal)
-    language = appeal.campaign.language
     presets = [
-        (to_major(amount, appeal.currency), format_money(amount, appeal.currency, language))
+        (to_major(amount, appeal.currency), format_money(amount, appeal.currency))
         for amount in appeal.preset_amounts
     ]
     html = render_template(
@@ -52,8 +53,9 @@ def _page(appeal: Appeal, form: DonateForm, status: int = 200, **extra):
         form=form,
         presets=presets,
         raised=total,
-        raised_text=format_money(total.amount, appeal.currency, language),
-        goal_text=format_money(appeal.goal, appeal.currency, language) if appeal.goal else None,
+        raised_text=format_money(total.amount, appeal.currency),
+        goal_text=format_money(appeal.goal, appeal.currency) if appeal.goal else None,
+        fee_percent=format_fee_percent(current_app.config["DONATION_FEE_PERCENT"]),
         test_mode=get_gateway().test_mode,
         **extra,
     )
@@ -104,8 +106,8 @@ def donate(slug: str):
             form.subscribe.data,
         )
     except AmountError as error:
-        return _page(found, form, status=400, amount_error=str(error))
-    donation = start_donation(found, choice)
+        return _page(found, form, status=400, amount_error=error.message)
+    donation = start_donation(found, choice, language=current_language())
     db.session.commit()
     try:
         session = open_checkout(donation)
@@ -210,9 +212,16 @@ def test_checkout(session_id: str):
     if paying:
         checkout.pay(donation, email=form.email.data or "", name=form.name.data or "")
         return redirect(
-            site_url_for("donations.thanks", slug=appeal.slug, session_id=session_id), 303
+            site_url_for(
+                "donations.thanks",
+                slug=appeal.slug,
+                session_id=session_id,
+                language=donation.language,
+            ),
+            303,
         )
     checkout.expire(donation)
+    # Back where Stripe would send the donor: the pages of the language they gave in.
     return redirect(
         site_url_for(
             "donations.appeal",
@@ -220,6 +229,7 @@ def test_checkout(session_id: str):
             amount=to_major(donation.amount - donation.fee_cover, donation.currency),
             interval=donation.interval,
             cancelled=1,
+            language=donation.language,
         ),
         303,
     )

@@ -203,7 +203,7 @@ def mark_paid(donation: Donation) -> bool:
                 donation.donor_email,
                 donation.donor_name,
                 source=f"donation:{donation.appeal.slug}",
-                language=donation.appeal.campaign.language,
+                language=donation.language,  # the confirmation is in the language given in
                 campaign=donation.appeal.campaign,
                 consent_text=donation.consent_text,
             )
@@ -299,6 +299,7 @@ def invoice_paid(event: InvoicePaid) -> None:
         interval=Interval.MONTH,
         donor_name=first.donor_name,
         donor_email=first.donor_email,
+        language=first.language,  # each month's receipt in the language the gift began in
         subscription_id=subscription_id,
         customer_id=customer_id or first.customer_id,
         first_donation_id=first.id,

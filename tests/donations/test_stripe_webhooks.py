@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import pytest
 import stripe
+from babel.dates import format_date
 from sqlalchemy import delete, func, select
 from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy.orm import Session
@@ -213,7 +214,7 @@ def test_a_paid_checkout_marks_the_gift_paid_and_sends_one_receipt(client, sessi
     assert receipt.subject == "Thank you: your donation of £25.00"
     text = receipt.text_body
     assert "Amount:    £25.00\n" in text
-    assert f"Date:      {donation.paid_at:%-d %B %Y}\n" in text
+    assert f"Date:      {format_date(donation.paid_at, 'long', locale='en')}\n" in text
     assert "Appeal:    Fund the cables campaign\n" in text
     assert f"Reference: D{donation.id:06d}\n" in text
     assert f"Received by: {ORGANISATION}, {ADDRESS}\n" in text
@@ -675,8 +676,9 @@ def test_the_manage_page_says_which_gift_it_manages(client, session, stripe_api)
     html = " ".join(client.get(path).get_data(as_text=True).split())
 
     assert gift.donation.appeal.title in html
-    assert "<strong>£10.00</strong> (GBP) a month" in html
-    assert f'since <time datetime="{since.date().isoformat()}">{since:%-d %B %Y}</time>' in html
+    assert "<bdi><strong>£10.00</strong> (GBP)</bdi> a month" in html
+    day = format_date(since, "long", locale="en")
+    assert f'since <time datetime="{since.date().isoformat()}">{day}</time>' in html
 
 
 def test_pressing_manage_opens_a_stripe_portal_session_for_the_donor(client, session, stripe_api):

@@ -5,14 +5,39 @@ import logging
 import uuid
 
 import stripe
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from campaign.donations.gateway import CheckoutSession, GatewayError, ReceivedEvent
 from campaign.donations.models import Donation, Interval
 from campaign.donations.stripe import events
+from campaign.i18n.languages import base_language
 
 log = logging.getLogger(__name__)
 
-NOT_SET_UP = "Donations are not set up yet: STRIPE_SECRET_KEY is missing."
+NOT_SET_UP = _l("Donations are not set up yet: STRIPE_SECRET_KEY is missing.")
+
+# The languages Stripe Checkout and the customer portal are shown in: the `locale` values the
+# API takes for their sessions. Arabic, Hebrew and Uyghur are not among them.
+CHECKOUT_LOCALES = frozenset(
+    {
+        *("bg", "cs", "da", "de", "el", "en", "en-GB", "es", "es-419", "et", "fi", "fil"),
+        *("fr", "fr-CA", "hi-IN", "hr", "hu", "id", "it", "ja", "ko", "lt", "lv", "ms", "mt"),
+        *("nb", "nl", "pl", "pt", "pt-BR", "ro", "ru", "sk", "sl", "sv", "th", "tr", "vi"),
+        *("zh", "zh-HK", "zh-TW"),
+    }
+)
+PORTAL_LOCALES = (CHECKOUT_LOCALES - {"hi-IN"}) | {"en-AU", "en-CA", "en-IE", "en-IN", "en-NZ"}
+# Our tags that Stripe spells otherwise: its "zh" is Simplified Chinese.
+_STRIPE_SPELLING = {"zh-hans": "zh", "zh-hant": "zh-TW"}
+
+
+def stripe_locale(language: str, supported: frozenset[str] = CHECKOUT_LOCALES) -> str:
+    """Stripe's locale for a page's language, or "auto" when Stripe has none for it: the
+    donor's browser language is a better guess than one we would choose for them."""
+    tag = _STRIPE_SPELLING.get(language.lower(), language)
+    by_lower = {each.lower(): each for each in supported}
+    return by_lower.get(tag.lower()) or by_lower.get(base_language(tag)) or "auto"
 
 
 def _refusal(error: stripe.StripeError) -> GatewayError:
@@ -21,17 +46,20 @@ def _refusal(error: stripe.StripeError) -> GatewayError:
     if isinstance(error, stripe.CardError) and error.user_message:
         return GatewayError(error.user_message)
     log.error("Stripe call failed: %s", error)
-    return GatewayError("The payment service could not be reached.")
+    # Lazy: the donor reads it in the page's language, the console records it in the default.
+    return GatewayError(_l("The payment service could not be reached."))
 
 
 def checkout_params(donation: Donation, success_url: str, cancel_url: str) -> dict:
-    """What Stripe Checkout is asked for: price_data always (customer-chosen amounts)."""
+    """What Stripe Checkout is asked for: price_data always (customer-chosen amounts), in the
+    donor's language where Stripe has it."""
     appeal = donation.appeal
     metadata = {"donation_id": str(donation.id), "appeal": appeal.slug}
     price_data = {
         "currency": donation.currency,
         "unit_amount": donation.amount,
-        "product_data": {"name": f"Donation: {appeal.title}"},
+        # The checkout page shows this line: asked for while the donor's page is rendered.
+        "product_data": {"name": _("Donation: %(appeal)s", appeal=appeal.title)},
     }
     params = {
         "line_items": [{"quantity": 1, "price_data": price_data}],
@@ -39,6 +67,7 @@ def checkout_params(donation: Donation, success_url: str, cancel_url: str) -> di
         "cancel_url": cancel_url,
         "client_reference_id": str(donation.id),
         "metadata": metadata,
+        "locale": stripe_locale(donation.language),
     }
     if donation.donor_email:
         params["customer_email"] = donation.donor_email
@@ -101,10 +130,15 @@ class StripeGateway:
             raise _refusal(error) from error
         return CheckoutSession(id=session.id, url=session.url)
 
-    def create_portal(self, customer_id: str, return_url: str) -> str:
+    def create_portal(self, customer_id: str, return_url: str, language: str) -> str:
+        params = {
+            "customer": customer_id,
+            "return_url": return_url,
+            "locale": stripe_locale(language, PORTAL_LOCALES),
+        }
         try:
             session = self._client().v1.billing_portal.sessions.create(
-                params={"customer": customer_id, "return_url": return_url},
+                params=params,
                 options={"idempotency_key": f"portal-{customer_id}-{uuid.uuid4().hex}"},
             )
         except stripe.StripeError as error:

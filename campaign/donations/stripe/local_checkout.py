@@ -57,11 +57,12 @@ class LocalCheckoutGateway:
         self, donation: Donation, success_url: str, cancel_url: str
     ) -> CheckoutSession:
         session_id = _local_id("cs_test")
-        return CheckoutSession(
-            id=session_id, url=site_url_for("donations.test_checkout", session_id=session_id)
+        url = site_url_for(
+            "donations.test_checkout", session_id=session_id, language=donation.language
         )
+        return CheckoutSession(id=session_id, url=url)
 
-    def create_portal(self, customer_id: str, return_url: str) -> None:
+    def create_portal(self, customer_id: str, return_url: str, language: str) -> None:
         return None  # no portal: the manage page's one button stops the test gift
 
     def cancel_subscription(self, subscription_id: str) -> None:
