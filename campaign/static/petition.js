@@ -7,7 +7,11 @@ function refreshCount(box) {
   const number = box.querySelector("[data-signature-count]");
   const bar = box.querySelector("[data-goal-bar]");
   const goal = box.querySelector("[data-goal]");
-  const format = new Intl.NumberFormat(document.documentElement.lang || undefined);
+  // Western digits, as Babel writes the count on the server: browsers with CLDR data older than
+  // version 42 format "ar" with Arabic-Indic digits, and the number would change at a refresh.
+  const format = new Intl.NumberFormat(document.documentElement.lang || undefined, {
+    numberingSystem: "latn",
+  });
   const update = async () => {
     if (document.hidden) return;
     try {

@@ -5,10 +5,11 @@ document.addEventListener("DOMContentLoaded", () => {
     const button = document.createElement("button");
     button.type = "button";
     button.className = "secondary";
-    button.textContent = "Copy link";
+    // The page can give the words in its language (data-copy-label, data-copied-label).
+    button.textContent = input.dataset.copyLabel || "Copy link";
     button.addEventListener("click", async () => {
       await navigator.clipboard.writeText(input.value);
-      button.textContent = "Copied";
+      button.textContent = input.dataset.copiedLabel || "Copied";
     });
     input.after(button);
   }

@@ -123,7 +123,8 @@ def test_uyghur_explainer_is_laid_out_right_to_left(page: Page, live_server: Liv
         db.session.add(explainer)
         db.session.commit()
 
-    page.goto("/explainers/xitay-hojjetliri-nime")
+    # The page's language is its address's: under /ug/ the whole page is right to left.
+    page.goto("/ug/explainers/xitay-hojjetliri-nime")
 
     expect(page.locator("h1")).to_have_text("خىتاي ھۆججەتلىرى دېگەن نېمە؟")
     assert page.evaluate("document.documentElement.dir") == "rtl"
