@@ -49,11 +49,12 @@ bench: setup
 # Extract every marked string into the template, bring each catalog up to date with it, and
 # compile them. `make translations LANGUAGE=fa` first starts a catalog for a new language.
 translations: setup
-	$(BIN)/pybabel extract --quiet -F babel.cfg -k _l -k N_ --add-location=file --sort-output \
+	mkdir -p $(CATALOGS)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ --add-location=file --sort-output \
 		--project=campaign --copyright-holder="the campaign authors" \
-		-o $(CATALOGS)/messages.pot campaign templates config.py
+		-o $(CATALOGS)/messages.pot .
 	$(if $(LANGUAGE),$(BIN)/pybabel init -i $(CATALOGS)/messages.pot -d $(CATALOGS) -l $(LANGUAGE))
-	$(BIN)/pybabel update --quiet -i $(CATALOGS)/messages.pot -d $(CATALOGS) --no-fuzzy-matching \
+	$(BIN)/pybabel update -i $(CATALOGS)/messages.pot -d $(CATALOGS) --no-fuzzy-matching \
 		--ignore-obsolete
 	$(BIN)/pybabel compile --statistics -d $(CATALOGS)
 

@@ -56,9 +56,18 @@ def same_language(one: str, other: str) -> bool:
     return one == other or one == base_language(other) or other == base_language(one)
 
 
+# The site's English is British: "3 December 2026", not "December 3, 2026".
+_BABEL_LOCALES = {"en": "en_GB"}
+
+
 def babel_locale(code: str) -> str:
     """A BCP 47 tag as Babel and gettext's folders spell it: "zh-Hans" -> "zh_Hans"."""
-    return code.replace("-", "_")
+    return _BABEL_LOCALES.get(code, code.replace("-", "_"))
+
+
+def N_(text: str) -> str:
+    """Mark a string for the catalogs without translating it here: it is translated where shown."""
+    return text
 
 
 def open_graph_locale(code: str) -> str:

@@ -5,10 +5,11 @@ stays cacheable and shareable as it is. The prefix moves from PATH_INFO to SCRIP
 Flask routes the request, so every `url_for` in that request keeps it without being asked.
 """
 
+import mimetypes
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from flask import Blueprint, Flask, abort, current_app, has_request_context, request
+from flask import Blueprint, Flask, abort, current_app, has_request_context, request, url_for
 from flask_babel import Babel, get_locale
 from markupsafe import Markup
 
@@ -44,7 +45,10 @@ def init_app(app: Flask) -> None:
     # `{% trans %}` blocks are looked up with their whitespace folded, as pybabel extracts them.
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.before_request(_refuse_prefix_outside_public_pages)
+    # Fonts are served with their type whatever the machine's mime.types says.
+    mimetypes.add_type("font/woff2", ".woff2")
     app.jinja_env.globals.update(
+        url_for=url_for_page,
         current_language=current_language,
         localised_page=localised_page,
         language_versions=language_versions,
@@ -60,6 +64,20 @@ def serve_in_every_language(app: Flask, blueprint: Blueprint, **options) -> None
     """Register a public blueprint: its pages answer at the root and under each language."""
     app.register_blueprint(blueprint, **options)
     app.extensions.setdefault(_LOCALISED, set()).add(blueprint.name)
+
+
+def url_for_page(endpoint: str, **values) -> str:
+    """`url_for` for templates: public pages keep the page's language, the rest have one URL.
+
+    Static files, the console and webhooks are the same in every language, so a reader moving
+    from one language to another downloads the stylesheet and fonts once.
+    """
+    url = url_for(endpoint, **values)
+    language = request.environ.get(LANGUAGE_KEY) if has_request_context() else None
+    if language and not is_localised(endpoint) and not values.get("_external"):
+        root = request.script_root
+        url = root.removesuffix("/" + language) + url.removeprefix(root)
+    return url
 
 
 def default_language() -> str:
