@@ -1,8 +1,9 @@
-"""An update as one bulk message: rendered once, personalised by markers per recipient.
+"""An update as bulk messages: rendered once per version and language, personalised by
+markers per recipient.
 
 The name and the unsubscribe link differ per person; everything else is rendered once per
-sending run (`Letter`), so a batch of a thousand costs no template render and one provider
-request.
+sending run for each language its readers read (`Letters`), so a batch of a thousand costs
+no template render and one provider request for each version in it.
 """
 
 import html
@@ -13,11 +14,13 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 
+from campaign.i18n.languages import same_language
+from campaign.i18n.site import default_language
 from campaign.mailer.compose import render_email, unsubscribe_headers
 from campaign.mailer.transports import BulkMessage, Recipient
 from campaign.templating import site_url_for
 from campaign.updates.links import UnsubscribeLinks
-from campaign.updates.models import Update
+from campaign.updates.models import Update, version_for
 
 NAME_TEXT = "[%name%]"
 NAME_HTML = "[%name_html%]"
@@ -32,29 +35,15 @@ def list_id(update: Update) -> str:
     return f"{current_app.config['SITE_NAME']} <updates.{host}>"
 
 
-def render_update(update: Update) -> tuple[str, str, str]:
-    """Subject, text and HTML of an update with the per-person markers still in them."""
-    cta = update.cta_petition
-    rendered = render_email(
-        "update",
-        {
-            "subject": update.subject,
-            "preheader": update.preheader,
-            "body_text": update.body,
-            "body_html": update.body_html,
-            "name_marker": NAME_TEXT,
-            "name_marker_html": NAME_HTML,
-            "cta_url": site_url_for("petitions.petition", slug=cta.slug) if cta else None,
-            "cta_label": "Sign the petition" if cta else None,
-            "web_url": site_url_for("updates.update_page", slug=update.slug)
-            if update.publish_on_site
-            else None,
-        },
-        unsubscribe_url=UNSUBSCRIBE,
-    )
-    # A name marker the organiser wrote into the subject or body gets the escaped name in HTML.
-    html_part = rendered.html.replace(NAME_TEXT, NAME_HTML)
-    return rendered.subject, rendered.text, html_part
+@dataclass(frozen=True)
+class Text:
+    """One version of an update as read when sending began: it no longer changes."""
+
+    language: str
+    subject: str
+    preheader: str
+    body: str
+    body_html: str
 
 
 class Person(Protocol):
@@ -63,36 +52,119 @@ class Person(Protocol):
     id: int
     email: str
     name: str
+    language: str | None
 
 
-@dataclass(frozen=True)
+# Compared by identity: each is rendered once, and batches are grouped by the one they get.
+@dataclass(frozen=True, eq=False)
 class Letter:
-    """An update rendered for every recipient at once: a bulk message still without them."""
+    """An update rendered for every reader of one language: a bulk message without them."""
 
     message: BulkMessage
+    language: str  # what its words are in; its links lead to pages in it
 
     def to(self, people: Iterable[tuple[int, Person]]) -> BulkMessage:
         """The batch for these (delivery id, person) pairs."""
-        links = UnsubscribeLinks()
+        links = UnsubscribeLinks(self.language)
         return replace(
             self.message,
             recipients=[recipient(delivery_id, person, links) for delivery_id, person in people],
         )
 
 
-def letter(update: Update) -> Letter:
-    """Render the update once, for as many batches as follow."""
-    subject, text, body = render_update(update)
-    return Letter(
-        BulkMessage(
+class Letters:
+    """An update's versions, each rendered once for each language its readers read.
+
+    The versions and what the email links to are read from the database once, when this is
+    made; rendering and choosing a reader's letter read nothing more, so a batch of a thousand
+    costs no query per person and at most one render per language in it.
+    """
+
+    def __init__(self, update: Update) -> None:
+        self._versions = [
+            Text(each.language, each.subject, each.preheader, each.body, each.body_html)
+            for each in update.versions()
+        ]
+        cta = update.cta_petition
+        self._cta_slug = cta.slug if cta else None
+        self._page_slug = update.slug if update.publish_on_site else None
+        self._headers = {"List-Id": list_id(update)}
+        self._rendered: dict[tuple[Text, str], Letter] = {}
+        self._by_reader: dict[str | None, Letter] = {}
+
+    def for_reader(self, language: str | None) -> Letter:
+        """The letter for a reader of `language`: their version (else the original), with
+        the rest of the email in their language (else the site's)."""
+        letter = self._by_reader.get(language)
+        if letter is None:
+            reading = reading_language(language)
+            version = version_for(self._versions, language or reading)
+            letter = self._rendered.get((version, reading))
+            if letter is None:
+                letter = self._rendered[(version, reading)] = self._render(version, reading)
+            self._by_reader[language] = letter
+        return letter
+
+    def split(
+        self, people: Iterable[tuple[int, Person]]
+    ) -> list[tuple[BulkMessage, list[tuple[int, Person]]]]:
+        """One bulk message for each letter these people get, with the people it is for."""
+        groups: dict[Letter, list[tuple[int, Person]]] = {}
+        for delivery_id, person in people:
+            groups.setdefault(self.for_reader(person.language), []).append((delivery_id, person))
+        return [(letter.to(group), group) for letter, group in groups.items()]
+
+    def _render(self, version: Text, language: str) -> Letter:
+        rendered = render_email(
+            "update",
+            {
+                "subject": version.subject,
+                "preheader": version.preheader,
+                "body_text": version.body,
+                "body_html": version.body_html,
+                "content_language": version.language,
+                "name_marker": NAME_TEXT,
+                "name_marker_html": NAME_HTML,
+                "cta_url": self._link("petitions.petition", self._cta_slug, language),
+                "web_url": self._link("updates.update_page", self._page_slug, language),
+            },
+            unsubscribe_url=UNSUBSCRIBE,
+            language=language,
+        )
+        # A name marker the organiser wrote into the subject or body gets the escaped name in
+        # HTML.
+        html_part = rendered.html.replace(NAME_TEXT, NAME_HTML)
+        message = BulkMessage(
             sender=current_app.config["MAIL_FROM"],
-            subject=subject,
-            text=text,
-            html=body,
-            headers={"List-Id": list_id(update)},
+            subject=rendered.subject,
+            text=rendered.text,
+            html=html_part,
+            headers=dict(self._headers),
             recipients=[],
         )
-    )
+        return Letter(message, language)
+
+    @staticmethod
+    def _link(endpoint: str, slug: str | None, language: str) -> str | None:
+        return site_url_for(endpoint, language=language, slug=slug) if slug else None
+
+
+def reading_language(language: str | None) -> str:
+    """The site's language closest to a reader's: the same tag, the same language, or else
+    the default one."""
+    shipped = current_app.config["LANGUAGES"]
+    for tag in shipped:
+        if language and tag.lower() == language.lower():
+            return tag
+    for tag in shipped:
+        if language and same_language(tag, language):
+            return tag
+    return default_language()
+
+
+def letter(update: Update, language: str | None = None) -> Letter:
+    """The update as a reader of `language` (default: the original's) gets it."""
+    return Letters(update).for_reader(language or update.language)
 
 
 def recipient(delivery_id: int, person: Person, links: UnsubscribeLinks) -> Recipient:
@@ -111,6 +183,9 @@ def recipient(delivery_id: int, person: Person, links: UnsubscribeLinks) -> Reci
     )
 
 
-def bulk_message(update: Update, people: list[tuple[int, Person]]) -> BulkMessage:
-    """The batch for these (delivery id, person) pairs, rendered for them alone."""
-    return letter(update).to(people)
+def bulk_message(
+    update: Update, people: list[tuple[int, Person]], language: str | None = None
+) -> BulkMessage:
+    """The batch for these (delivery id, person) pairs, in the version for readers of
+    `language` (default: the original), rendered for them alone."""
+    return letter(update, language).to(people)

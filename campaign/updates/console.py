@@ -1,23 +1,32 @@
-"""The console's updates under /admin/updates: write, preview, test, send or schedule, watch."""
+"""The console's updates under /admin/updates: write (and translate), preview, test, send or
+schedule, watch."""
+
+from collections.abc import Callable
 
 from flask import (
+    abort,
     flash,
     jsonify,
     redirect,
     render_template,
+    request,
     url_for,
 )
+from flask_babel import format_datetime, format_number, ngettext
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from campaign.admin.helpers import check_slug
 from campaign.extensions import db
+from campaign.i18n.languages import language_name
+from campaign.i18n.site import default_language
 from campaign.mailer.console import framed_html
 from campaign.paging import console_page
 from campaign.updates import control, editing
 from campaign.updates.audience import audience_size
 from campaign.updates.blueprint import console_bp as bp
-from campaign.updates.forms import ScheduleForm, TestSendForm, UpdateForm
-from campaign.updates.models import DeliveryStatus, Update, UpdateStatus
+from campaign.updates.forms import ScheduleForm, TestSendForm, TranslationForm, UpdateForm
+from campaign.updates.models import DeliveryStatus, Update, UpdateStatus, UpdateTranslation
 from campaign.updates.reports import (
     LISTED_ROWS,
     console_updates,
@@ -37,6 +46,32 @@ def _to(endpoint: str, update: Update):
     return redirect(url_for(f"updates_console.{endpoint}", update_id=update.id), 303)
 
 
+def _frozen(update: Update):
+    """Back to the update, saying why nothing of it may change any more."""
+    flash(
+        _("This update is %(status)s: it can no longer be changed.", status=update.status),
+        "error",
+    )
+    return _to("update", update)
+
+
+def _version_choices(update: Update) -> list:
+    """The update's versions as a select offers them, by language, the original first."""
+    return [
+        (version.language, _version_label(update, version.language))
+        for version in update.versions()
+    ]
+
+
+def _version_label(update: Update, language: str) -> str:
+    name = language_name(language)
+    return _("%(language)s (original)", language=name) if language == update.language else name
+
+
+def _test_form(update: Update, **kwargs) -> TestSendForm:
+    return TestSendForm(versions=_version_choices(update), version=update.language, **kwargs)
+
+
 @bp.get("/")
 def updates():
     page = console_page(console_updates())
@@ -50,13 +85,13 @@ def updates():
 
 @bp.route("/new", methods=["GET", "POST"])
 def new_update():
-    form = UpdateForm(**editing.form_choices())
+    form = UpdateForm(language=default_language(), **editing.form_choices())
     if form.validate_on_submit() and check_slug(form.slug, Update, "update"):
         update = Update()
         db.session.add(update)
         editing.apply_form(form, update)
         db.session.commit()
-        flash(f"Draft “{update.subject}” saved.", "success")
+        flash(_("Draft “%(subject)s” saved.", subject=update.subject), "success")
         return _to("update", update)
     return _form_page(form, None)
 
@@ -64,14 +99,16 @@ def new_update():
 @bp.route("/<int:update_id>/edit", methods=["GET", "POST"])
 def edit_update(update_id: int):
     update = _update_or_404(update_id)
-    if not editing.is_editable(update):
-        flash(f"This update is {update.status}: it can no longer be changed.", "error")
-        return _to("update", update)
-    form = UpdateForm(obj=update, **editing.form_choices())
+    # A save holds the row first: it lands before sending begins, or not at all.
+    if not editing.is_editable(update) or (
+        request.method == "POST" and not editing.hold_editable(update)
+    ):
+        return _frozen(update)
+    form = UpdateForm(obj=update, **editing.form_choices(update))
     if form.validate_on_submit() and check_slug(form.slug, Update, "update", keep=update):
         editing.apply_form(form, update)
         db.session.commit()
-        flash("Update saved.", "success")
+        flash(_("Update saved."), "success")
         return _to("update", update)
     return _form_page(form, update)
 
@@ -92,7 +129,9 @@ def update(update_id: int):
     if not editing.is_editable(update):
         return _to("progress_page", update)
     return _update_page(
-        update, TestSendForm(formdata=None, email=current_user.email), ScheduleForm(formdata=None)
+        update,
+        _test_form(update, formdata=None, email=current_user.email),
+        ScheduleForm(formdata=None),
     )
 
 
@@ -102,19 +141,121 @@ def _update_page(update: Update, test_form: TestSendForm, schedule_form: Schedul
         update=update,
         audience=audience_size(update),
         audience_summary=editing.audience_summary(update),
+        missing_languages=editing.missing_languages(update),
         test_form=test_form,
         schedule_form=schedule_form,
     )
     return page, 400 if test_form.errors or schedule_form.errors else 200
 
 
+# Translations
+
+
+@bp.route("/<int:update_id>/translations/new", methods=["GET", "POST"])
+def new_translation(update_id: int):
+    update = _update_or_404(update_id)
+    if not editing.is_editable(update) or (
+        request.method == "POST" and not editing.hold_editable(update)
+    ):
+        return _frozen(update)
+    # Read after the hold: a version another organiser just added is refused beside the field.
+    form = TranslationForm(
+        language=request.args.get("language"), **editing.translation_choices(update)
+    )
+    if form.validate_on_submit():
+        translation = UpdateTranslation()
+        update.translations.append(translation)
+        editing.apply_translation(form, translation)
+        db.session.commit()
+        flash(
+            _(
+                "The version in %(language)s is saved.",
+                language=language_name(translation.language),
+            ),
+            "success",
+        )
+        return _to("update", update)
+    return _translation_page(form, update, None)
+
+
+@bp.route("/<int:update_id>/translations/<int:translation_id>/edit", methods=["GET", "POST"])
+def edit_translation(update_id: int, translation_id: int):
+    update = _update_or_404(update_id)
+    translation = _translation_or_404(update, translation_id)
+    if not editing.is_editable(update) or (
+        request.method == "POST" and not editing.hold_editable(update)
+    ):
+        return _frozen(update)
+    form = TranslationForm(obj=translation, **editing.translation_choices(update, translation))
+    if form.validate_on_submit():
+        editing.apply_translation(form, translation)
+        db.session.commit()
+        flash(
+            _(
+                "The version in %(language)s is saved.",
+                language=language_name(translation.language),
+            ),
+            "success",
+        )
+        return _to("update", update)
+    return _translation_page(form, update, translation)
+
+
+@bp.post("/<int:update_id>/translations/<int:translation_id>/remove")
+def remove_translation(update_id: int, translation_id: int):
+    update = _update_or_404(update_id)
+    translation = _translation_or_404(update, translation_id)
+    if not editing.hold_editable(update):
+        return _frozen(update)
+    language = translation.language
+    update.translations.remove(translation)
+    db.session.commit()
+    flash(
+        _(
+            "The version in %(language)s is removed: its readers get the original.",
+            language=language_name(language),
+        ),
+        "success",
+    )
+    return _to("update", update)
+
+
+def _translation_or_404(update: Update, translation_id: int) -> UpdateTranslation:
+    translation = db.session.get(UpdateTranslation, translation_id)
+    if translation is None or translation.update_id != update.id:
+        abort(404)
+    return translation
+
+
+def _translation_page(form: TranslationForm, update: Update, translation: UpdateTranslation | None):
+    page = render_template(
+        "updates/console/translation_form.html",
+        form=form,
+        update=update,
+        translation=translation,
+    )
+    return page, 400 if form.errors else 200
+
+
+# Preview and test
+
+
+def _previewed_language(update: Update) -> str:
+    """The version asked for (`?version=ug`), the original when none is or it has none."""
+    asked = request.args.get("version")
+    languages = [version.language for version in update.versions()]
+    return asked if asked in languages else update.language
+
+
 @bp.get("/<int:update_id>/preview")
 def preview(update_id: int):
     update = _update_or_404(update_id)
+    language = _previewed_language(update)
     return render_template(
         "updates/console/preview.html",
         update=update,
-        message=editing.preview(update, current_user.email),
+        language=language,
+        message=editing.preview(update, current_user.email, language),
         sample_name=editing.SAMPLE_NAME,
     )
 
@@ -122,23 +263,32 @@ def preview(update_id: int):
 @bp.get("/<int:update_id>/preview.html")
 def preview_html(update_id: int):
     update = _update_or_404(update_id)
-    return framed_html(editing.preview(update, current_user.email).html)
+    language = _previewed_language(update)
+    return framed_html(editing.preview(update, current_user.email, language).html)
 
 
 @bp.post("/<int:update_id>/test")
 def send_test(update_id: int):
     update = _update_or_404(update_id)
-    form = TestSendForm()
+    form = _test_form(update)
     if form.validate_on_submit():
         try:
-            editing.send_test(update, form.email.data)
+            editing.send_test(update, form.email.data, form.version.data)
         except editing.TestSendError as error:
             form.email.errors.append(str(error))
         else:
-            flash(f"A test of “{update.subject}” went to {form.email.data}.", "success")
+            flash(
+                _(
+                    "A test of “%(subject)s” went to %(email)s.",
+                    subject=update.version_for(form.version.data).subject,
+                    email=form.email.data,
+                ),
+                "success",
+            )
             return _to("update", update)
     if not editing.is_editable(update):
-        flash(form.email.errors[0] if form.email.errors else "The test was not sent.", "error")
+        errors = form.email.errors or form.version.errors
+        flash(errors[0] if errors else _("The test was not sent."), "error")
         return _to("progress_page", update)
     return _update_page(update, form, ScheduleForm(formdata=None))
 
@@ -152,8 +302,16 @@ def send_now(update_id: int):
         flash(str(error), "error")
         return _to("update", update)
     kick(update.id)
-    people = "person" if queued == 1 else "people"
-    flash(f"Sending “{update.subject}” to {queued:,} {people}.", "success")
+    flash(
+        ngettext(
+            "Sending “%(subject)s” to %(count)s person.",
+            "Sending “%(subject)s” to %(count)s people.",
+            queued,
+            subject=update.subject,
+            count=format_number(queued),
+        ),
+        "success",
+    )
     return _to("progress_page", update)
 
 
@@ -168,45 +326,89 @@ def schedule(update_id: int):
             form.send_at.errors.append(str(error))
         else:
             db.session.commit()
-            when = update.scheduled_at.strftime("%-d %B %Y at %H:%M UTC")
-            flash(f"“{update.subject}” will be sent on {when}.", "success")
+            flash(
+                _(
+                    "“%(subject)s” will be sent on %(moment)s.",
+                    subject=update.subject,
+                    moment=format_datetime(update.scheduled_at, "long"),
+                ),
+                "success",
+            )
             return _to("update", update)
     if not editing.is_editable(update):
         return _to("progress_page", update)
-    return _update_page(update, TestSendForm(formdata=None, email=current_user.email), form)
+    return _update_page(update, _test_form(update, formdata=None, email=current_user.email), form)
 
 
 @bp.post("/<int:update_id>/unschedule")
 def unschedule(update_id: int):
-    return _act(update_id, control.unschedule, "It is a draft again: nothing will be sent.")
+    return _act(
+        update_id, control.unschedule, lambda _n: _("It is a draft again: nothing will be sent.")
+    )
 
 
 @bp.post("/<int:update_id>/pause")
 def pause(update_id: int):
-    return _act(update_id, control.pause, "Paused: no new batch starts until you resume.")
+    return _act(
+        update_id, control.pause, lambda _n: _("Paused: no new batch starts until you resume.")
+    )
 
 
 @bp.post("/<int:update_id>/resume")
 def resume(update_id: int):
-    return _act(update_id, control.resume, "Sending again.", wake=True)
+    return _act(update_id, control.resume, lambda _n: _("Sending again."), wake=True)
 
 
 @bp.post("/<int:update_id>/cancel")
 def cancel(update_id: int):
-    return _act(update_id, control.cancel, "Cancelled: {n:,} people still waiting get nothing.")
+    return _act(
+        update_id,
+        control.cancel,
+        lambda n: ngettext(
+            "Cancelled: %(count)s person still waiting gets nothing.",
+            "Cancelled: %(count)s people still waiting get nothing.",
+            n,
+            count=format_number(n),
+        ),
+    )
 
 
 @bp.post("/<int:update_id>/uncertain/resend")
 def resend_uncertain(update_id: int):
-    return _act(update_id, control.resend_uncertain, "{n:,} uncertain queued again.", wake=True)
+    return _act(
+        update_id,
+        control.resend_uncertain,
+        lambda n: ngettext(
+            "%(count)s uncertain queued again.",
+            "%(count)s uncertain queued again.",
+            n,
+            count=format_number(n),
+        ),
+        wake=True,
+    )
 
 
 @bp.post("/<int:update_id>/uncertain/drop")
 def drop_uncertain(update_id: int):
-    return _act(update_id, control.drop_uncertain, "{n:,} uncertain dropped: never sent again.")
+    return _act(
+        update_id,
+        control.drop_uncertain,
+        lambda n: ngettext(
+            "%(count)s uncertain dropped: never sent again.",
+            "%(count)s uncertain dropped: never sent again.",
+            n,
+            count=format_number(n),
+        ),
+    )
 
 
-def _act(update_id: int, action, done: str, wake: bool = False):
+def _act(
+    update_id: int,
+    action: Callable[[Update], int | None],
+    done: Callable[[int], str],
+    wake: bool = False,
+):
+    """Do `action`; `done` says what was done, given how many deliveries it changed."""
     update = _update_or_404(update_id)
     try:
         result = action(update)
@@ -217,7 +419,7 @@ def _act(update_id: int, action, done: str, wake: bool = False):
         db.session.commit()
         if wake:
             kick(update.id)  # after the commit, so the sender sees the change
-        flash(done.format(n=result or 0), "success")
+        flash(done(result or 0), "success")
     return _to("update", update)
 
 

@@ -9,6 +9,7 @@ exception is `send_now`: starting is sending's first step, which commits as it g
 
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import update as sql_update
 
 from campaign.db import utcnow
@@ -32,13 +33,15 @@ def _move(update: Update, allowed: set[UpdateStatus], **values) -> None:
     ).rowcount
     db.session.refresh(update)
     if not changed:
-        raise ControlError(f"This update is {update.status} now, so that cannot be done.")
+        raise ControlError(
+            _("This update is %(status)s now, so that cannot be done.", status=update.status)
+        )
 
 
 def schedule(update: Update, when: datetime, now: datetime | None = None) -> None:
     """Send a draft (or move a scheduled update) at `when`, which must be in the future."""
     if when <= (now or utcnow()):
-        raise ControlError("Choose a time in the future: that moment has already passed.")
+        raise ControlError(_("Choose a time in the future: that moment has already passed."))
     _move(
         update,
         {UpdateStatus.DRAFT, UpdateStatus.SCHEDULED},
@@ -58,7 +61,9 @@ def send_now(update: Update) -> int:
     Commits, step by step, as sending does (sending.start): the audience is queued in chunks.
     """
     if update.status not in (UpdateStatus.DRAFT, UpdateStatus.SCHEDULED):
-        raise ControlError(f"This update is {update.status}, so it cannot be sent again.")
+        raise ControlError(
+            _("This update is %(status)s, so it cannot be sent again.", status=update.status)
+        )
     return start(update)
 
 
@@ -89,7 +94,9 @@ def cancel(update: Update, now: datetime | None = None) -> int:
 def resend_uncertain(update: Update) -> int:
     """Queue the uncertain rows again: their people may get the update twice. Returns the count."""
     if update.status not in (UpdateStatus.SENDING, UpdateStatus.PAUSED, UpdateStatus.SENT):
-        raise ControlError(f"This update is {update.status}, so nothing can be resent.")
+        raise ControlError(
+            _("This update is %(status)s, so nothing can be resent.", status=update.status)
+        )
     # The batch token stays: a slow sender still holding the batch settles the rows it sent,
     # unless another sender claims them first.
     count = _set_rows(

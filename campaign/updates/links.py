@@ -31,15 +31,16 @@ class Addressee(Protocol):
 
 
 class UnsubscribeLinks:
-    """Makes the one-click unsubscribe link of each subscriber of a batch."""
+    """Makes the one-click unsubscribe link of each subscriber of a batch, each leading to the
+    page in `language` (default: the one being rendered in)."""
 
-    def __init__(self) -> None:
+    def __init__(self, language: str | None = None) -> None:
         signer = serializer_for(UNSUBSCRIBE_PURPOSE).make_signer()
         self._mac = hmac.new(signer.derive_key(), digestmod=signer.digest_method)
         self._sep = want_bytes(signer.sep)
         # Whole seconds, as the tokens count them: one stamp serves the whole batch.
         self._stamp = self._sep + base64_encode(int_to_bytes(signer.get_timestamp()))
-        url = site_url_for("audience.unsubscribe", token=_PLACEHOLDER)
+        url = site_url_for("audience.unsubscribe", language=language, token=_PLACEHOLDER)
         self._before, _, self._after = url.rpartition(_PLACEHOLDER)
 
     def __call__(self, subscriber: Addressee) -> str:

@@ -1,11 +1,17 @@
-"""Updates (an email to subscribers, also published on the site) and their deliveries.
+"""Updates (an email to subscribers, also published on the site), their translations and
+their deliveries.
+
+An update is written in one language (its original) and may have translations, one per
+language; each reader gets the version in their language, or else the original.
 
 One Delivery row per (update, subscriber): the row is the record that the update went, or will
 go, to that person. Its status only moves forward through committed steps (see sending.py).
 """
 
+from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
+from typing import Protocol, TypeVar
 
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
@@ -14,6 +20,7 @@ from campaign.content.models import Campaign
 from campaign.content.rendering import render_markdown
 from campaign.db import Timestamped, UTCDateTime
 from campaign.extensions import db
+from campaign.i18n.languages import same_language
 from campaign.petitions.models import Petition
 
 
@@ -53,6 +60,8 @@ class Update(Timestamped, db.Model):
     preheader: Mapped[str] = mapped_column(String(200), default="")
     body: Mapped[str] = mapped_column(Text, default="")
     body_html: Mapped[str] = mapped_column(Text, default="")
+    # The language the original (subject, preheader, body above) is written in.
+    language: Mapped[str] = mapped_column(String(16), default="en", server_default="en")
     cta_petition_id: Mapped[int | None] = mapped_column(ForeignKey("petitions.id"))
     audience_kind: Mapped[str] = mapped_column(String(16), default=AudienceKind.ALL)
     audience_campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"))
@@ -70,11 +79,77 @@ class Update(Timestamped, db.Model):
 
     campaign: Mapped[Campaign | None] = relationship(foreign_keys=[campaign_id])
     cta_petition: Mapped[Petition | None] = relationship(foreign_keys=[cta_petition_id])
+    translations: Mapped[list["UpdateTranslation"]] = relationship(
+        back_populates="update",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="UpdateTranslation.language",
+    )
 
     @validates("body")
     def _render_body(self, key: str, body: str) -> str:
         self.body_html = render_markdown(body)
         return body
+
+    def versions(self) -> list["Version"]:
+        """The original first, then each translation."""
+        return [self, *self.translations]
+
+    def version_for(self, language: str) -> "Version":
+        """What a reader of `language` gets: the version in it, else the original."""
+        return version_for(self.versions(), language)
+
+
+class UpdateTranslation(Timestamped, db.Model):
+    """An update in another language than its original: one per update and language."""
+
+    __tablename__ = "update_translations"
+    __table_args__ = (UniqueConstraint("update_id", "language"),)
+    __cache_revision__ = "content"  # published updates show the page's language's version
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    update_id: Mapped[int] = mapped_column(ForeignKey("updates.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(String(16))
+    subject: Mapped[str] = mapped_column(String(200))
+    preheader: Mapped[str] = mapped_column(String(200), default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str] = mapped_column(Text, default="")
+
+    update: Mapped[Update] = relationship(back_populates="translations")
+
+    @validates("body")
+    def _render_body(self, key: str, body: str) -> str:
+        self.body_html = render_markdown(body)
+        return body
+
+
+class Version(Protocol):
+    """What the original and a translation have alike: a text in one language."""
+
+    language: str
+    subject: str
+    preheader: str
+    body: str
+    body_html: str
+
+
+VersionT = TypeVar("VersionT", bound=Version)
+
+
+def version_for(versions: Sequence[VersionT], language: str) -> VersionT:
+    """Of `versions` (the original first), the one for a reader of `language`.
+
+    The same tag first ("zh-Hans"), then the same language ("ug" for "ug-Arab"); the original
+    when none is in it.
+    """
+    wanted = (language or "").lower()
+    for version in versions:
+        if version.language.lower() == wanted:
+            return version
+    for version in versions:
+        if wanted and same_language(version.language, wanted):
+            return version
+    return versions[0]
 
 
 class Delivery(db.Model):

@@ -4,8 +4,11 @@ Every batch goes through three committed steps:
 
 1. claim: queued rows -> `sending`, stamped with a fresh batch token (SKIP LOCKED on
    PostgreSQL, so parallel senders take different rows);
-2. hand the batch to the transport (one SendGrid request, or one message each by file/SMTP);
-3. mark: rows of that batch -> `sent` / `failed`, or back to `queued` when refused for now.
+2. hand the batch to the transport (one SendGrid request, or one message each by file/SMTP),
+   one hand-over for each version its people read;
+3. mark: rows of that hand-over -> `sent` / `failed`, or back to `queued` when refused for now.
+   Each hand-over's rows are marked and committed before the next version goes, so a failure
+   of a later one (released, or declared uncertain) only touches rows that have not gone.
 
 A sender that dies between 1 and 3 leaves its batch in `sending`. Once its lease has run out,
 those rows become `uncertain`: perhaps sent, perhaps not. They are never sent again by
@@ -31,6 +34,7 @@ from campaign.extensions import db
 from campaign.mailer.dispatch import Pacer
 from campaign.mailer.models import BLOCKS_ALL_MAIL, Suppression
 from campaign.mailer.transports import (
+    BulkMessage,
     TemporaryFailure,
     Transport,
     UnknownOutcome,
@@ -38,7 +42,7 @@ from campaign.mailer.transports import (
 )
 from campaign.subscribers.models import Subscriber, SubscriberStatus
 from campaign.updates.audience import queue_deliveries
-from campaign.updates.composing import Letter, letter
+from campaign.updates.composing import Letters, Person
 from campaign.updates.models import Delivery, DeliveryStatus, Update, UpdateStatus
 
 log = logging.getLogger(__name__)
@@ -238,11 +242,11 @@ def send_batch(
     token: str,
     transport: Transport,
     report: SendReport,
-    rendered: Letter | None = None,
+    rendered: Letters | None = None,
 ) -> None:
     """Send one claimed batch and record each row's outcome (committed).
 
-    `rendered`: the update as `letter` renders it, when the caller sends many batches.
+    `rendered`: the update's `Letters`, when the caller sends many batches.
     """
     rows = db.session.execute(
         select(
@@ -250,6 +254,7 @@ def send_batch(
             subscribers.c.id,
             subscribers.c.email,
             subscribers.c.name,
+            subscribers.c.language,
             subscribers.c.status,
             suppressions.c.reason,
         )
@@ -265,31 +270,48 @@ def send_batch(
 
     gone = [row.delivery_id for row in rows if not reachable(row)]
     recipients = [(row.delivery_id, row) for row in rows if reachable(row)]
-    _mark(token, gone, status=DeliveryStatus.SKIPPED, error="Left before the update reached them.")
-    report.skipped += len(gone)
+    if gone:
+        _mark(
+            token, gone, status=DeliveryStatus.SKIPPED, error="Left before the update reached them."
+        )
+        db.session.commit()  # settled whatever becomes of the hand-overs below
+        report.skipped += len(gone)
     if recipients:
-        message = (rendered or letter(update_row)).to(recipients)
-        results = _send_with_retries(transport, message, report)
-        now = utcnow()
-        counted: Counter[str] = Counter()
-        # Rows with the same outcome, provider id and error are marked in one statement: a
-        # SendGrid batch shares one message id, so a thousand rows cost one UPDATE.
-        groups: dict[tuple[str, str | None, str | None], list[int]] = defaultdict(list)
-        for (delivery_id, _person), result in zip(recipients, results, strict=True):
-            groups[(result.outcome, result.provider_id, result.error)].append(delivery_id)
-        for (outcome, provider_id, error), ids in groups.items():
-            _mark(token, ids, **_outcome_values(outcome, provider_id, error, now))
-            counted[outcome] += len(ids)
-            if outcome == "retry":
-                given_up = _give_up_on(ids)
-                counted["failed"] += given_up
-                counted["retry"] -= given_up
-        report.sent += counted["sent"]
-        report.failed += counted["failed"]
-        report.retrying += counted["retry"]
-        report.uncertain += counted["uncertain"]
+        # Each person's version is chosen from those read once for the run: no query per person.
+        for message, people in (rendered or Letters(update_row)).split(recipients):
+            _hand_over(token, transport, message, people, report)
+            db.session.commit()
     db.session.commit()
     report.batches += 1
+
+
+def _hand_over(
+    token: str,
+    transport: Transport,
+    message: BulkMessage,
+    people: list[tuple[int, Person]],
+    report: SendReport,
+) -> None:
+    """Send one bulk message of a batch and mark its people's rows (flushed, not committed)."""
+    results = _send_with_retries(transport, message, report)
+    now = utcnow()
+    counted: Counter[str] = Counter()
+    # Rows with the same outcome, provider id and error are marked in one statement: a
+    # SendGrid batch shares one message id, so a thousand rows cost one UPDATE.
+    groups: dict[tuple[str, str | None, str | None], list[int]] = defaultdict(list)
+    for (delivery_id, _person), result in zip(people, results, strict=True):
+        groups[(result.outcome, result.provider_id, result.error)].append(delivery_id)
+    for (outcome, provider_id, error), ids in groups.items():
+        _mark(token, ids, **_outcome_values(outcome, provider_id, error, now))
+        counted[outcome] += len(ids)
+        if outcome == "retry":
+            given_up = _give_up_on(ids)
+            counted["failed"] += given_up
+            counted["retry"] -= given_up
+    report.sent += counted["sent"]
+    report.failed += counted["failed"]
+    report.retrying += counted["retry"]
+    report.uncertain += counted["uncertain"]
 
 
 def _send_with_retries(transport: Transport, message, report: SendReport):
@@ -309,14 +331,16 @@ def _send_with_retries(transport: Transport, message, report: SendReport):
     raise AssertionError("unreachable")
 
 
-def declare_uncertain(token: str, reason: str) -> None:
-    """A batch the provider may or may not have taken: the organiser decides (committed)."""
-    db.session.execute(
+def declare_uncertain(token: str, reason: str) -> int:
+    """What is still in flight of a batch the provider may or may not have taken: the
+    organiser decides (committed). Returns how many rows."""
+    result = db.session.execute(
         update(Delivery)
         .where(Delivery.batch == token, Delivery.status == DeliveryStatus.SENDING)
         .values(status=DeliveryStatus.UNCERTAIN, error=reason)
     )
     db.session.commit()
+    return result.rowcount
 
 
 def release(token: str, reason: str) -> None:
@@ -378,7 +402,7 @@ def run(
     started = utcnow()
     mark_abandoned_uncertain(update_id, started)
     ensure_queued(db.session.get(Update, update_id))
-    rendered: Letter | None = None
+    rendered: Letters | None = None
     while True:
         update_row = db.session.get(Update, update_id)
         db.session.refresh(update_row)
@@ -400,16 +424,17 @@ def run(
             else:
                 report.stopped_because = "in flight"
             return report
-        token, count = claimed
+        token = claimed[0]
         try:
-            # Rendered once a run, after the first claim: a run with nothing to send renders
-            # nothing.
-            rendered = rendered or letter(update_row)
+            # Versions read once a run, after the first claim (sending has begun, so they are
+            # frozen); each is rendered when a batch first needs it: a run with nothing to send
+            # renders nothing.
+            rendered = rendered or Letters(update_row)
             send_batch(update_row, token, transport, report, rendered)
         except UnknownOutcome as error:
             db.session.rollback()
-            declare_uncertain(token, str(error))
-            report.uncertain += count
+            # Only the rows not yet marked: a version handed over before this one went.
+            report.uncertain += declare_uncertain(token, str(error))
             continue
         except TemporaryFailure as error:
             db.session.rollback()
