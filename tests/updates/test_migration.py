@@ -1,4 +1,4 @@
-"""Migration 0009: updates get their original's language and a table of translations."""
+"""Migration 0010: updates get their original's language and a table of translations."""
 
 from datetime import UTC, datetime
 
@@ -81,8 +81,8 @@ def columns(name: str) -> set[str]:
     return {each["name"] for each in inspect(db.engine).get_columns(name)}
 
 
-def test_0009_upgrades_and_downgrades_keeping_every_update(scratch_app):
-    upgrade(revision="0008_languages")
+def test_0010_upgrades_and_downgrades_keeping_every_update(scratch_app):
+    upgrade(revision="0009_content_translations")
     with db.engine.begin() as connection:
         connection.execute(
             CAMPAIGNS.insert(),
@@ -97,7 +97,7 @@ def test_0009_upgrades_and_downgrades_keeping_every_update(scratch_app):
         )
         connection.execute(UPDATES.insert(), [an_update(1, 1), an_update(2, 2), an_update(3, None)])
 
-    upgrade(revision="0009_update_translations")
+    upgrade(revision="0010_update_translations")
 
     assert "update_translations" in inspect(db.engine).get_table_names()
     with db.engine.begin() as connection:
@@ -108,7 +108,7 @@ def test_0009_upgrades_and_downgrades_keeping_every_update(scratch_app):
     with pytest.raises(IntegrityError), db.engine.begin() as connection:
         connection.execute(TRANSLATIONS.insert(), [a_translation(2, "ug")])  # one a language
 
-    downgrade(revision="0008_languages")
+    downgrade(revision="0009_content_translations")
 
     assert "update_translations" not in inspect(db.engine).get_table_names()
     assert "language" not in columns("updates")

@@ -1,7 +1,7 @@
 """update translations: an update's original has a language, and other languages their version
 
-Revision ID: 0009_update_translations
-Revises: 0008_languages
+Revision ID: 0010_update_translations
+Revises: 0009_content_translations
 Create Date: 2026-12-04 10:00:00.000000
 
 """
@@ -11,8 +11,8 @@ from campaign.db import UTCDateTime  # noqa: F401  (our column types, used by au
 
 
 # revision identifiers, used by Alembic.
-revision = '0009_update_translations'
-down_revision = '0008_languages'
+revision = '0010_update_translations'
+down_revision = '0009_content_translations'
 branch_labels = None
 depends_on = None
 
