@@ -4,6 +4,8 @@ import logging
 import traceback
 
 from flask import Flask, make_response, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from werkzeug.exceptions import BadRequest, HTTPException
@@ -13,20 +15,24 @@ from campaign.security import allow_framing
 
 log = logging.getLogger(__name__)
 
+# Lazy: each is read in the language of the request that fails.
 MESSAGES = {
-    400: "The request could not be understood.",
-    403: "You do not have permission to see this page.",
-    404: "There is no page at this address.",
-    405: "This address does not accept that kind of request.",
-    409: "Someone else changed the same thing at the same moment. Go back, reload and try again.",
-    413: "What you sent is too large.",
-    429: "Too many attempts. Please wait a little and try again.",
-    500: "Something went wrong on our side. Nothing you did caused it; please try again.",
+    400: _l("The request could not be understood."),
+    403: _l("You do not have permission to see this page."),
+    404: _l("There is no page at this address."),
+    405: _l("This address does not accept that kind of request."),
+    409: _l(
+        "Someone else changed the same thing at the same moment. Go back, reload and try again."
+    ),
+    413: _l("What you sent is too large."),
+    429: _l("Too many attempts. Please wait a little and try again."),
+    500: _l("Something went wrong on our side. Nothing you did caused it; please try again."),
 }
 
 
 class Refusal(BadRequest):
-    """A 400 whose description is a sentence for the person who sent the request."""
+    """A 400 whose description is a sentence for the person who sent the request, marked for
+    translation (`_l` where it is made at import)."""
 
 
 def init_app(app: Flask) -> None:
@@ -37,6 +43,7 @@ def init_app(app: Flask) -> None:
 
 
 def _page(status: int, message: str):
+    message = str(message)  # a lazy message becomes the request's language here
     if request.accept_mimetypes.best == "application/json":
         return {"error": message}, status
     response = make_response(
@@ -65,11 +72,11 @@ def http_error(error: HTTPException):
     if isinstance(error, Refusal):
         return _page(status, error.description)
     # Werkzeug's and extensions' own descriptions are written for developers.
-    return _page(status, MESSAGES.get(status, "Error."))
+    return _page(status, MESSAGES.get(status) or _("Error."))
 
 
 def csrf_error(error: CSRFError):
-    return _page(400, "This form has expired. Please go back, reload the page and try again.")
+    return _page(400, _("This form has expired. Please go back, reload the page and try again."))
 
 
 def database_error_summary(error: DBAPIError) -> str:

@@ -4,6 +4,8 @@ import re
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
 
+from flask import current_app
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
@@ -19,6 +21,7 @@ from wtforms.validators import DataRequired, Length, Regexp, StopValidation, Val
 from wtforms.widgets import DateTimeLocalInput
 
 from campaign.addresses import InvalidEmail, checked_email
+from campaign.i18n.forms import CatalogCSRF, translations
 from campaign.input_guard import CONTROL_CHARACTERS, MAX_ID
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -32,11 +35,11 @@ END_OF_DAY = time(23, 59, 59)
 _LINE_BREAKS_AND_TABS = re.compile(r"[\t\r\n]+")
 # Control characters other than those: nobody types them, and PostgreSQL refuses NUL.
 _INVISIBLE_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-CONTROL_CHARACTER_MESSAGE = (
+CONTROL_CHARACTER_MESSAGE = _l(
     "This held an invisible control character that cannot be saved; we took it out. "
     "Check the text and send it again."
 )
-TOO_LARGE_MESSAGE = "Enter a smaller number."
+TOO_LARGE_MESSAGE = _l("Enter a smaller number.")
 
 
 def _refuse_control_characters(form: FlaskForm, field: Field) -> None:
@@ -59,7 +62,17 @@ class Form(FlaskForm):
     on one line they become spaces. Any other control character (NUL, escape …) is refused
     beside its field, before the field's own checks run. Hidden fields, which nobody types,
     lose control characters silently. Integers are bounded by what a column holds.
+    WTForms' and Flask-WTF's own messages come from our catalog (campaign.i18n.forms).
     """
+
+    class Meta:
+        csrf_class = CatalogCSRF
+
+        def get_translations(self, form: FlaskForm) -> object:
+            # Flask-WTF's switch for its own translations turns ours off too.
+            if not current_app.config.get("WTF_I18N_ENABLED", True):
+                return super().get_translations(form)
+            return translations
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -133,14 +146,17 @@ def slug_field(
 ) -> StringField:
     """A required slug; `too_long` is the message past `max_length` (WTForms' own if None)."""
     return StringField(
-        "Slug",
+        _l("Slug"),
         filters=[strip],
         validators=[
-            DataRequired(message="Enter a slug."),
+            DataRequired(message=_l("Enter a slug.")),
             Length(max=max_length, message=too_long),
             Regexp(
                 SLUG,
-                message=f"Use lowercase letters, digits and single hyphens, like “{example}”.",
+                message=_l(
+                    "Use lowercase letters, digits and single hyphens, like “%(example)s”.",
+                    example=example,
+                ),
             ),
         ],
         description=description,
@@ -150,16 +166,16 @@ def slug_field(
 def title_field() -> StringField:
     """A required title of up to 200 characters."""
     return StringField(
-        "Title",
+        _l("Title"),
         filters=[strip],
-        validators=[DataRequired(message="Enter a title."), Length(max=200)],
+        validators=[DataRequired(message=_l("Enter a title.")), Length(max=200)],
     )
 
 
 def any_status_choices(statuses: type[StrEnum]) -> list[SelectChoice]:
     """A filter's status choices: any status, then each of `statuses`."""
     return [
-        SelectChoice("", "Any status"),
+        SelectChoice("", _l("Any status")),
         *(SelectChoice(status.value, status.value.capitalize()) for status in statuses),
     ]
 

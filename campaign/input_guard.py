@@ -11,6 +11,7 @@ beside each field (see `campaign.form_fields.Form`).
 import re
 
 from flask import Flask, abort, request
+from flask_babel import lazy_gettext as _l
 from werkzeug.routing import IntegerConverter, Map
 
 from campaign.errors import Refusal
@@ -21,7 +22,7 @@ MAX_ID = 2**31 - 1
 # C0 controls and DEL: no page address and no typed text needs them.
 CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f]")
 
-UNUSABLE_QUERY = "The address holds control characters that no page of this site uses."
+UNUSABLE_QUERY = _l("The address holds control characters that no page of this site uses.")
 
 
 class ColumnIntegerConverter(IntegerConverter):

@@ -13,6 +13,9 @@ instead of a timeout after a long wait.
 The kernel's queue is its own count, read with TCP_INFO from the listening socket (for a
 listener, tcpi_unacked holds its accept queue). Without gunicorn (`flask run`, tests without
 a server) there is no listener to read, and nothing is refused.
+
+The refusal is rendered once per language at start-up, and a request is refused in the
+language of its path's prefix.
 """
 
 import socket
@@ -22,7 +25,9 @@ import time
 from collections.abc import Callable, Iterable
 
 from flask import Flask, render_template
+from flask_babel import ngettext
 
+from campaign.i18n.site import LANGUAGE_KEY
 from campaign.page_cache import BUSY
 
 # Offset of tcpi_unacked in Linux's struct tcp_info: eight one-byte fields, then rto,
@@ -31,10 +36,6 @@ _UNACKED_AT = 24
 RETRY_AFTER_SECONDS = 5
 # A load balancer that sees its health check refused takes the server out: worse in a surge.
 NEVER_REFUSED = frozenset({"/healthz"})
-BUSY_MESSAGE = (
-    "So many people are here at once that we could not take your request. Nothing was "
-    f"recorded: please go back and try again in {RETRY_AFTER_SECONDS} seconds."
-)
 _REFUSED = "campaign.refused"
 # Weight of each request in the running mean of how long one takes.
 _LEARNING_RATE = 0.1
@@ -52,8 +53,8 @@ class LoadShedder:
         self.waiting_inside: Callable[[], int] = lambda: 0
         self.served_at_once = 1
         self.mean_seconds = 0.0
-        self.busy_headers: list[tuple[str, str]] = []
-        self.busy_body = b""
+        # The refusal in each language, by the path's first segment ("" for the default).
+        self.busy_pages: dict[str, tuple[list[tuple[str, str]], bytes]] = {"": ([], b"")}
         self.refused = 0
         # When the request this thread is about to serve was queued by a threaded worker.
         self.queued = threading.local()
@@ -99,6 +100,11 @@ class LoadShedder:
             return time.monotonic() - queued_at > self.wait_limit
         return self.expected_wait() > self.wait_limit
 
+    def busy_page(self, environ: dict) -> tuple[list[tuple[str, str]], bytes]:
+        """The refusal's headers and body in the language of the request's path."""
+        first = environ.get("PATH_INFO", "")[1:].partition("/")[0]
+        return self.busy_pages.get(first) or self.busy_pages[""]
+
     def measure(self, app: Callable) -> Callable:
         def measured(environ: dict, start_response: Callable) -> Iterable[bytes]:
             if self._is_busy(environ):
@@ -120,8 +126,9 @@ class LoadShedder:
                 return app(environ, start_response)
             self.refused += 1
             environ[_REFUSED] = True
-            start_response("503 Service Unavailable", self.busy_headers)
-            return [self.busy_body]
+            headers, body = self.busy_page(environ)
+            start_response("503 Service Unavailable", headers)
+            return [body]
 
         return refusing
 
@@ -158,18 +165,34 @@ def watch_gunicorn_worker(worker) -> None:
 
 
 def init_app(app: Flask, page_cache: Callable[[Callable], Callable]) -> None:
-    """Wrap the app: measure(page_cache(refuse(app))); the busy page is rendered once, now."""
+    """Wrap the app: measure(page_cache(refuse(app))); the busy pages are rendered once, now."""
     shedder = LoadShedder(app.config["SHED_AFTER_SECONDS"])
-    with app.test_request_context("/"):
+    default, *others = app.config["LANGUAGES"]
+    shedder.busy_pages = {"": _busy_page(app, "", default)}
+    shedder.busy_pages |= {
+        language: _busy_page(app, "/" + language, language) for language in others
+    }
+    app.wsgi_app = shedder.measure(page_cache(shedder.refuse(app.wsgi_app)))
+    app.extensions["load_shedder"] = shedder
+
+
+def _busy_page(app: Flask, prefix: str, language: str) -> tuple[list[tuple[str, str]], bytes]:
+    # The home page's request as its language's prefix would reach the app (see
+    # campaign.i18n.site.LanguageFromPath), so the page is in that language.
+    environ = {"SCRIPT_NAME": prefix, LANGUAGE_KEY: language}
+    with app.test_request_context("/", environ_overrides=environ):
+        message = ngettext(
+            "So many people are here at once that we could not take your request. Nothing was "
+            "recorded: please go back and try again in %(num)s second.",
+            "So many people are here at once that we could not take your request. Nothing was "
+            "recorded: please go back and try again in %(num)s seconds.",
+            RETRY_AFTER_SECONDS,
+        )
         page = app.make_response(
-            (render_template("errors/error.html", status=503, message=BUSY_MESSAGE), 503)
+            (render_template("errors/error.html", status=503, message=message), 503)
         )
         page = app.process_response(page)
     page.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     page.headers["Cache-Control"] = "no-store"
-    shedder.busy_body = page.get_data()
-    shedder.busy_headers = [
-        (name, value) for name, value in page.headers.to_wsgi_list() if name != "Set-Cookie"
-    ]
-    app.wsgi_app = shedder.measure(page_cache(shedder.refuse(app.wsgi_app)))
-    app.extensions["load_shedder"] = shedder
+    headers = [(name, value) for name, value in page.headers.to_wsgi_list() if name != "Set-Cookie"]
+    return headers, page.get_data()

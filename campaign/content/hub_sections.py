@@ -2,7 +2,8 @@
 
 Each feature that has something to list connects to `signals.hub_section`, as with calls to
 action, so content never imports the features that fill its pages; an empty list shows no
-section.
+section. A heading is the site's words, in the page's language; link titles are the
+organisers', in the campaign's.
 """
 
 from dataclasses import dataclass, field

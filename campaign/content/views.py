@@ -2,16 +2,15 @@
 
 from datetime import timedelta
 
-from flask import abort, current_app, render_template, send_from_directory
+from flask import abort, current_app, render_template, send_from_directory, url_for
 
 from campaign.caching import cached_page
 from campaign.content import queries
 from campaign.content.blueprint import bp
 from campaign.content.calls_to_action import calls_to_action
 from campaign.content.hub_sections import hub_sections
-from campaign.content.publishing import translation_group
 from campaign.i18n.languages import same_language
-from campaign.i18n.site import path_in_every_language
+from campaign.i18n.site import current_language, language_versions, path_in_every_language
 
 # Browsers ask for /favicon.ico on every site; its address never changes, so caches may keep it
 # long, but not forever, or a new icon would never show.
@@ -25,7 +24,7 @@ def home():
     return render_template(
         "content/home.html",
         campaigns=campaigns,
-        explainers=queries.latest_explainers(),
+        explainers=queries.latest_explainers(current_language()),
         # Open petitions and appeals of every live campaign.
         actions=[action for campaign in campaigns for action in calls_to_action(campaign)],
     )
@@ -38,7 +37,7 @@ def campaign_hub(slug: str):
     return render_template(
         "content/campaign.html",
         campaign=campaign,
-        explainers=queries.campaign_explainers(campaign),
+        explainers=queries.campaign_explainers(campaign, current_language()),
         sections=hub_sections(campaign),
         actions=calls_to_action(campaign),
     )
@@ -48,19 +47,37 @@ def campaign_hub(slug: str):
 @cached_page("content")
 def explainer(slug: str):
     article = queries.public_explainer(slug) or abort(404)
-    translations = translation_group(article, published_only=True)
-    # A translation has its own address: the switcher's Uyghur link opens the Uyghur one.
-    version_paths = {
-        tag: path_in_every_language("content.explainer", slug=version.slug)
+    translations = queries.public_translations(article)
+    # Each version written in one of the site's languages: the tag it is served under.
+    site_language = {
+        version.id: tag
         for version in translations
         for tag in current_app.config["LANGUAGES"]
         if same_language(version.language, tag)
     }
+    # A translation has its own address: the switcher's Uyghur link opens the Uyghur one.
+    version_paths = {
+        tag: path_in_every_language("content.explainer", slug=version.slug)
+        for version in translations
+        if (tag := site_language.get(version.id))
+    }
+    # The other versions, each with the interface in its own language where the site has it,
+    # else in this page's.
+    paths = {version["language"]: version["path"] for version in language_versions(version_paths)}
+    other_versions = [
+        (
+            version,
+            paths.get(site_language.get(version.id))
+            or url_for("content.explainer", slug=version.slug),
+        )
+        for version in translations
+        if version.id != article.id
+    ]
     return render_template(
         "content/explainer.html",
         explainer=article,
         campaign=article.campaign,
-        translations=translations,
+        other_versions=other_versions,
         version_paths=version_paths,
         actions=calls_to_action(article.campaign),
     )

@@ -196,7 +196,8 @@ def test_explainer_is_linked_as_a_translation(client, session, organiser):
     assert response.status_code == 303
     assert translation.translation_of_id == original.id
     public = client.get(f"/explainers/{original.slug}").get_data(as_text=True)
-    assert f'hreflang="ug" href="http://campaign.test/explainers/{translation.slug}"' in public
+    # The Uyghur version is at its own address, under the Uyghur pages' prefix.
+    assert f'hreflang="ug" href="http://campaign.test/ug/explainers/{translation.slug}"' in public
 
 
 def test_translation_in_the_same_language_is_refused_and_nothing_changes(

@@ -63,9 +63,15 @@ def test_right_to_left_explainer_is_laid_out_right_to_left(client, session):
     campaign = make_campaign(language="ug")
     explainer = make_explainer(campaign, title="خىتاي ھۆججەتلىرى", language="ug")
 
-    html = client.get(f"/explainers/{explainer.slug}").get_data(as_text=True)
+    uyghur_pages = client.get(f"/ug/explainers/{explainer.slug}").get_data(as_text=True)
+    english_pages = client.get(f"/explainers/{explainer.slug}").get_data(as_text=True)
 
-    assert '<html lang="ug" dir="rtl">' in html
+    # The page is laid out in the interface's language; the article carries its own.
+    assert '<html lang="ug" dir="rtl">' in uyghur_pages
+    assert "<h1>خىتاي ھۆججەتلىرى</h1>" in uyghur_pages
+    assert '<html lang="en" dir="ltr">' in english_pages
+    assert '<h1 lang="ug" dir="rtl">خىتاي ھۆججەتلىرى</h1>' in english_pages
+    assert '<div class="prose" lang="ug" dir="rtl">' in english_pages
 
 
 def test_translations_link_each_other_with_hreflang(client, session):
@@ -75,9 +81,9 @@ def test_translations_link_each_other_with_hreflang(client, session):
 
     html = client.get(f"/explainers/{original.slug}").get_data(as_text=True)
 
-    expected = f'hreflang="ug" href="http://campaign.test/explainers/{translation.slug}"'
+    expected = f'hreflang="ug" href="http://campaign.test/ug/explainers/{translation.slug}"'
     assert expected in html
-    assert 'hreflang="en"' in html
+    assert f'hreflang="en" href="http://campaign.test/explainers/{original.slug}"' in html
 
 
 def test_home_lists_live_campaigns_and_latest_explainers(client, session):

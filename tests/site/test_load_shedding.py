@@ -70,6 +70,26 @@ def test_a_sign_up_that_would_wait_too_long_is_refused_and_nothing_is_kept(
     assert session.query(Signature).count() == 0
 
 
+@pytest.mark.parametrize(
+    ("prefix", "html"), [("", '<html lang="en" dir="ltr">'), ("/ug", '<html lang="ug" dir="rtl">')]
+)
+def test_a_refusal_is_in_the_language_of_the_address(client, session, shedder, prefix, html):
+    petition = make_petition()
+    session.commit()
+    with queue_of(20) as listener:
+        shedder.watch([listener], served_at_once=2)
+        shedder.mean_seconds = 0.2
+        refused = client.post(
+            f"{prefix}/petitions/{petition.slug}/sign",
+            data={"name": "A", "email": "a@example.org", "country": "GB"},
+        )
+
+    assert refused.status_code == 503
+    page = refused.get_data(as_text=True)
+    assert html in page
+    assert f"try again in {RETRY_AFTER_SECONDS} seconds." in page  # no Uyghur catalog yet
+
+
 def test_a_short_queue_is_served(client, session, shedder):
     petition = make_petition()
     session.commit()

@@ -138,11 +138,15 @@ def test_each_language_is_kept_apart(client, session, page_cache):
 
     for _ in range(2):
         english = client.get(f"/explainers/{original.slug}").get_data(as_text=True)
-        uyghur = client.get(f"/explainers/{translation.slug}").get_data(as_text=True)
+        uyghur = client.get(f"/ug/explainers/{translation.slug}").get_data(as_text=True)
+        # The same article with the interface in Uyghur: its own entry.
+        original_in_uyghur = client.get(f"/ug/explainers/{original.slug}").get_data(as_text=True)
 
         assert '<html lang="en" dir="ltr">' in english
         assert '<html lang="ug" dir="rtl">' in uyghur
         assert "ترجىمە" in uyghur
+        assert '<html lang="ug" dir="rtl">' in original_in_uyghur
+        assert '<h1 lang="en" dir="ltr">What the leak shows</h1>' in original_in_uyghur
 
 
 def test_gzip_for_clients_that_accept_it_and_the_same_page_otherwise(client, session, page_cache):
