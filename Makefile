@@ -50,7 +50,7 @@ bench: setup
 # compile them. `make translations LANGUAGE=fa` first starts a catalog for a new language.
 translations: setup
 	mkdir -p $(CATALOGS)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ --add-location=file --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -k N_:1,2,2t --add-location=file --sort-output \
 		--project=campaign --copyright-holder="the campaign authors" \
 		-o $(CATALOGS)/messages.pot .
 	$(if $(LANGUAGE),$(BIN)/pybabel init -i $(CATALOGS)/messages.pot -d $(CATALOGS) -l $(LANGUAGE))

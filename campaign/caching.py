@@ -32,9 +32,10 @@ class SiteRevision(db.Model):
 
 
 def init_app(app: Flask) -> None:
-    """Fingerprint the templates and static files, so a deploy changes every ETag."""
+    """Fingerprint the templates, static files and catalogs, so a deploy changes every ETag."""
     digest = hashlib.sha256()
-    for folder in (Path(app.template_folder), Path(app.static_folder)):
+    catalogs = Path(app.root_path) / "translations"
+    for folder in (Path(app.template_folder), Path(app.static_folder), catalogs):
         for path in sorted(folder.rglob("*")):
             if path.is_file():
                 digest.update(path.as_posix().encode())

@@ -4,6 +4,7 @@ from datetime import datetime
 from urllib.parse import quote
 
 from flask import Flask, current_app, request
+from flask_babel import gettext as _
 
 from campaign.countries import country_name
 from campaign.i18n.languages import language_name, text_direction
@@ -62,7 +63,7 @@ def share_links(url: str, title: str) -> list[tuple[str, str]]:
     """Plain share links: each opens the network's own page, nothing loads from it here."""
     u, t = quote(url, safe=""), quote(title, safe="")
     return [
-        ("Email", f"mailto:?subject={t}&body={u}"),
+        (_("Email"), f"mailto:?subject={t}&body={u}"),
         ("WhatsApp", f"https://wa.me/?text={t}%20{u}"),
         ("Telegram", f"https://t.me/share/url?url={u}&text={t}"),
         ("X", f"https://x.com/intent/post?url={u}&text={t}"),

@@ -12,10 +12,7 @@ from flask_babel import get_translations, gettext
 from flask_wtf.csrf import _FlaskFormCSRF
 from wtforms import Field, Form, ValidationError
 
-
-def N_(singular: str, plural: str | None = None) -> str:
-    """Mark a message, or a singular and its plural, for extraction; return it as it is."""
-    return singular
+from campaign.i18n.languages import N_
 
 
 class CatalogTranslations:

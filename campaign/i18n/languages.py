@@ -65,9 +65,12 @@ def babel_locale(code: str) -> str:
     return _BABEL_LOCALES.get(code, code.replace("-", "_"))
 
 
-def N_(text: str) -> str:
-    """Mark a string for the catalogs without translating it here: it is translated where shown."""
-    return text
+def N_(singular: str, plural: str | None = None) -> str:
+    """Mark a message, or a singular and its plural, for extraction; return it as it is.
+
+    It is translated where it is shown; what is stored (a consent wording) stays as written.
+    """
+    return singular
 
 
 def open_graph_locale(code: str) -> str:

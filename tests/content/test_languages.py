@@ -250,7 +250,7 @@ def test_dates_and_reading_time_are_written_in_the_pages_language(client, sessio
     turkish = client.get(f"/tr/explainers/{explainer.slug}").get_data(as_text=True)
     chinese = client.get(f"/zh-Hans/explainers/{explainer.slug}").get_data(as_text=True)
 
-    assert '<time datetime="2026-03-04">March 4, 2026</time> · 5 min read' in english
+    assert '<time datetime="2026-03-04">4 March 2026</time> · 5 min read' in english
     # Babel's own data for each locale, with or without a catalog for the words.
     assert '<time datetime="2026-03-04">4 Mart 2026</time>' in turkish
     assert '<time datetime="2026-03-04">2026年3月4日</time>' in chinese

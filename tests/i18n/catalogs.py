@@ -40,7 +40,7 @@ def extract_fresh(into: Path) -> Catalog:
     subprocess.run(
         [
             str(Path(sys.executable).with_name("pybabel")), "extract",
-            "-F", "babel.cfg", "-k", "_l", "-k", "N_", "--add-location=file",
+            "-F", "babel.cfg", "-k", "_l", "-k", "N_", "-k", "N_:1,2,2t", "--add-location=file",
             "--sort-output", "-o", str(into), ".",
         ],
         cwd=ROOT,

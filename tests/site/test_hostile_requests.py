@@ -27,7 +27,7 @@ from campaign.mailer.compose import queue_email
 from campaign.mailer.emails import transport_check
 from campaign.petitions.signing import confirm_url as signature_confirm_url
 from campaign.subscribers.subscriptions import confirm_url, unsubscribe_url
-from campaign.updates.models import UpdateStatus
+from campaign.updates.models import UpdateStatus, UpdateTranslation
 from tests.factories.accounts import make_user
 from tests.factories.content import make_campaign, make_explainer
 from tests.factories.donations import make_appeal, make_donation
@@ -100,6 +100,10 @@ def _path_values(app: Flask, world: dict) -> dict[tuple[str, str], str]:
         "petition_id": world["petition"].id,
         "signature_id": world["signature"].id,
         "update_id": world["update"].id,
+        "translation_id": world["translation"].id,
+        "kind_name": "petition",
+        "record_id": world["petition"].id,
+        "language": "ug",
         "filename": "style.css",
         "session_id": world["pending_donation"].checkout_session_id,
     }
@@ -155,6 +159,8 @@ def world(app, session) -> World:
     pending_donation = make_donation(appeal)
     subscriber = make_subscriber(email="reader@example.org")
     update = make_update()
+    translation = UpdateTranslation(language="ug", subject="A subject", body="Some words.")
+    update.translations.append(translation)
     published_update = make_update(
         status=UpdateStatus.SENT, publish_on_site=True, published_at=utcnow()
     )
@@ -174,6 +180,7 @@ def world(app, session) -> World:
         "donation": donation,
         "pending_donation": pending_donation,
         "update": update,
+        "translation": translation,
         "published_update": published_update,
         "message": message,
         "other_user": other_user,

@@ -150,7 +150,7 @@ EVERY_CONSOLE_TABLE = {
     *("Petitions", "Comments", "Signatures", "Signatures to invalidate"),
     *("Confirmations per day", "Signatures by country"),
     *("By the source link parameter", "By utm_source"),
-    *("Updates", "Deliveries by status", "Uncertain deliveries", "Failed deliveries"),
+    *("Updates", "Versions", "Deliveries by status", "Uncertain deliveries", "Failed deliveries"),
     *("Appeals", "Totals per currency", "Paid by day", "Donations"),
 }
 SKIPPED = re.compile(r"/admin/logout|export|\.csv$|\.eml$|\.json$|/html$|\.html$")
