@@ -20,6 +20,8 @@ class HubLink:
     title: str
     url: str
     date: datetime | None = None
+    # The title's language where it is not the campaign's (a translated update's subject).
+    language: str | None = None
 
 
 @dataclass(frozen=True)

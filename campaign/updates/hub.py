@@ -30,12 +30,14 @@ def latest_updates(app: Flask, campaign: Campaign) -> HubSection:
     """The "Updates" section: title (in the page's language's version), date and link of the
     latest few."""
     language = current_language()
+    versions = [(update, update.version_for(language)) for update in published_updates(campaign)]
     links = [
         HubLink(
-            title=update.version_for(language).subject,
+            title=version.subject,
             url=url_for("updates.update_page", slug=update.slug),
             date=update.published_at,
+            language=version.language,
         )
-        for update in published_updates(campaign)
+        for update, version in versions
     ]
     return HubSection(key="updates", heading=_("Updates"), links=links)

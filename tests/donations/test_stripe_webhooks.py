@@ -214,7 +214,7 @@ def test_a_paid_checkout_marks_the_gift_paid_and_sends_one_receipt(client, sessi
     assert receipt.subject == "Thank you: your donation of £25.00"
     text = receipt.text_body
     assert "Amount:    £25.00\n" in text
-    assert f"Date:      {format_date(donation.paid_at, 'long', locale='en')}\n" in text
+    assert f"Date:      {format_date(donation.paid_at, 'long', locale='en_GB')}\n" in text
     assert "Appeal:    Fund the cables campaign\n" in text
     assert f"Reference: D{donation.id:06d}\n" in text
     assert f"Received by: {ORGANISATION}, {ADDRESS}\n" in text
@@ -677,7 +677,7 @@ def test_the_manage_page_says_which_gift_it_manages(client, session, stripe_api)
 
     assert gift.donation.appeal.title in html
     assert "<bdi><strong>£10.00</strong> (GBP)</bdi> a month" in html
-    day = format_date(since, "long", locale="en")
+    day = format_date(since, "long", locale="en_GB")
     assert f'since <time datetime="{since.date().isoformat()}">{day}</time>' in html
 
 

@@ -1,5 +1,7 @@
 """Every public string is in the catalogs, and translated in every language the site ships."""
 
+from gettext import c2py
+
 import pytest
 from babel.messages.checkers import python_format
 
@@ -72,3 +74,13 @@ def test_the_console_may_stay_english_but_the_public_pages_may_not(template):
     public = {str(m.id) for m in template if m.id and is_public(m)}
 
     assert "Skip to content" in public
+
+
+def test_arabic_counts_take_the_plural_form_its_translators_wrote_for_them():
+    # Forms in CLDR's order: zero, one, two, few (3-10), many (11-99), other (100-102, ...).
+    # Babel's own table swaps the last two, which would write "11 متبرع" for "11 متبرعًا".
+    form = c2py(read_catalog(shipped_catalogs()["ar"]).plural_expr)
+
+    assert [form(n) for n in (0, 1, 2, 3, 10, 11, 99, 100, 102, 103, 111)] == [
+        0, 1, 2, 3, 3, 4, 4, 5, 5, 3, 4,
+    ]  # fmt: skip

@@ -283,7 +283,8 @@ def test_the_hub_lists_each_update_by_its_subject_in_the_page_language(bilingual
     turkish = client.get("/tr/c/free-them").get_data(as_text=True)
 
     assert f'<a href="/ug/updates/cables-out">{UYGHUR_SUBJECT}</a>' in uyghur
-    assert '<a href="/tr/updates/cables-out">The cables are out</a>' in turkish
+    # The original's subject on the Turkish page, marked as the English it is.
+    assert '<a href="/tr/updates/cables-out" lang="en" dir="ltr">The cables are out</a>' in turkish
 
 
 # In the console
