@@ -4,6 +4,9 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from flask_babel import force_locale, gettext, ngettext
+
+from campaign.i18n.languages import babel_locale
 from tests.factories.accounts import PASSWORD
 
 _TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -114,3 +117,16 @@ def resubmit(client, url: str, **buttons: str):
     """Open the form at `url` and post it back unchanged, pressing `buttons` (name=value)."""
     form = shown_form(client, url)
     return client.post(url, data=form.values | buttons)
+
+
+def in_language(
+    language: str, msgid: str, plural: str | None = None, num: int = 1, **values
+) -> str:
+    """What the catalog of `language` says for a message: what a page in it should show.
+
+    Needs an application context; `plural` and `num` for a message with plural forms.
+    """
+    with force_locale(babel_locale(language)):
+        if plural is not None:
+            return ngettext(msgid, plural, num, **values)
+        return gettext(msgid, **values)

@@ -11,6 +11,7 @@ from campaign.content.calls_to_action import calls_to_action
 from campaign.content.hub_sections import hub_sections
 from campaign.i18n.languages import same_language
 from campaign.i18n.site import current_language, language_versions, path_in_every_language
+from campaign.i18n.translating import in_page_language, in_page_language_all
 
 # Browsers ask for /favicon.ico on every site; its address never changes, so caches may keep it
 # long, but not forever, or a new icon would never show.
@@ -23,7 +24,7 @@ def home():
     campaigns = queries.live_campaigns()
     return render_template(
         "content/home.html",
-        campaigns=campaigns,
+        campaigns=in_page_language_all(campaigns),
         explainers=queries.latest_explainers(current_language()),
         # Open petitions and appeals of every live campaign.
         actions=[action for campaign in campaigns for action in calls_to_action(campaign)],
@@ -36,7 +37,7 @@ def campaign_hub(slug: str):
     campaign = queries.public_campaign(slug) or abort(404)
     return render_template(
         "content/campaign.html",
-        campaign=campaign,
+        campaign=in_page_language(campaign),
         explainers=queries.campaign_explainers(campaign, current_language()),
         sections=hub_sections(campaign),
         actions=calls_to_action(campaign),
@@ -76,7 +77,7 @@ def explainer(slug: str):
     return render_template(
         "content/explainer.html",
         explainer=article,
-        campaign=article.campaign,
+        campaign=in_page_language(article.campaign),
         other_versions=other_versions,
         version_paths=version_paths,
         actions=calls_to_action(article.campaign),

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from campaign.content.calls_to_action import CallToAction
 from campaign.content.models import Campaign
 from campaign.donations.queries import open_appeals
+from campaign.i18n.translating import in_page_language_all
 from campaign.templating import site_url_for
 
 
@@ -22,6 +23,7 @@ def give(app: Flask, campaign: Campaign) -> list[CallToAction]:
             else _("Give to the campaign."),
             url=site_url_for("donations.appeal", slug=appeal.slug),
             label=_("Donate"),
+            language=appeal.language,
         )
-        for appeal in open_appeals(campaign)
+        for appeal in in_page_language_all(open_appeals(campaign))
     ]

@@ -20,6 +20,7 @@ from campaign.donations.receipts import donation_to_manage
 from campaign.donations.stripe import get_gateway, get_test_checkout
 from campaign.extensions import csrf, db, limiter
 from campaign.i18n.site import current_language
+from campaign.i18n.translating import in_page_language
 from campaign.security import SITE_POLICY, form_post_is_ours
 from campaign.templating import site_url_for
 from campaign.tokens import TokenError
@@ -49,7 +50,8 @@ def _page(appeal: Appeal, form: DonateForm, status: int = 200, **extra):
     ]
     html = render_template(
         "donations/appeal.html",
-        appeal=appeal,
+        appeal=in_page_language(appeal),
+        campaign=in_page_language(appeal.campaign),
         form=form,
         presets=presets,
         raised=total,
@@ -134,7 +136,7 @@ def thanks(slug: str):
     # This page never marks anything paid: only a verified webhook does.
     return render_template(
         "donations/thanks.html",
-        appeal=found,
+        appeal=in_page_language(found),
         donation=donation,
         amount=format_money(donation.amount, donation.currency) if donation else None,
     )

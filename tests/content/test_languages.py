@@ -6,9 +6,15 @@ from datetime import UTC, datetime
 from html.parser import HTMLParser
 
 import pytest
+from flask_babel import force_locale, gettext
 
 from campaign.content.publishing import set_translation_of
-from campaign.i18n.languages import language_name, open_graph_locale, text_direction
+from campaign.i18n.languages import (
+    babel_locale,
+    language_name,
+    open_graph_locale,
+    text_direction,
+)
 from config import TestingConfig
 from tests.factories.content import make_campaign, make_explainer
 
@@ -124,12 +130,17 @@ def test_a_page_is_laid_out_in_the_language_of_its_prefix(client, site, page, la
 @pytest.mark.parametrize(
     "path", ["/c/no-such-campaign", "/explainers/no-such-one", "/no/such/page"]
 )
-def test_a_missing_page_is_a_404_in_the_language_of_its_prefix(client, session, path, language):
+def test_a_missing_page_is_a_404_in_the_language_of_its_prefix(
+    app, client, session, path, language
+):
     response = client.get(prefix(language) + path)
 
     assert response.status_code == 404
     assert read(response).html() == {"lang": language, "dir": text_direction(language)}
-    assert "Page not found" in response.get_data(as_text=True)  # no catalog yet: the msgid
+    with app.app_context(), force_locale(babel_locale(language)):
+        heading = gettext("Page not found")
+    assert f"<h1>{heading}</h1>" in response.get_data(as_text=True)
+    assert (heading == "Page not found") == (language == "en")
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

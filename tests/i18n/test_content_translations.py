@@ -122,3 +122,26 @@ def test_the_translation_pages_are_for_organisers_only(client):
     answer = client.get(f"/admin/translations/petition/{petition.id}/ug")
 
     assert answer.status_code in (302, 401)
+
+
+def test_the_uyghur_hub_appeal_and_call_to_action_show_the_organisers_uyghur_words(client, session):
+    campaign = make_campaign(slug="free-them", title="Free them", summary="Close the camps.")
+    appeal = make_appeal(campaign, slug="fund-it", title="Fund the work", body="Give **now**.")
+    save_translation(
+        campaign, "ug", {"title": "ئۇلارنى قويۇپ بېرىڭ", "summary": "لاگېرلارنى تاقاڭ."}
+    )
+    save_translation(appeal, "ug", {"title": "خىزمەتنى قوللاڭ", "body": "**ھازىر** ئىئانە قىلىڭ."})
+    session.commit()
+
+    hub = client.get("/ug/c/free-them").get_data(as_text=True)
+    page = client.get("/ug/donate/fund-it").get_data(as_text=True)
+    turkish = client.get("/tr/donate/fund-it").get_data(as_text=True)
+
+    # In the page's language: nothing to mark as another language.
+    assert "<h1>ئۇلارنى قويۇپ بېرىڭ</h1>" in hub and "Free them" not in hub
+    assert "خىزمەتنى قوللاڭ" in hub and "Fund the work" not in hub  # the give box
+    assert "<h1>خىزمەتنى قوللاڭ</h1>" in page
+    assert "<strong>ھازىر</strong>" in page
+    assert '<a href="/ug/c/free-them">ئۇلارنى قويۇپ بېرىڭ</a>' in page
+    # No Turkish words: the English ones, marked as English.
+    assert '<h1 lang="en" dir="ltr">Fund the work</h1>' in turkish

@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, Length
 from campaign.form_fields import Form
 from campaign.i18n import forms
 from campaign.i18n.site import LANGUAGE_KEY, current_language
+from tests.helpers import in_language
 
 
 class Sample(Form):
@@ -60,14 +61,23 @@ def test_a_required_field_on_a_uyghur_page_is_refused_through_our_catalog(uyghur
     assert not form.validate()
     assert "This field is required." in forms.LIBRARY_MESSAGES
     assert "This field is required." in looked_up
-    assert form.errors["name"] == ["This field is required."]  # no Uyghur catalog yet
+    assert form.errors["name"] == [in_language("ug", "This field is required.")]
+    assert form.errors["name"] != ["This field is required."]
 
 
 def test_a_plural_message_keeps_wtforms_own_values(uyghur_page):
     form = Sample(formdata=MultiDict({"name": "Ada", "code": "ABCD"}))
 
     assert not form.validate()
-    assert form.errors["code"] == ["Field cannot be longer than 3 characters."]
+    # WTForms' own msgids and its `max`, in the page's language.
+    expected = in_language(
+        "ug",
+        "Field cannot be longer than %(max)d character.",
+        "Field cannot be longer than %(max)d characters.",
+        3,
+        max=3,
+    )
+    assert form.errors["code"] == [expected] and "3" in expected
 
 
 def test_a_forms_csrf_refusal_is_looked_up_in_our_catalog(uyghur_page, looked_up):
@@ -75,6 +85,6 @@ def test_a_forms_csrf_refusal_is_looked_up_in_our_catalog(uyghur_page, looked_up
     form = WithToken(formdata=MultiDict({"csrf_token": "forged"}))
 
     assert not form.validate()
-    assert form.errors["csrf_token"] == ["The CSRF token is invalid."]
+    assert form.errors["csrf_token"] == [in_language("ug", "The CSRF token is invalid.")]
     assert "The CSRF token is invalid." in looked_up
     assert "The CSRF token is invalid." in forms.LIBRARY_MESSAGES

@@ -9,11 +9,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
+from markupsafe import escape
 
 from campaign.load_shedding import RETRY_AFTER_SECONDS
 from campaign.petitions.models import Signature
 from tests.conftest import PAGE_CACHE_LIFE
 from tests.factories.petitions import make_petition
+from tests.helpers import in_language
 from tests.processes import gunicorn
 from tests.slow_site import SLOW_SECONDS
 
@@ -71,9 +73,11 @@ def test_a_sign_up_that_would_wait_too_long_is_refused_and_nothing_is_kept(
 
 
 @pytest.mark.parametrize(
-    ("prefix", "html"), [("", '<html lang="en" dir="ltr">'), ("/ug", '<html lang="ug" dir="rtl">')]
+    ("language", "html"),
+    [("en", '<html lang="en" dir="ltr">'), ("ug", '<html lang="ug" dir="rtl">')],
 )
-def test_a_refusal_is_in_the_language_of_the_address(client, session, shedder, prefix, html):
+def test_a_refusal_is_in_the_language_of_the_address(client, session, shedder, language, html):
+    prefix = "" if language == "en" else f"/{language}"
     petition = make_petition()
     session.commit()
     with queue_of(20) as listener:
@@ -87,7 +91,16 @@ def test_a_refusal_is_in_the_language_of_the_address(client, session, shedder, p
     assert refused.status_code == 503
     page = refused.get_data(as_text=True)
     assert html in page
-    assert f"try again in {RETRY_AFTER_SECONDS} seconds." in page  # no Uyghur catalog yet
+    refusal = in_language(
+        language,
+        "So many people are here at once that we could not take your request. Nothing was "
+        "recorded: please go back and try again in %(num)s second.",
+        "So many people are here at once that we could not take your request. Nothing was "
+        "recorded: please go back and try again in %(num)s seconds.",
+        RETRY_AFTER_SECONDS,
+    )
+    assert str(RETRY_AFTER_SECONDS) in refusal and str(escape(refusal)) in page
+    assert ("Nothing was recorded" in page) == (language == "en")
 
 
 def test_a_short_queue_is_served(client, session, shedder):
