@@ -4,13 +4,17 @@ from collections.abc import Callable
 from functools import wraps
 
 from flask import abort, redirect, request, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from campaign.accounts.models import User
 from campaign.extensions import db, login_manager
+from campaign.i18n.languages import N_
 
 login_manager.login_view = "accounts.login"
-login_manager.login_message = "Please sign in to use the console."
+# Flask-Login keeps the message as it is and looks it up as it flashes it.
+login_manager.login_message = N_("Please sign in to use the console.")
+login_manager.localize_callback = gettext
 login_manager.login_message_category = "info"
 
 

@@ -1,6 +1,7 @@
 """The console's organiser accounts under /admin/users, for admins only."""
 
 from flask import flash, make_response, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from campaign.accounts import reports, service
@@ -53,7 +54,10 @@ def change_role(user_id: int):
             form.role.errors.append(str(error))
         else:
             db.session.commit()
-            flash(f"{account.email} is now {account.role}.", "success")
+            if account.is_admin:
+                flash(_("%(email)s is now an admin.", email=account.email), "success")
+            else:
+                flash(_("%(email)s is now an editor.", email=account.email), "success")
             if not current_user.is_admin:  # they demoted themselves: this page is closed now
                 return redirect(url_for("admin.dashboard"), 303)
             return redirect(url_for("accounts_console.user", user_id=account.id), 303)
@@ -92,9 +96,12 @@ def _change_active(user_id: int, active: bool):
         return _user_page(account, RoleForm(data={"role": account.role}), str(error), 400)
     db.session.commit()
     if active:
-        flash(f"{account.email} can sign in again.", "success")
+        flash(_("%(email)s can sign in again.", email=account.email), "success")
     else:
-        flash(f"{account.email} is deactivated and signed out everywhere.", "success")
+        flash(
+            _("%(email)s is deactivated and signed out everywhere.", email=account.email),
+            "success",
+        )
     return redirect(url_for("accounts_console.user", user_id=account.id), 303)
 
 

@@ -1,3 +1,5 @@
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from wtforms import EmailField, PasswordField, SelectChoice, SelectField
 from wtforms.validators import DataRequired, EqualTo, Length
 
@@ -9,12 +11,12 @@ from campaign.form_fields import Form, strip
 
 class LoginForm(Form):
     email = EmailField(
-        "Email",
+        _l("Email"),
         validators=[DataRequired(), Length(max=MAX_EMAIL_LENGTH)],
         render_kw={"autocomplete": "username"},
     )
     password = PasswordField(
-        "Password",
+        _l("Password"),
         validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)],
         render_kw={"autocomplete": "current-password"},
     )
@@ -22,37 +24,49 @@ class LoginForm(Form):
 
 class ChangePasswordForm(Form):
     current_password = PasswordField(
-        "Current password",
+        _l("Current password"),
         validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)],
         render_kw={"autocomplete": "current-password"},
     )
     new_password = PasswordField(
-        "New password",
+        _l("New password"),
         validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)],
-        description=f"At least {MIN_PASSWORD_LENGTH} characters.",
         render_kw={"autocomplete": "new-password"},
     )
     confirm_password = PasswordField(
-        "New password, again",
-        validators=[DataRequired(), EqualTo("new_password", message="The two passwords differ.")],
+        _l("New password, again"),
+        validators=[
+            DataRequired(),
+            EqualTo("new_password", message=_l("The two passwords differ.")),
+        ],
         render_kw={"autocomplete": "new-password"},
     )
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # A plural, so written per request: the catalog's plural forms choose the wording.
+        self.new_password.description = ngettext(
+            "At least %(num)d character.", "At least %(num)d characters.", MIN_PASSWORD_LENGTH
+        )
+
 
 ROLE_CHOICES = [
-    SelectChoice(Role.EDITOR.value, "Editor: campaigns and explainers"),
-    SelectChoice(Role.ADMIN.value, "Admin: everything, including organiser accounts"),
+    SelectChoice(Role.EDITOR.value, _l("Editor: campaigns and explainers")),
+    SelectChoice(Role.ADMIN.value, _l("Admin: everything, including organiser accounts")),
 ]
 
 
 class NewOrganiserForm(Form):
     email = EmailField(
-        "Email",
+        _l("Email"),
         filters=[strip],
-        validators=[DataRequired(message="Enter an email address."), Length(max=MAX_EMAIL_LENGTH)],
+        validators=[
+            DataRequired(message=_l("Enter an email address.")),
+            Length(max=MAX_EMAIL_LENGTH),
+        ],
     )
-    role = SelectField("Role", choices=ROLE_CHOICES, default=Role.EDITOR.value)
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES, default=Role.EDITOR.value)
 
 
 class RoleForm(Form):
-    role = SelectField("Role", choices=ROLE_CHOICES)
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES)

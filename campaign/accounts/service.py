@@ -5,6 +5,7 @@ The one-time passwords made here are returned to be shown once and are never sto
 
 import secrets
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from campaign.accounts.models import Role, User, new_session_token
@@ -49,9 +50,9 @@ def create_user(
     """Add an organiser account; refuses a taken email or a weak password."""
     email = checked_email(email)
     if role not in set(Role):
-        raise AccountError(f"Role must be one of: {', '.join(Role)}.")
+        raise AccountError(_("Role must be one of: %(roles)s.", roles=", ".join(Role)))
     if find_user(email) is not None:
-        raise AccountError("An account with that email address already exists.")
+        raise AccountError(_("An account with that email address already exists."))
     problem = password_problem(password)
     if problem:
         raise AccountError(problem)
@@ -91,9 +92,9 @@ def count_active_admins() -> int:
 def set_role(user: User, role: str) -> None:
     """Change a role; the last active admin cannot lose theirs."""
     if role not in set(Role):
-        raise AccountError(f"Role must be one of: {', '.join(Role)}.")
+        raise AccountError(_("Role must be one of: %(roles)s.", roles=", ".join(Role)))
     if user.is_admin and role != Role.ADMIN and user.active and count_active_admins() <= 1:
-        raise AccountError("This is the last admin account; make another admin first.")
+        raise AccountError(_("This is the last admin account; make another admin first."))
     user.role = role
     db.session.flush()
 
@@ -101,7 +102,7 @@ def set_role(user: User, role: str) -> None:
 def set_active(user: User, active: bool) -> None:
     """Deactivate (signing out every session) or reactivate an account."""
     if not active and user.is_admin and user.active and count_active_admins() <= 1:
-        raise AccountError("This is the last admin account; it cannot be deactivated.")
+        raise AccountError(_("This is the last admin account; it cannot be deactivated."))
     user.active = active
     if not active:
         user.session_token = new_session_token()
@@ -119,7 +120,7 @@ def reset_password(user: User, by: User) -> str:
     """Give `user` a new one-time password, signing them out everywhere; return it."""
     if user.id == by.id:
         # Their own reset would sign them out mid-task; the Password page asks for the old one.
-        raise AccountError("Change your own password on the Password page instead.")
+        raise AccountError(_("Change your own password on the Password page instead."))
     password = generate_password()
     set_password(user, password, must_change=True)
     return password
@@ -128,5 +129,5 @@ def reset_password(user: User, by: User) -> str:
 def change_active(user: User, active: bool, by: User) -> None:
     """Deactivate or reactivate `user`; nobody can deactivate themselves."""
     if not active and user.id == by.id:
-        raise AccountError("You cannot deactivate your own account.")
+        raise AccountError(_("You cannot deactivate your own account."))
     set_active(user, active)

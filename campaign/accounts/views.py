@@ -1,4 +1,5 @@
 from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from campaign.accounts.access import require_organiser
@@ -28,7 +29,7 @@ def login():
         user = authenticate(form.email.data, form.password.data)
         if user is None:
             # The same words whether the email exists or not.
-            form.password.errors.append("That email and password do not match an account.")
+            form.password.errors.append(_("That email and password do not match an account."))
         else:
             db.session.commit()
             session.clear()
@@ -49,7 +50,7 @@ def logout():
         db.session.commit()
     logout_user()
     session.clear()
-    flash("You are signed out.", "info")
+    flash(_("You are signed out."), "info")
     return redirect(url_for("accounts.login"))
 
 
@@ -61,7 +62,7 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         if not verify_password(current_user.password_hash, form.current_password.data):
-            form.current_password.errors.append("That is not your current password.")
+            form.current_password.errors.append(_("That is not your current password."))
         else:
             try:
                 set_password(current_user, form.new_password.data)
@@ -70,7 +71,7 @@ def change_password():
             else:
                 db.session.commit()
                 login_user(current_user)  # the session token changed: keep this one signed in
-                flash("Your password is changed.", "success")
+                flash(_("Your password is changed."), "success")
                 return redirect(url_for("admin.dashboard"))
     status = 400 if form.errors else 200
     return render_template("accounts/change_password.html", form=form), status

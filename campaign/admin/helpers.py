@@ -6,6 +6,7 @@ Nothing here imports a console or a blueprint, so any feature's console may impo
 
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import InstrumentedAttribute
 from wtforms import StringField
@@ -14,7 +15,15 @@ from campaign.content.models import Campaign
 from campaign.db import Base
 from campaign.extensions import db
 
-SLUG_TAKEN = "Another {thing} already uses this slug; choose another."
+# One whole sentence for each kind of row: a noun dropped into one sentence would not read in
+# every language.
+SLUG_TAKEN = {
+    "campaign": _l("Another campaign already uses this slug; choose another."),
+    "explainer": _l("Another explainer already uses this slug; choose another."),
+    "petition": _l("Another petition already uses this slug; choose another."),
+    "update": _l("Another update already uses this slug; choose another."),
+}
+ANY_SLUG_TAKEN = _l("Something else already uses this slug; choose another.")
 
 
 def slug_is_free(model: type[Base], slug: str, keep: Base | None = None) -> bool:
@@ -27,10 +36,12 @@ def slug_is_free(model: type[Base], slug: str, keep: Base | None = None) -> bool
 
 
 def check_slug(field: StringField, model: type[Base], thing: str, keep: Base | None = None) -> bool:
-    """True when the slug typed in `field` is free; otherwise the refusal stands beside it."""
+    """True when the slug typed in `field` is free; otherwise the refusal stands beside it.
+
+    `thing` is the kind of row, a key of SLUG_TAKEN."""
     if slug_is_free(model, field.data, keep=keep):
         return True
-    field.errors.append(SLUG_TAKEN.format(thing=thing))
+    field.errors.append(SLUG_TAKEN.get(thing, ANY_SLUG_TAKEN))
     return False
 
 

@@ -4,6 +4,7 @@ written with a preview, ordered, published, translated and linked."""
 from collections.abc import Callable
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from wtforms import SelectChoice
 
 from campaign.admin.helpers import check_slug
@@ -57,7 +58,7 @@ def new_campaign():
         _apply_campaign(form, campaign)
         db.session.add(campaign)
         db.session.commit()
-        flash(f"Campaign “{campaign.title}” created.", "success")
+        flash(_("Campaign “%(title)s” created.", title=campaign.title), "success")
         return _to_campaign(campaign.id)
     return _campaign_form_page(form, None)
 
@@ -69,7 +70,7 @@ def edit_campaign(campaign_id: int):
     if form.validate_on_submit() and check_slug(form.slug, Campaign, "campaign", keep=campaign):
         _apply_campaign(form, campaign)
         db.session.commit()
-        flash("Campaign saved.", "success")
+        flash(_("Campaign saved."), "success")
         return _to_campaign(campaign.id)
     return _campaign_form_page(form, campaign)
 
@@ -106,7 +107,7 @@ def new_explainer_page(campaign_id: int):
         db.session.flush()  # the translation check needs the new row's id
         if _link_translation(form, explainer):
             db.session.commit()
-            flash(f"Draft “{explainer.title}” created.", "success")
+            flash(_("Draft “%(title)s” created.", title=explainer.title), "success")
             return _to_explainer(explainer)
     return _explainer_form_page(form, campaign, None)
 
@@ -123,20 +124,25 @@ def edit_explainer(explainer_id: int):
         _apply_explainer(form, explainer)
         if _link_translation(form, explainer):
             db.session.commit()
-            flash("Explainer saved.", "success")
+            flash(_("Explainer saved."), "success")
             return _to_explainer(explainer)
     return _explainer_form_page(form, explainer.campaign, explainer)
 
 
 @bp.post("/explainers/<int:explainer_id>/publish")
 def publish_explainer(explainer_id: int):
-    return _change_publication(explainer_id, publish, "“{title}” is published.")
+    return _change_publication(
+        explainer_id, publish, lambda title: _("“%(title)s” is published.", title=title)
+    )
 
 
 @bp.post("/explainers/<int:explainer_id>/unpublish")
 def unpublish_explainer(explainer_id: int):
-    done = "“{title}” is a draft again, hidden from the public."
-    return _change_publication(explainer_id, unpublish, done)
+    return _change_publication(
+        explainer_id,
+        unpublish,
+        lambda title: _("“%(title)s” is a draft again, hidden from the public.", title=title),
+    )
 
 
 @bp.post("/explainers/<int:explainer_id>/move")
@@ -154,7 +160,7 @@ def add_link_page(explainer_id: int):
     if link_form.validate():
         add_link(explainer, link_form.link_title.data, link_form.link_url.data)
         db.session.commit()
-        flash("Link added.", "success")
+        flash(_("Link added."), "success")
         return _to_explainer(explainer, "#links")
     # The explainer form shows what is saved, not this request's (absent) fields.
     form = _explainer_form(explainer, formdata=None)
@@ -175,14 +181,18 @@ def remove_link_page(explainer_id: int, link_id: int):
     explainer = link.explainer
     remove_link(link)
     db.session.commit()
-    flash("Link removed.", "success")
+    flash(_("Link removed."), "success")
     return _to_explainer(explainer, "#links")
 
 
 def _explainer_form(explainer: Explainer | None, **kwargs) -> ExplainerForm:
     form = ExplainerForm(obj=explainer, **kwargs)
-    form.translation_of.choices = [SelectChoice(NO_LINK, "None: this is an original")] + [
-        SelectChoice(other.id, f"{other.title} ({other.language})", optgroup=other.campaign.title)
+    form.translation_of.choices = [SelectChoice(NO_LINK, _("None: this is an original"))] + [
+        SelectChoice(
+            other.id,
+            _("%(title)s (%(language)s)", title=other.title, language=other.language),
+            optgroup=other.campaign.title,
+        )
         for other in reports.translation_candidates(explainer)
     ]
     return form
@@ -245,11 +255,13 @@ def _link_or_404(explainer_id: int, link_id: int) -> LearnMoreLink:
     return link
 
 
-def _change_publication(explainer_id: int, change: Callable[[Explainer], None], done: str):
+def _change_publication(
+    explainer_id: int, change: Callable[[Explainer], None], done: Callable[[str], str]
+):
     explainer = db.get_or_404(Explainer, explainer_id)
     change(explainer)
     db.session.commit()
-    flash(done.format(title=explainer.title), "success")
+    flash(done(explainer.title), "success")
     # Publishing buttons sit on the campaign page and on the edit page; go back to either.
     target = request.form.get("next")
     if not is_local_path(target):

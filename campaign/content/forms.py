@@ -4,6 +4,8 @@ type; the views act on the result."""
 import re
 from urllib.parse import urlsplit
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     SelectChoice,
@@ -29,36 +31,42 @@ from campaign.form_fields import (
 def _slug_field(max_length: int) -> StringField:
     return slug_field(
         "china-cables",
-        "The last part of the page's address: lowercase letters, digits, hyphens.",
+        _l("The last part of the page's address: lowercase letters, digits, hyphens."),
         max_length,
     )
 
 
 def _language_field() -> StringField:
     return StringField(
-        "Language",
+        _l("Language"),
         filters=[strip],
         validators=[
-            DataRequired(message="Enter a language code."),
+            DataRequired(message=_l("Enter a language code.")),
             Length(max=MAX_LANGUAGE_LENGTH),
             Regexp(
                 LANGUAGE_TAG,
-                message="Use a language code like “en”, “ug” or “zh-Hant”.",
+                message=_l("Use a language code like “en”, “ug” or “zh-Hant”."),
             ),
         ],
-        description="A language code such as en, ug, zh-Hant.",
+        description=_l("A language code such as en, ug, zh-Hant."),
     )
 
 
 class CampaignForm(RowForm):
     slug = _slug_field(80)
     title = title_field()
-    summary = TextAreaField("Summary", filters=[strip], validators=[Optional()])
+    summary = TextAreaField(_l("Summary"), filters=[strip], validators=[Optional()])
     language = _language_field()
     status = SelectField(
-        "Status",
-        choices=[SelectChoice(status.value, status.capitalize()) for status in CampaignStatus],
-        description="Drafts are hidden; archived campaigns stay readable but leave the home page.",
+        _l("Status"),
+        choices=[
+            SelectChoice(CampaignStatus.DRAFT.value, _l("Draft")),
+            SelectChoice(CampaignStatus.LIVE.value, _l("Live")),
+            SelectChoice(CampaignStatus.ARCHIVED.value, _l("Archived")),
+        ],
+        description=_l(
+            "Drafts are hidden; archived campaigns stay readable but leave the home page."
+        ),
     )
 
 
@@ -68,54 +76,56 @@ def _local_image_path(form: FlaskForm, field: StringField) -> None:
         not re.fullmatch(r"/static/[A-Za-z0-9._/-]+", field.data) or ".." in field.data
     ):
         raise ValidationError(
-            "Use the path of an image on this site, starting with /static/ "
-            "(images from other websites are not allowed)."
+            _(
+                "Use the path of an image on this site, starting with /static/ "
+                "(images from other websites are not allowed)."
+            )
         )
 
 
 class ExplainerForm(RowForm):
     slug = _slug_field(120)
     title = title_field()
-    summary = TextAreaField("Summary", filters=[strip], validators=[Optional()])
-    body = TextAreaField("Body", validators=[Optional()], description="Markdown.")
+    summary = TextAreaField(_l("Summary"), filters=[strip], validators=[Optional()])
+    body = TextAreaField(_l("Body"), validators=[Optional()], description=_l("Markdown."))
     language = _language_field()
     image_path = StringField(
-        "Image",
+        _l("Image"),
         filters=[strip],
         validators=[Optional(), Length(max=300), _local_image_path],
-        description="Optional: a path on this site, like /static/demo/ijop-flow.svg.",
+        description=_l("Optional: a path on this site, like /static/demo/ijop-flow.svg."),
     )
     image_alt = StringField(
-        "Image description",
+        _l("Image description"),
         filters=[strip],
         validators=[Length(max=300)],
-        description="What the image shows, for people who cannot see it. Needed with an image.",
+        description=_l("What the image shows, for people who cannot see it. Needed with an image."),
     )
-    translation_of = SelectField("Translation of", coerce=int, choices=[])
-    preview = SubmitField("Preview")
-    save = SubmitField("Save")
+    translation_of = SelectField(_l("Translation of"), coerce=int, choices=[])
+    preview = SubmitField(_l("Preview"))
+    save = SubmitField(_l("Save"))
 
     def validate_image_alt(self, field: StringField) -> None:
         if self.image_path.data and not field.data:
-            raise ValidationError("Describe the image for people who cannot see it.")
+            raise ValidationError(_("Describe the image for people who cannot see it."))
 
 
 def _web_address(form: FlaskForm, field: StringField) -> None:
     parts = urlsplit(field.data or "")
     if parts.scheme not in ("http", "https") or not parts.netloc or re.search(r"\s", field.data):
-        raise ValidationError("Enter a web address starting with https:// or http://.")
+        raise ValidationError(_("Enter a web address starting with https:// or http://."))
 
 
 class LinkForm(Form):
     # Named apart from the explainer form's fields: both forms share the edit page.
     link_title = StringField(
-        "Link title",
+        _l("Link title"),
         filters=[strip],
-        validators=[DataRequired(message="Enter the link's title."), Length(max=200)],
+        validators=[DataRequired(message=_l("Enter the link's title.")), Length(max=200)],
     )
     link_url = StringField(
-        "Address",
+        _l("Address"),
         filters=[strip],
-        validators=[DataRequired(message="Enter the address."), Length(max=500), _web_address],
+        validators=[DataRequired(message=_l("Enter the address.")), Length(max=500), _web_address],
         render_kw={"type": "url", "inputmode": "url"},
     )

@@ -12,13 +12,15 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 
+from campaign.admin.statuses import status_label
 from campaign.db import utcnow
 from campaign.extensions import db
 from campaign.mailer import reports
 from campaign.mailer.blueprint import console_bp as bp
-from campaign.mailer.claims import describe_holder
+from campaign.mailer.claims import Holder
 from campaign.mailer.compose import queue_email
 from campaign.mailer.emails import transport_check
 from campaign.mailer.forms import TestMessageForm
@@ -60,16 +62,27 @@ def mail_settings_problems() -> list[str]:
     try:
         get_transport()
     except RuntimeError as error:
-        problems.append(f"No mail can leave: {error}")
+        problems.append(_("No mail can leave: %(reason)s", reason=str(error)))
     config = current_app.config
     if config["MAIL_TRANSPORT"] == "sendgrid":
         problem = webhook_key_problem(config.get("SENDGRID_WEBHOOK_PUBLIC_KEY"))
         if problem:
             problems.append(
-                f"{problem} SendGrid's bounce, spam-report and unsubscribe events are refused, "
-                "so addresses that bounce or complain keep getting mail."
+                _(
+                    "%(problem)s SendGrid's bounce, spam-report and unsubscribe events are "
+                    "refused, so addresses that bounce or complain keep getting mail.",
+                    problem=problem,
+                )
             )
     return problems
+
+
+def holder_words(claimed_by: str | None) -> str:
+    """Who holds (or held) a claim, in words for the console: "process 1234 on web-1"."""
+    holder = Holder.parse(claimed_by) if claimed_by else None
+    if holder is None:
+        return _("a dispatcher of an earlier version")
+    return _("process %(pid)s on %(host)s", pid=holder.pid, host=holder.host.partition("/")[0])
 
 
 def eml_path(message: OutboundEmail) -> Path:
@@ -128,7 +141,7 @@ def message(message_id: int):
         eml=eml,
         eml_file=path.name,
         retryable=message.status in RETRYABLE,
-        holder=describe_holder(message.claimed_by),
+        holder=holder_words(message.claimed_by),
     )
 
 
@@ -153,10 +166,13 @@ def retry(message_id: int):
     message = db.get_or_404(OutboundEmail, message_id)
     if retry_now(message):
         db.session.commit()
-        flash("The message will be sent again in a moment.", "success")
+        flash(_("The message will be sent again in a moment."), "success")
     else:
         flash(
-            f"Only failed or queued messages can be sent again; this one is {message.status}.",
+            _(
+                "Only failed or queued messages can be sent again; this one is %(status)s.",
+                status=status_label(message.status).lower(),
+            ),
             "error",
         )
     return redirect(url_for(".message", message_id=message.id), 303)
@@ -169,5 +185,8 @@ def send_test():
         return _outbox_page(form, 400)
     message = queue_email("transport_check", form.email.data, transport_check(current_user.email))
     db.session.commit()
-    flash(f"A test message to {message.to_address} is queued; its status is below.", "success")
+    flash(
+        _("A test message to %(email)s is queued; its status is below.", email=message.to_address),
+        "success",
+    )
     return redirect(url_for(".message", message_id=message.id), 303)
