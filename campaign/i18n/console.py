@@ -5,11 +5,11 @@ from typing import Any
 from flask import abort, flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from campaign.extensions import db
+from campaign.form_fields import Form
 from campaign.i18n.blueprint import console_bp as bp
 from campaign.i18n.languages import language_name, text_direction
 from campaign.i18n.translating import (
@@ -21,7 +21,7 @@ from campaign.i18n.translating import (
 )
 
 
-def translation_form(kind: Translatable, **kwargs) -> FlaskForm:
+def translation_form(kind: Translatable, **kwargs) -> Form:
     """A form with one optional field per translated field of the kind."""
     fields = {}
     for spec in kind.fields:
@@ -34,7 +34,7 @@ def translation_form(kind: Translatable, **kwargs) -> FlaskForm:
             validators=validators,
             description=_l("Leave empty to show the original's words."),
         )
-    form_class = type(f"{kind.kind.title()}TranslationForm", (FlaskForm,), fields)
+    form_class = type(f"{kind.kind.title()}TranslationForm", (Form,), fields)
     return form_class(**kwargs)
 
 
