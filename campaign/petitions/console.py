@@ -1,5 +1,8 @@
 """The console's petition pages under /admin/petitions: write, close, moderate, clean, deliver."""
 
+from datetime import date
+
+from babel.dates import format_skeleton
 from flask import (
     abort,
     flash,
@@ -8,6 +11,8 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import format_number, get_locale, ngettext
+from flask_babel import gettext as _
 
 from campaign.admin.helpers import campaigns_by_title, check_slug
 from campaign.countries import country_name
@@ -38,6 +43,17 @@ from campaign.petitions.moderation import (
 from campaign.security import is_local_path
 
 
+@bp.context_processor
+def _every_page() -> dict:
+    return {"day_label": _day_label}
+
+
+def _day_label(day: date) -> str:
+    """A day in the "confirmed by day" table, with its weekday, as the language writes it:
+    "Thu 5 Mar" in British English."""
+    return format_skeleton("MMMEd", day, locale=get_locale())
+
+
 def _petition_or_404(petition_id: int) -> Petition:
     return db.get_or_404(Petition, petition_id)
 
@@ -66,7 +82,7 @@ def new_petition():
         _apply(form, petition)
         db.session.add(petition)
         db.session.commit()
-        flash(f"Petition “{petition.title}” created.", "success")
+        flash(_("Petition “%(title)s” created.", title=petition.title), "success")
         return _to_petition(petition)
     return _form_page(form, None)
 
@@ -78,7 +94,7 @@ def edit_petition(petition_id: int):
     if form.validate_on_submit() and check_slug(form.slug, Petition, "petition", keep=petition):
         _apply(form, petition)
         db.session.commit()
-        flash("Petition saved.", "success")
+        flash(_("Petition saved."), "success")
         return _to_petition(petition)
     return _form_page(form, petition)
 
@@ -136,7 +152,10 @@ def close(petition_id: int):
         flash(str(error), "error")
     else:
         db.session.commit()
-        flash(f"“{petition.title}” is closed and no longer takes signatures.", "success")
+        flash(
+            _("“%(title)s” is closed and no longer takes signatures.", title=petition.title),
+            "success",
+        )
     return _to_petition(petition)
 
 
@@ -154,7 +173,7 @@ def reopen(petition_id: int):
             return _to_petition(petition)
         else:
             db.session.commit()
-            flash(f"“{petition.title}” is open again.", "success")
+            flash(_("“%(title)s” is open again.", title=petition.title), "success")
             return _to_petition(petition)
     return _petition_page(petition, form)
 
@@ -185,8 +204,11 @@ def _moderate(petition_id: int, signature_id: int, approve: bool):
         flash(str(error), "error")
     else:
         db.session.commit()
-        done = "approved: it is on the petition's page" if approve else "rejected"
-        flash(f"The comment of {signature.name} is {done}.", "success")
+        if approve:
+            done = _("The comment of %(name)s is approved: it is on the petition's page.")
+        else:
+            done = _("The comment of %(name)s is rejected.")
+        flash(done % {"name": signature.name}, "success")
     return redirect(url_for("petitions_console.comments", petition_id=petition.id), 303)
 
 
@@ -213,9 +235,15 @@ def invalidate(petition_id: int, signature_id: int):
     signature = _signature_or_404(petition, signature_id)
     if invalidate_signature(signature):
         db.session.commit()
-        flash(f"The signature of {signature.name} is invalidated and no longer counts.", "success")
+        flash(
+            _(
+                "The signature of %(name)s is invalidated and no longer counts.",
+                name=signature.name,
+            ),
+            "success",
+        )
     else:
-        flash(f"The signature of {signature.name} was already invalidated.", "info")
+        flash(_("The signature of %(name)s was already invalidated.", name=signature.name), "info")
     # Back to the same search and page the button was on.
     target = request.form.get("next")
     if not is_local_path(target):
@@ -238,7 +266,12 @@ def bulk_invalidate(petition_id: int):
             else:
                 db.session.commit()
                 flash(
-                    f"{done:,} signatures invalidated; the count already leaves them out.",
+                    ngettext(
+                        "%(count)s signature invalidated; the count already leaves it out.",
+                        "%(count)s signatures invalidated; the count already leaves them out.",
+                        done,
+                        count=format_number(done),
+                    ),
                     "success",
                 )
                 return _to_petition(petition)

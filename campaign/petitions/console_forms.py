@@ -1,5 +1,9 @@
 """Console forms for petitions: the shape and limits of what organisers type."""
 
+from flask_babel import format_number
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -29,64 +33,72 @@ from campaign.petitions.moderation import BulkFilter
 from campaign.petitions.reports import SignatureSearch
 
 MAX_GOAL = 1_000_000_000
-NOT_A_TIME = "Enter a date like 2026-12-31, or a date and time like 2026-12-31T18:00."
-IN_THE_PAST = "Choose a closing date in the future."
+NOT_A_TIME = _l("Enter a date like 2026-12-31, or a date and time like 2026-12-31T18:00.")
+IN_THE_PAST = _l("Choose a closing date in the future.")
 
 
 STATUS_CHOICES = [
-    SelectChoice(PetitionStatus.DRAFT.value, "Draft: hidden from the public"),
-    SelectChoice(PetitionStatus.OPEN.value, "Open: public, taking signatures"),
+    SelectChoice(PetitionStatus.DRAFT.value, _l("Draft: hidden from the public")),
+    SelectChoice(PetitionStatus.OPEN.value, _l("Open: public, taking signatures")),
 ]
 
 
 class PetitionForm(RowForm):
-    campaign = SelectField("Campaign", coerce=coerce_id, choices=[])
+    campaign = SelectField(_l("Campaign"), coerce=coerce_id, choices=[])
     title = title_field()
     slug = slug_field(
         "free-them-now",
-        "The petition's address: /petitions/ and this. Lowercase, digits, hyphens.",
-        too_long="Keep the slug under 120 characters.",
+        _l("The petition's address: /petitions/ and this. Lowercase, digits, hyphens."),
+        too_long=_l("Keep the slug under 120 characters."),
     )
     target = StringField(
-        "Addressed to",
+        _l("Addressed to"),
         filters=[strip],
         validators=[
-            DataRequired(message="Say who the petition is addressed to."),
-            Length(max=300, message="Keep this under 300 characters."),
+            DataRequired(message=_l("Say who the petition is addressed to.")),
+            Length(max=300, message=_l("Keep this under 300 characters.")),
         ],
-        description="Who can make the change, like “The UN High Commissioner for Human Rights”.",
+        description=_l(
+            "Who can make the change, like “The UN High Commissioner for Human Rights”."
+        ),
     )
     body = TextAreaField(
-        "Text",
-        validators=[DataRequired(message="Write what the petition asks for.")],
-        description="Markdown.",
+        _l("Text"),
+        validators=[DataRequired(message=_l("Write what the petition asks for."))],
+        description=_l("Markdown."),
     )
     goal = IntegerField(
-        "Goal",
+        _l("Goal"),
         validators=[
             NumberRange(
-                min=1, max=MAX_GOAL, message=f"The goal must be between 1 and {MAX_GOAL:,}."
+                min=1,
+                max=MAX_GOAL,
+                # The largest goal written as the page's language writes numbers.
+                message=_l(
+                    "The goal must be between 1 and %(most)s.",
+                    most=LazyString(format_number, MAX_GOAL),
+                ),
             )
         ],
         default=1000,
-        invalid_value_message="Enter the goal as a whole number, like 10000.",
-        description="Signatures to aim for; once reached, the page shows the next milestone.",
+        invalid_value_message=_l("Enter the goal as a whole number, like 10000."),
+        description=_l("Signatures to aim for; once reached, the page shows the next milestone."),
     )
     closes_at = UTCTimeField(
-        "Closing date (optional)",
+        _l("Closing date (optional)"),
         validators=[Optional()],
         message=NOT_A_TIME,
         end_of_day=True,
-        description="In UTC. A date alone means the end of that day (23:59:59 UTC).",
+        description=_l("In UTC. A date alone means the end of that day (23:59:59 UTC)."),
     )
-    ask_postcode = BooleanField("Ask signers for their postcode")
+    ask_postcode = BooleanField(_l("Ask signers for their postcode"))
     thank_you_text = TextAreaField(
-        "Thank-you text",
+        _l("Thank-you text"),
         filters=[strip],
         validators=[Optional(), Length(max=2000)],
-        description="Shown to signers once they confirm. Plain text.",
+        description=_l("Shown to signers once they confirm. Plain text."),
     )
-    status = SelectField("Status", choices=STATUS_CHOICES)
+    status = SelectField(_l("Status"), choices=STATUS_CHOICES)
 
     def __init__(self, *args, petition: Petition | None = None, campaigns=(), **kwargs) -> None:
         super().__init__(*args, obj=petition, **kwargs)
@@ -113,11 +125,11 @@ class PetitionForm(RowForm):
 
 class ReopenForm(Form):
     closes_at = UTCTimeField(
-        "New closing date",
+        _l("New closing date"),
         validators=[Optional()],
         message=NOT_A_TIME,
         end_of_day=True,
-        description="In UTC. Needed when the old closing date has passed.",
+        description=_l("In UTC. Needed when the old closing date has passed."),
     )
 
     def validate_closes_at(self, field: UTCTimeField) -> None:
@@ -133,15 +145,17 @@ class SignatureSearchForm(Form):
         csrf = False  # a GET form: it changes nothing
 
     email = StringField(
-        "Email is or contains", filters=[strip], validators=[Optional(), Length(max=254)]
+        _l("Email is or contains"), filters=[strip], validators=[Optional(), Length(max=254)]
     )
-    name = StringField("Name contains", filters=[strip], validators=[Optional(), Length(max=100)])
-    country = SelectField("Country", validators=[Optional()])
-    status = SelectField("Status", choices=SIGNATURE_STATUS_CHOICES, validators=[Optional()])
+    name = StringField(
+        _l("Name contains"), filters=[strip], validators=[Optional(), Length(max=100)]
+    )
+    country = SelectField(_l("Country"), validators=[Optional()])
+    status = SelectField(_l("Status"), choices=SIGNATURE_STATUS_CHOICES, validators=[Optional()])
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.country.choices = [SelectChoice("", "Any country")] + [
+        self.country.choices = [SelectChoice("", _("Any country"))] + [
             SelectChoice(code, name) for code, name in country_names().items()
         ]
 
@@ -161,53 +175,53 @@ def _domain(value: str | None) -> str | None:
 
 class BulkInvalidateForm(Form):
     ip_hash = StringField(
-        "IP hash is",
+        _l("IP hash is"),
         filters=[strip],
         validators=[Optional(), Length(max=64)],
-        description="The keyed hash the signature list shows, exactly.",
+        description=_l("The keyed hash the signature list shows, exactly."),
     )
     email_domain = StringField(
-        "Email domain is",
+        _l("Email domain is"),
         filters=[_domain],
         validators=[
             Optional(),
             Length(max=253),
             Regexp(
                 r"^[^\s@/]+\.[^\s@/.]+$",
-                message="Enter a domain like spam.example, without a name before it.",
+                message=_l("Enter a domain like spam.example, without a name before it."),
             ),
         ],
-        description="“spam.example” matches every address ending in @spam.example.",
+        description=_l("“spam.example” matches every address ending in @spam.example."),
     )
     created_from = UTCTimeField(
-        "Signed from",
+        _l("Signed from"),
         validators=[Optional()],
         message=NOT_A_TIME,
-        description="In UTC, this moment included.",
+        description=_l("In UTC, this moment included."),
     )
     created_before = UTCTimeField(
-        "Signed before",
+        _l("Signed before"),
         validators=[Optional()],
         message=NOT_A_TIME,
-        description="In UTC, up to this moment.",
+        description=_l("In UTC, up to this moment."),
     )
-    source = StringField("Source is", filters=[strip], validators=[Optional(), Length(max=100)])
+    source = StringField(_l("Source is"), filters=[strip], validators=[Optional(), Length(max=100)])
     # The count the organiser saw in the preview; confirming acts only if it still holds.
     expected = HiddenField()
-    preview = SubmitField("Preview")
-    confirm = SubmitField("Invalidate")  # the button, with its count, is in the template
+    preview = SubmitField(_l("Preview"))
+    confirm = SubmitField(_l("Invalidate"))  # the button, with its count, is in the template
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         if valid and self.filter().is_empty():
-            self.form_errors.append("Give at least one filter: invalidating needs a narrow aim.")
+            self.form_errors.append(_("Give at least one filter: invalidating needs a narrow aim."))
             return False
         return valid
 
     def validate_created_before(self, field: UTCTimeField) -> None:
         start = self.created_from.data
         if field.data is not None and start is not None and field.data <= start:
-            raise ValidationError("Choose a time after “Signed from”.")
+            raise ValidationError(_("Choose a time after “Signed from”."))
 
     def filter(self) -> BulkFilter:
         """The filter the form describes."""

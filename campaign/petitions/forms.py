@@ -3,6 +3,8 @@
 import re
 import unicodedata
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
@@ -35,25 +37,28 @@ def plain_name(form, field) -> None:
     """Refuse names that are links or would run as a spreadsheet formula in an export."""
     value = _as_read(field.data or "")
     if _LOOKS_LIKE_A_LINK.search(value):
-        raise ValidationError("Enter your name without a web address.")
+        raise ValidationError(_("Enter your name without a web address."))
     if value.startswith(_FORMULA_START):
-        raise ValidationError("Your name cannot start with = + - or @.")
+        raise ValidationError(_("Your name cannot start with = + - or @."))
 
 
 def known_country(form, field) -> None:
     if field.data not in country_names():
-        raise ValidationError("Choose your country from the list.")
+        raise ValidationError(_("Choose your country from the list."))
 
 
 class CountrySelect:
     """The country list from a per-language cache, with the chosen one marked.
 
     WTForms would render ~250 options on every petition page view: a quarter of its time.
+    The list's first option is its prompt; it is written here, in the page's language.
     """
 
     def __call__(self, field: SelectField, **kwargs) -> Markup:
         kwargs.setdefault("id", field.id)
-        options = country_options_html(getattr(field, "language", "en"))
+        listed = country_options_html(getattr(field, "language", "en"))
+        countries = listed.partition("</option>")[2]
+        options = f'<option value="">{escape(_("Choose…"))}</option>{countries}'
         if field.data:
             plain = f'<option value="{escape(field.data)}">'
             options = options.replace(plain, plain.replace("<option ", "<option selected "), 1)
@@ -69,42 +74,44 @@ class SignForm(Form):
         csrf = False
 
     name = StringField(
-        "Your name",
-        validators=[DataRequired("Enter your name."), Length(max=100), plain_name],
+        _l("Your name"),
+        validators=[DataRequired(_l("Enter your name.")), Length(max=100), plain_name],
         render_kw={"autocomplete": "name", "maxlength": 100},
     )
     email = EmailField(
-        "Email",
+        _l("Email"),
         validators=[
-            DataRequired("Enter your email address."),
+            DataRequired(_l("Enter your email address.")),
             valid_email,  # checks the length too, in our own words
         ],
-        description="Only to confirm your signature. Never shown.",
+        description=_l("Only to confirm your signature. Never shown."),
         render_kw={"autocomplete": "email", "maxlength": MAX_EMAIL_LENGTH},
     )
     # known_country checks the choice, in our own words (WTForms would add its own).
     country = SelectField(
-        "Country",
-        validators=[DataRequired("Choose your country."), known_country],
+        _l("Country"),
+        validators=[DataRequired(_l("Choose your country.")), known_country],
         validate_choice=False,
         widget=CountrySelect(),
     )
     postcode = StringField(
-        "Postcode",
+        _l("Postcode"),
         validators=[Optional(), Length(max=16)],
         render_kw={"autocomplete": "postal-code", "maxlength": 16},
     )
     comment = TextAreaField(
-        "Why I signed (optional)",
-        validators=[Optional(), Length(max=500, message="Keep it under 500 characters.")],
-        description="Shown on the page with your name once a moderator approves it.",
+        _l("Why I signed (optional)"),
+        validators=[Optional(), Length(max=500, message=_l("Keep it under 500 characters."))],
+        description=_l("Shown on the page with your name once a moderator approves it."),
         render_kw={"maxlength": 500, "rows": 3},
     )
-    show_name = BooleanField("Show my name and country on this page")
-    subscribe = BooleanField(CONSENT_WORDING)
+    show_name = BooleanField(_l("Show my name and country on this page"))
+    # Shown in the page's language, looked up by the English wording, which is what a signature
+    # records as the consent (the msgid is marked where the wording is defined).
+    subscribe = BooleanField(_l(CONSENT_WORDING))
     # A honeypot: hidden from people by CSS and aria-hidden; bots fill it in.
     website = StringField(
-        "Leave this field empty", render_kw={"autocomplete": "off", "tabindex": "-1"}
+        _l("Leave this field empty"), render_kw={"autocomplete": "off", "tabindex": "-1"}
     )
     source = HiddenField()
     utm_source = HiddenField()

@@ -8,6 +8,8 @@ rows and flush; the request (or command) commits once at its edge.
 from dataclasses import dataclass, fields
 from datetime import datetime
 
+from flask_babel import format_number
+from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Select, func, select, update
 
 from campaign.db import utcnow
@@ -34,8 +36,12 @@ class CountChanged(ModerationError):
 
     def __init__(self, expected: int, found: int) -> None:
         super().__init__(
-            f"The number of matching signatures changed from {expected:,} to {found:,} since "
-            "the preview. Check the new preview and confirm again."
+            _(
+                "The number of matching signatures changed from %(expected)s to %(found)s since "
+                "the preview. Check the new preview and confirm again.",
+                expected=format_number(expected),
+                found=format_number(found),
+            )
         )
         self.expected = expected
         self.found = found
@@ -48,9 +54,9 @@ class NeedsClosingDate(ModerationError):
 def close_petition(petition: Petition, now: datetime | None = None) -> None:
     """Stop an open petition taking signatures."""
     if petition.status == PetitionStatus.DRAFT:
-        raise ModerationError("A draft is not open, so there is nothing to close.")
+        raise ModerationError(_("A draft is not open, so there is nothing to close."))
     if petition.status == PetitionStatus.CLOSED:
-        raise ModerationError("This petition is already closed.")
+        raise ModerationError(_("This petition is already closed."))
     petition.status = PetitionStatus.CLOSED
     petition.closed_at = now or utcnow()
     db.session.flush()
@@ -62,12 +68,12 @@ def reopen_petition(
     """Let a closed petition take signatures again, with a new closing date if the old passed."""
     now = now or utcnow()
     if petition.status == PetitionStatus.DRAFT:
-        raise ModerationError("A draft is not open yet; open it from its edit page.")
+        raise ModerationError(_("A draft is not open yet; open it from its edit page."))
     if not petition.is_closed(now):
-        raise ModerationError("This petition is open already.")
+        raise ModerationError(_("This petition is open already."))
     if closes_at is None and petition.closes_at is not None and petition.closes_at <= now:
         raise NeedsClosingDate(
-            "Its closing date has passed: choose a new closing date to reopen the petition."
+            _("Its closing date has passed: choose a new closing date to reopen the petition.")
         )
     if closes_at is not None:
         petition.closes_at = closes_at
@@ -79,7 +85,7 @@ def reopen_petition(
 def moderate_comment(signature: Signature, approve: bool) -> None:
     """Approve or reject a signer's comment; the public page changes, so its ETag must too."""
     if not signature.comment or signature.status != SignatureStatus.CONFIRMED:
-        raise ModerationError("This signature has no comment waiting for moderation.")
+        raise ModerationError(_("This signature has no comment waiting for moderation."))
     signature.comment_status = CommentStatus.APPROVED if approve else CommentStatus.REJECTED
     # The page's validator includes the petition's updated_at; a comment alone would not move it.
     signature.petition.updated_at = utcnow()
@@ -139,7 +145,7 @@ class BulkPreview:
 
 def _matching(petition: Petition, bulk: BulkFilter) -> Select:
     if bulk.is_empty():
-        raise ModerationError("Give at least one filter.")
+        raise ModerationError(_("Give at least one filter."))
     return select(Signature).where(
         Signature.petition_id == petition.id, _REMOVABLE, *bulk.conditions()
     )

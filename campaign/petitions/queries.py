@@ -8,6 +8,7 @@ from campaign.content.models import Campaign
 from campaign.content.queries import PUBLIC_CAMPAIGN
 from campaign.db import detached_copy
 from campaign.extensions import db
+from campaign.i18n.translating import Localised, kind_of
 from campaign.petitions.models import (
     CommentStatus,
     Petition,
@@ -108,3 +109,15 @@ def _latest_confirmed(petition: Petition, condition, limit: int) -> list[Signatu
             .limit(limit)
         )
     )
+
+
+def field_languages(shown: Localised) -> dict[str, str]:
+    """The language each translatable field of a petition is shown in: the translation's where
+    it words that field, the petition's own where it leaves the original's words."""
+    own = shown.record.campaign.language
+    return {
+        field.name: shown.language
+        if getattr(shown, field.name) != getattr(shown.record, field.name)
+        else own
+        for field in kind_of(shown.record).fields
+    }

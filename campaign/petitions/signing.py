@@ -12,12 +12,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import bindparam, select, text, update
 from sqlalchemy.orm import joinedload
 
 from campaign.addresses import normalise_email
 from campaign.db import UTCDateTime, utcnow
 from campaign.extensions import db
+from campaign.i18n.site import shipped_language
 from campaign.mailer.compose import queue_email
 from campaign.petitions import emails
 from campaign.petitions.models import CommentStatus, Petition, Signature, SignatureStatus
@@ -84,7 +86,7 @@ _NEW_SIGNATURE = text(
 def sign(petition: Petition, request: SignatureRequest) -> None:
     """Record a pending signature and email its confirmation link (or remind an earlier one)."""
     if petition.is_closed():
-        raise SigningError("This petition is closed and no longer takes signatures.")
+        raise SigningError(_("This petition is closed and no longer takes signatures."))
     email = normalise_email(request.email)
     # One statement for the common case, a new address: the unique (petition, email) pair
     # decides, also between two requests with one address at the same moment.
@@ -112,16 +114,22 @@ def sign(petition: Petition, request: SignatureRequest) -> None:
         },
     )
     if signature_id is None:
-        _remind(_find(petition, email), request.language)
+        _remind(_find(petition, email))
         return
-    link = _confirm_url(petition, signature_id, email)
+    link = _confirm_url(petition, signature_id, email, request.language)
     queue_email(
-        "petition_confirm", email, emails.confirm_signature(petition, request.language, link)
+        "petition_confirm",
+        email,
+        emails.confirm_signature(petition, request.language, link),
+        language=request.language,
     )
 
 
-def _remind(signature: Signature, language: str) -> None:
+def _remind(signature: Signature) -> None:
+    # In the language the address first signed in, whatever page this form came from: whoever
+    # typed the address again need not be its owner, and the owner chose that language.
     petition = signature.petition
+    language = _language_of(signature)
     if signature.status == SignatureStatus.PENDING:
         context = emails.confirm_signature(petition, language, confirm_url(signature))
         _email(signature, "petition_confirm", context)
@@ -142,7 +150,7 @@ def _email(signature: Signature, template: str, context: dict) -> None:
     db.session.expire(signature, ["emails_sent"])
     if not claimed:
         return
-    queue_email(template, signature.email, context)
+    queue_email(template, signature.email, context, language=_language_of(signature))
     db.session.flush()
 
 
@@ -160,12 +168,12 @@ def confirm(signature: Signature, now: datetime | None = None, *, locked: bool =
     if signature.status == SignatureStatus.CONFIRMED:
         return False
     if signature.status == SignatureStatus.INVALIDATED:
-        raise SigningError("This signature was removed by the petition's organisers.")
+        raise SigningError(_("This signature was removed by the petition's organisers."))
     closed_since = signature.petition.closed_since()
     if closed_since is not None and (
         signature.created_at >= closed_since or now > closed_since + LATE_CONFIRMATION
     ):
-        raise SigningError("This petition closed before your signature could be confirmed.")
+        raise SigningError(_("This petition closed before your signature could be confirmed."))
     signature.status = SignatureStatus.CONFIRMED
     signature.confirmed_at = now
     if signature.comment:
@@ -176,7 +184,7 @@ def confirm(signature: Signature, now: datetime | None = None, *, locked: bool =
             signature.email,
             signature.name,
             source=f"petition:{petition.slug}",
-            language=petition.campaign.language,
+            language=_language_of(signature),  # updates in the language they signed in
             campaign=petition.campaign,
             consent_text=signature.consent_text,
         )
@@ -198,15 +206,22 @@ def _address_check(signature_id: int, email: str) -> str:
     return hmac.new(key, message, hashlib.sha256).hexdigest()[:20]
 
 
-def _confirm_url(petition: Petition, signature_id: int, email: str) -> str:
+def _confirm_url(petition: Petition, signature_id: int, email: str, language: str) -> str:
     check = _address_check(signature_id, email)
     token = make_token(CONFIRM_PURPOSE, {"id": signature_id, "check": check})
-    return site_url_for("petitions.confirm_signature", slug=petition.slug, token=token)
+    return site_url_for(
+        "petitions.confirm_signature", slug=petition.slug, token=token, language=language
+    )
 
 
 def confirm_url(signature: Signature) -> str:
-    """The absolute confirmation link for a signature's email."""
-    return _confirm_url(signature.petition, signature.id, signature.email)
+    """The absolute confirmation link for a signature's email, on a page in its language."""
+    return _confirm_url(signature.petition, signature.id, signature.email, _language_of(signature))
+
+
+def _language_of(signature: Signature) -> str:
+    # The language signed in, as long as the site still has it; else the default one.
+    return shipped_language(signature.language)
 
 
 def signature_to_confirm(petition: Petition, token: str, *, for_update: bool = False) -> Signature:

@@ -1,10 +1,16 @@
 """Public petition pages: thin views over signing.py, counting.py and queries.py."""
 
+import hashlib
+from dataclasses import dataclass
+
 from flask import abort, current_app, render_template, request
+from flask_babel import gettext as _
 
 from campaign import page_cache
 from campaign.caching import build_fingerprint, conditional_response
 from campaign.extensions import csrf, db, limiter
+from campaign.i18n.site import current_language
+from campaign.i18n.translating import Localised, in_page_language_all
 from campaign.petitions.blueprint import bp
 from campaign.petitions.counting import public_counts_by_country, shown_count
 from campaign.petitions.forms import UTM_FIELDS, SignForm
@@ -12,6 +18,7 @@ from campaign.petitions.models import Petition
 from campaign.petitions.queries import (
     approved_comments,
     displayed_goal,
+    field_languages,
     petition_to_sign,
     public_petition,
     recent_public_signers,
@@ -45,26 +52,61 @@ def _count(petition: Petition) -> int:
     return count
 
 
-def _validator(petition: Petition, count: int) -> str:
-    # Passing the closing date changes the page (no sign form) without changing any row.
+@dataclass(frozen=True)
+class Shown:
+    """A petition and its campaign as this page's language shows them: the organisers'
+    translation where they wrote one, else their own words in their own language."""
+
+    petition: Localised
+    campaign: Localised
+    words_in: dict[str, str]  # each of the petition's fields: the language it is shown in
+
+    def context(self) -> dict:
+        return {"petition": self.petition, "campaign": self.campaign, "words_in": self.words_in}
+
+    def fingerprint(self) -> str:
+        """The translated words in a few characters, for the page's validator."""
+        own = self.petition.record.campaign.language
+        if self.petition.language == own and self.campaign.language == own:
+            return "own"  # as written: the petition's updated_at covers them
+        words = [str(getattr(self.petition, name)) for name in self.words_in]
+        words.append(self.campaign.title)
+        return hashlib.blake2b("\0".join(words).encode(), digest_size=8).hexdigest()
+
+
+def _shown(petition: Petition) -> Shown:
+    # One statement per kind, and at most once a moment (translating.py); none at all when the
+    # page is in the campaign's own language.
+    shown, campaign = in_page_language_all([petition, petition.campaign])
+    return Shown(shown, campaign, field_languages(shown))
+
+
+def _validator(petition: Petition, count: int, shown: Shown) -> str:
+    # Passing the closing date changes the page (no sign form) without changing any row; an
+    # organiser's translation changes it without changing the petition's.
     state = "closed" if petition.is_closed() else "open"
     stamp = petition.updated_at.timestamp()
-    return f"{build_fingerprint()}-petition{petition.id}-{stamp}-{count}-{state}"
+    words = shown.fingerprint()
+    return f"{build_fingerprint()}-petition{petition.id}-{stamp}-{count}-{state}-{words}"
 
 
 def _sign_form(petition: Petition, formdata=None) -> SignForm:
-    language = petition.campaign.language
     initial = {name: request.args.get(name, "")[:100] for name in ("source", *UTM_FIELDS)}
     return SignForm(
-        formdata=formdata, data=initial, language=language, ask_postcode=petition.ask_postcode
+        formdata=formdata,
+        data=initial,
+        language=current_language(),  # the country list in the page's language
+        ask_postcode=petition.ask_postcode,
     )
 
 
-def _page(petition: Petition, form: SignForm, count: int, *, embed: bool = False, **extra):
+def _page(
+    petition: Petition, shown: Shown, form: SignForm, count: int, *, embed: bool = False, **extra
+):
     template = "petitions/embed.html" if embed else "petitions/petition.html"
     return render_template(
         template,
-        petition=petition,
+        **shown.context(),
         form=form,
         count=count,
         goal=displayed_goal(count, petition.goal),
@@ -74,14 +116,20 @@ def _page(petition: Petition, form: SignForm, count: int, *, embed: bool = False
     )
 
 
+def _render(template: str, petition: Petition, **context) -> str:
+    """A page about one petition, its words in the page's language where translated."""
+    return render_template(template, **_shown(petition).context(), **context)
+
+
 @bp.get("/petitions/<slug>")
 def petition(slug: str):
     found = _petition_or_404(slug)
     count = _count(found)
+    shown = _shown(found)
     return conditional_response(
-        _validator(found, count),
+        _validator(found, count, shown),
         found.updated_at,
-        lambda: _page(found, _sign_form(found), count),
+        lambda: _page(found, shown, _sign_form(found), count),
         max_age=PAGE_MAX_AGE,
     )
 
@@ -90,10 +138,11 @@ def petition(slug: str):
 def embed(slug: str):
     found = _petition_or_404(slug)
     count = _count(found)
+    shown = _shown(found)
     response = conditional_response(
-        _validator(found, count),
+        _validator(found, count, shown),
         found.updated_at,
-        lambda: _page(found, _sign_form(found), count, embed=True),
+        lambda: _page(found, shown, _sign_form(found), count, embed=True),
         max_age=PAGE_MAX_AGE,
     )
     return allow_framing(response)
@@ -103,11 +152,12 @@ def embed(slug: str):
 def petition_json(slug: str):
     found = _petition_or_404(slug)
     count = _count(found)
+    shown = _shown(found)
 
     def payload() -> dict:
         return {
             "slug": found.slug,
-            "title": found.title,
+            "title": shown.petition.title,
             "status": "closed" if found.is_closed() else "open",
             "signature_count": count,
             "goal": displayed_goal(count, found.goal),
@@ -116,7 +166,7 @@ def petition_json(slug: str):
         }
 
     return conditional_response(
-        _validator(found, count), found.updated_at, payload, max_age=PAGE_MAX_AGE
+        _validator(found, count, shown), found.updated_at, payload, max_age=PAGE_MAX_AGE
     )
 
 
@@ -136,13 +186,12 @@ def sign_petition(slug: str):
         # Counted only when the form is shown again: a successful sign-up (the hot path
         # during a surge) goes straight to the thank-you page.
         count, _as_of = shown_count(found)
-        response = current_app.make_response(
-            (_page(found, form, count, embed=embedded, **extra), status)
-        )
+        page = _page(found, _shown(found), form, count, embed=embedded, **extra)
+        response = current_app.make_response((page, status))
         return allow_framing(response) if embedded else response
 
     if found.is_closed():
-        return respond(409, refusal="This petition is closed and no longer takes signatures.")
+        return respond(409, refusal=_("This petition is closed and no longer takes signatures."))
     if not form_post_is_ours():
         # No Origin header and no token (an old browser): show the form again with a token.
         return respond(200, with_token=True)
@@ -164,7 +213,7 @@ def sign_petition(slug: str):
                 source=form.source.data or "",
                 utm=form.utm(),
                 ip_hash=client_key(),
-                language=found.campaign.language,
+                language=current_language(),  # its emails are in the page's language
             ),
         )
     except SigningError as error:
@@ -174,7 +223,7 @@ def sign_petition(slug: str):
 
 
 def _thanks(petition: Petition, embedded: bool):
-    html = render_template("petitions/thanks.html", petition=petition, embedded=embedded)
+    html = _render("petitions/thanks.html", petition, embedded=embedded)
     response = current_app.make_response(html)
     return allow_framing(response) if embedded else response
 
@@ -187,20 +236,18 @@ def confirm_signature(slug: str, token: str):
     try:
         signature = signature_to_confirm(found, token, for_update=request.method == "POST")
     except TokenExpired:
-        return render_template("petitions/link_problem.html", petition=found, expired=True), 400
+        return _render("petitions/link_problem.html", found, expired=True), 400
     except TokenError:
-        return render_template("petitions/link_problem.html", petition=found, expired=False), 400
+        return _render("petitions/link_problem.html", found, expired=False), 400
     if request.method == "GET":
         # One button: mail filters that open links must not confirm anyone.
-        return render_template("petitions/confirm.html", petition=found, token=token)
+        return _render("petitions/confirm.html", found, token=token)
     if not form_post_is_ours():
-        return render_template(
-            "petitions/confirm.html", petition=found, token=token, with_token=True
-        )
+        return _render("petitions/confirm.html", found, token=token, with_token=True)
     try:
         confirm(signature, locked=True)
     except SigningError as error:
-        return render_template("petitions/confirm.html", petition=found, refusal=str(error)), 409
+        return _render("petitions/confirm.html", found, refusal=str(error)), 409
     db.session.commit()
     count, _as_of = shown_count(found)
-    return render_template("petitions/confirmed.html", petition=found, count=count)
+    return _render("petitions/confirmed.html", found, count=count)
