@@ -20,7 +20,7 @@ from sqlalchemy import select
 from campaign.addresses import InvalidEmail, checked_email
 from campaign.db import utcnow
 from campaign.extensions import db
-from campaign.subscribers.forms import clean_language
+from campaign.form_fields import LANGUAGE_TAG, MAX_LANGUAGE_LENGTH
 from campaign.subscribers.models import Subscriber, SubscriberStatus
 
 REQUIRED_COLUMNS = ("email", "consent")
@@ -65,6 +65,12 @@ class ImportReport:
     def written(self) -> bool:
         """True when the rows were imported; False when refused rows stopped the import."""
         return not self.refused
+
+
+def clean_language(value: str | None, fallback: str = "en") -> str:
+    """A language tag from the file, or `fallback` when it is not a plausible one."""
+    value = (value or "").strip()
+    return value if len(value) <= MAX_LANGUAGE_LENGTH and LANGUAGE_TAG.match(value) else fallback
 
 
 def source_name(filename: str) -> str:
