@@ -3,6 +3,7 @@
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 from wtforms import EmailField, HiddenField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -22,9 +23,11 @@ def consent_wording() -> str:
     return SUBSCRIBE_CONSENT % {"site": current_app.config["SITE_NAME"]}
 
 
-def shown_consent_wording() -> str:
-    """The consent sentence in the page's language, for the subscribe forms."""
-    return _(SUBSCRIBE_CONSENT, site=current_app.config["SITE_NAME"])
+def shown_consent_wording() -> Markup:
+    """The consent sentence in the page's language, for the subscribe forms: its words escaped,
+    the site's name isolated in a <bdi>."""
+    site = Markup("<bdi>{}</bdi>").format(current_app.config["SITE_NAME"])
+    return escape(_(SUBSCRIBE_CONSENT)) % {"site": site}
 
 
 class SubscribeForm(Form):

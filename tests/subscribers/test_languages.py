@@ -1,8 +1,10 @@
 """Subscribing in another language: the page's language is the subscriber's, their emails are
 in it with links to pages in it, and the pages those links open are in it too.
 
-(Most of these messages have no translation yet, so a page or email shows it is in Uyghur by
-its `lang`, `dir` and links, and by the few words the catalog already has, such as "Email".)
+Most of these messages have no translation yet, so a page or email shows it is in Uyghur by
+its `lang`, `dir` and links, by the few words the catalog already has ("Email"), and, with the
+petitions' stand-in catalog that wraps every message it is asked for (⟪Subscribe⟫), by having
+no English left that did not go through the catalog.
 """
 
 import re
@@ -16,6 +18,13 @@ from campaign.subscribers.models import SubscriberStatus
 from tests.factories.content import make_campaign
 from tests.factories.subscribers import SITE, find_subscriber, link, local, make_subscriber, outbox
 from tests.helpers import post_form
+from tests.petitions.test_languages import (  # the stand-in catalog, and what it leaves
+    CLOSE,
+    OPEN,
+    left_in_english,
+    untranslated_lines,
+    uyghur_catalog,  # noqa: F401 (a fixture)
+)
 
 OURS = {"Origin": SITE}
 UYGHUR_EMAIL = "ئېلخەت"  # "Email", as the Uyghur catalog has it
@@ -97,6 +106,49 @@ def test_an_empty_address_is_refused_beside_the_field_on_the_arabic_page(client,
     assert response.status_code == 400
     assert 'lang="ar" dir="rtl"' in html_tag(html)
     assert re.search(r'<p class="error" id="email-error">[^<]+</p>', html)
+
+
+@pytest.mark.usefixtures("uyghur_catalog")
+def test_every_word_of_the_subscribing_pages_goes_through_the_catalog(client, session):
+    address = "aygul@example.org"
+    pages = {"form": client.get("/ug/subscribe"), "home": client.get("/ug/")}
+    # (An address that is not one is refused in campaign/addresses.py's words, not marked yet.)
+    pages["errors"] = subscribe(client, "/ug", "", name="x" * 201)
+    pages["inbox"] = subscribe(client, "/ug", address)
+    confirm = local(link(only_email(address).text_body, "/ug/subscribe/confirm/"))
+    pages["confirm"] = client.get(confirm)
+    pages["confirmed"] = post_form(client, confirm, {})
+    unsubscribe = local(subscriptions.unsubscribe_url(find_subscriber(address)))
+    pages["unsubscribe"] = client.get(unsubscribe)
+    pages["unsubscribed"] = client.post(unsubscribe, data={"List-Unsubscribe": "One-Click"})
+    pages["already unsubscribed"] = client.get(unsubscribe)
+    pages["bad link"] = client.get("/ug/unsubscribe/nonsense")
+    pages["bad confirm link"] = client.get("/ug/subscribe/confirm/nonsense")
+
+    for name, response in pages.items():
+        html = response.get_data(as_text=True)
+        assert 'lang="ug" dir="rtl"' in html_tag(html), name
+        # The site's name, and the address and name typed, are not the interface's words.
+        assert left_in_english(html, "Campaign", address, "x" * 201) == [], name
+    errors = pages["errors"].get_data(as_text=True)
+    assert f'<p class="error" id="email-error">{OPEN}Enter your email address.{CLOSE}</p>' in errors
+
+
+@pytest.mark.usefixtures("uyghur_catalog")
+def test_every_word_of_both_emails_goes_through_the_catalog(client, session):
+    make_subscriber(email="member@example.org", language="ug")
+
+    subscribe(client, "/ug", "new@example.org", campaign=make_campaign(language="ug").slug)
+    subscribe(client, "", "member@example.org")
+
+    for address in ("new@example.org", "member@example.org"):
+        message = only_email(address)
+        assert message.subject.startswith(OPEN) and message.subject.endswith(CLOSE), address
+        assert untranslated_lines(message.text_body) == [], address
+        footer = message.text_body.split("\n-- \n")[1]
+        if address == "member@example.org":
+            assert f"{OPEN}Unsubscribe in one click: {SITE}/ug/unsubscribe/" in footer
+            assert f'{OPEN}<a href="{SITE}/ug/unsubscribe/' in message.html_body
 
 
 # --- the confirmation ---------------------------------------------------------------------
