@@ -9,7 +9,7 @@ from campaign.extensions import db
 from campaign.paging import console_page
 from campaign.subscribers import reports
 from campaign.subscribers.blueprint import console_bp as bp
-from campaign.subscribers.forms import ImportForm, SearchForm
+from campaign.subscribers.console_forms import ImportForm, SearchForm
 from campaign.subscribers.importing import ImportFileError, import_subscribers
 
 # Named as before the package was renamed, so its endpoints (audience_console.*) stay as they were.

@@ -1,33 +1,33 @@
-"""The subscribe form, and the console's import and search forms."""
+"""The subscribe form, and the consent sentence beside it."""
 
 from flask import current_app
-from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import EmailField, HiddenField, SelectField, StringField
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
+from wtforms import EmailField, HiddenField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from campaign.addresses import MAX_EMAIL_LENGTH
-from campaign.form_fields import (
-    LANGUAGE_TAG,
-    MAX_LANGUAGE_LENGTH,
-    Form,
-    any_status_choices,
-    strip,
-    valid_email,
+from campaign.form_fields import Form, strip, valid_email
+from campaign.i18n.languages import N_
+
+# The sentence beside every subscribe button. Each subscriber's consent record keeps it in
+# English, as written here; the page shows it in its own language.
+SUBSCRIBE_CONSENT = N_(
+    "Send me email updates from %(site)s. I can unsubscribe at any time, in one click."
 )
-from campaign.subscribers.models import SubscriberStatus
-from campaign.subscribers.reports import SubscriberSearch
 
 
 def consent_wording() -> str:
-    """The sentence beside every subscribe button, stored with each subscriber as their consent."""
-    site = current_app.config["SITE_NAME"]
-    return f"Send me email updates from {site}. I can unsubscribe at any time, in one click."
+    """The consent sentence as stored with each subscriber: in English, naming the site."""
+    return SUBSCRIBE_CONSENT % {"site": current_app.config["SITE_NAME"]}
 
 
-def clean_language(value: str | None, fallback: str = "en") -> str:
-    """A language tag from a hidden field, or `fallback` when it is not a plausible one."""
-    value = (value or "").strip()
-    return value if len(value) <= MAX_LANGUAGE_LENGTH and LANGUAGE_TAG.match(value) else fallback
+def shown_consent_wording() -> Markup:
+    """The consent sentence in the page's language, for the subscribe forms: its words escaped,
+    the site's name isolated in a <bdi>."""
+    site = Markup("<bdi>{}</bdi>").format(current_app.config["SITE_NAME"])
+    return escape(_(SUBSCRIBE_CONSENT)) % {"site": site}
 
 
 class SubscribeForm(Form):
@@ -37,54 +37,23 @@ class SubscribeForm(Form):
         csrf = False
 
     email = EmailField(
-        "Email",
+        _l("Email"),
         filters=[strip],
         validators=[
-            DataRequired(message="Enter your email address."),
-            Length(max=MAX_EMAIL_LENGTH, message="That email address is too long."),
+            DataRequired(message=_l("Enter your email address.")),
+            Length(max=MAX_EMAIL_LENGTH, message=_l("That email address is too long.")),
             valid_email,
         ],
     )
     name = StringField(
-        "Name (optional)",
+        _l("Name (optional)"),
         filters=[strip],
         validators=[
             Optional(),
-            Length(max=200, message="Please keep the name under 200 characters."),
+            Length(max=200, message=_l("Please keep the name under 200 characters.")),
         ],
     )
     # A honeypot: hidden from people, filled in by bots that fill in everything.
-    website = StringField("Leave this field empty")
+    website = StringField(_l("Leave this field empty"))
     campaign = HiddenField()
-    language = HiddenField()
-
-
-class ImportForm(Form):
-    file = FileField(
-        "CSV file",
-        validators=[
-            FileRequired(message="Choose a CSV file to import."),
-            FileAllowed(["csv"], message="The file must be a .csv file."),
-        ],
-        description=(
-            "Columns: email, consent (yes or no), and optionally name, language, consent_text "
-            "and source. Only rows whose consent column says yes are imported."
-        ),
-    )
-
-
-STATUS_CHOICES = any_status_choices(SubscriberStatus)
-
-
-class SearchForm(Form):
-    class Meta:
-        csrf = False  # a GET form: it changes nothing
-
-    q = StringField(
-        "Email or name contains", filters=[strip], validators=[Optional(), Length(max=254)]
-    )
-    status = SelectField("Status", choices=STATUS_CHOICES, validators=[Optional()])
-
-    def search(self) -> SubscriberSearch:
-        """The search the form describes."""
-        return SubscriberSearch(text=self.q.data or "", status=self.status.data or "")
+    # No language field: the subscriber's language is the page's the form was posted to.

@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import IO
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from campaign.addresses import InvalidEmail, checked_email
 from campaign.db import utcnow
 from campaign.extensions import db
-from campaign.subscribers.forms import clean_language
+from campaign.form_fields import LANGUAGE_TAG, MAX_LANGUAGE_LENGTH
 from campaign.subscribers.models import Subscriber, SubscriberStatus
 
 REQUIRED_COLUMNS = ("email", "consent")
@@ -30,7 +32,8 @@ DEFAULT_CONSENT_TEXT = "Consent recorded by the list's owner before import."
 
 
 class ImportFileError(ValueError):
-    """A file we cannot read as a subscriber list at all; the message is one sentence."""
+    """A file we cannot read as a subscriber list at all; the message is one sentence, in the
+    console's language (the command's is the default one)."""
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,7 @@ class Row:
 class Problem:
     line: int
     email: str
-    reason: str
+    reason: str  # a sentence in the console's language
 
 
 @dataclass
@@ -64,12 +67,32 @@ class ImportReport:
         return not self.refused
 
 
+def clean_language(value: str | None, fallback: str = "en") -> str:
+    """A language tag from the file, or `fallback` when it is not a plausible one."""
+    value = (value or "").strip()
+    return value if len(value) <= MAX_LANGUAGE_LENGTH and LANGUAGE_TAG.match(value) else fallback
+
+
 def source_name(filename: str) -> str:
     """The file's own name, without any folder, as it goes into the consent record."""
     return PurePath(filename.replace("\\", "/")).name[:150] or "upload.csv"
 
 
-NOT_UTF8 = "The file is not UTF-8 text: save it as “CSV UTF-8” in your spreadsheet and try again."
+def _missing_columns(missing: list[str]) -> str:
+    known = ", ".join(KNOWN_COLUMNS)
+    if len(missing) == 1:
+        return _(
+            "The file has no %(column)s column; its first line must name the columns (%(known)s).",
+            column=missing[0],
+            known=known,
+        )
+    return _(
+        "The file has no %(first)s or %(second)s column; its first line must name the columns "
+        "(%(known)s).",
+        first=missing[0],
+        second=missing[1],
+        known=known,
+    )
 
 
 def _reader(stream: IO[str]) -> Iterator[tuple[int, dict[str, str]]]:
@@ -77,23 +100,31 @@ def _reader(stream: IO[str]) -> Iterator[tuple[int, dict[str, str]]]:
     try:
         header = next(reader, None)
         if header is None or not any(cell.strip() for cell in header):
-            raise ImportFileError("The file is empty: its first line must name the columns.")
+            raise ImportFileError(_("The file is empty: its first line must name the columns."))
         columns = [cell.strip().lower() for cell in header]
         missing = [name for name in REQUIRED_COLUMNS if name not in columns]
         if missing:
-            raise ImportFileError(
-                f"The file has no {' or '.join(missing)} column; its first line must name the "
-                f"columns ({', '.join(KNOWN_COLUMNS)})."
-            )
+            raise ImportFileError(_missing_columns(missing))
         for values in reader:
             if not any(value.strip() for value in values):
                 continue  # blank lines are not rows
             cells = dict(zip(columns, (value.strip() for value in values), strict=False))
             yield reader.line_num, cells
     except UnicodeDecodeError:
-        raise ImportFileError(NOT_UTF8) from None
+        raise ImportFileError(
+            _(
+                "The file is not UTF-8 text: save it as “CSV UTF-8” in your spreadsheet and try "
+                "again."
+            )
+        ) from None
     except csv.Error as error:
-        raise ImportFileError(f"Line {reader.line_num} of the file is not CSV ({error}).") from None
+        raise ImportFileError(
+            _(
+                "Line %(line)s of the file is not CSV (%(error)s).",
+                line=reader.line_num,
+                error=error,
+            )
+        ) from None
 
 
 def check_file(stream: IO[str], filename: str) -> tuple[ImportReport, list[Row]]:
@@ -112,20 +143,22 @@ def check_file(stream: IO[str], filename: str) -> tuple[ImportReport, list[Row]]
             continue
         if consent not in YES:
             reason = (
-                "No consent: the consent column does not say yes."
+                _("No consent: the consent column does not say yes.")
                 if consent in NO
-                else f"The consent column says “{cells['consent']}”; write yes or no."
+                else _(
+                    "The consent column says “%(value)s”; write yes or no.", value=cells["consent"]
+                )
             )
             report.refused.append(Problem(line, email, reason))
             continue
         if email in first_line:
-            reason = f"The same address is on line {first_line[email]}."
+            reason = _("The same address is on line %(line)s.", line=first_line[email])
             report.refused.append(Problem(line, email, reason))
             continue
         first_line[email] = line
         name = cells.get("name", "")
         if len(name) > 200:
-            report.refused.append(Problem(line, email, "The name is over 200 characters."))
+            report.refused.append(Problem(line, email, _("The name is over 200 characters.")))
             continue
         rows.append(
             Row(
@@ -138,7 +171,7 @@ def check_file(stream: IO[str], filename: str) -> tuple[ImportReport, list[Row]]
             )
         )
     if report.rows == 0:
-        raise ImportFileError("The file names its columns but has no rows to import.")
+        raise ImportFileError(_("The file names its columns but has no rows to import."))
     return report, rows
 
 
@@ -152,10 +185,10 @@ def _existing(emails: list[str]) -> dict[str, Subscriber]:
 
 
 _KEPT_REASONS = {
-    SubscriberStatus.ACTIVE: "Already subscribed; left as they are.",
-    SubscriberStatus.UNSUBSCRIBED: "Unsubscribed earlier; an import does not bring them back.",
-    SubscriberStatus.BOUNCED: "Email to this address bounced; left as they are.",
-    SubscriberStatus.COMPLAINED: "This address reported our email as spam; left as they are.",
+    SubscriberStatus.ACTIVE: _l("Already subscribed; left as they are."),
+    SubscriberStatus.UNSUBSCRIBED: _l("Unsubscribed earlier; an import does not bring them back."),
+    SubscriberStatus.BOUNCED: _l("Email to this address bounced; left as they are."),
+    SubscriberStatus.COMPLAINED: _l("This address reported our email as spam; left as they are."),
 }
 
 
@@ -182,7 +215,8 @@ def write_rows(
     for done, row in enumerate(rows, start=1):
         subscriber = existing.get(row.email)
         if subscriber is not None and subscriber.status != SubscriberStatus.PENDING:
-            report.kept.append(Problem(row.line, row.email, _KEPT_REASONS[subscriber.status]))
+            reason = str(_KEPT_REASONS[subscriber.status])
+            report.kept.append(Problem(row.line, row.email, reason))
         else:
             if subscriber is None:
                 subscriber = Subscriber(email=row.email)

@@ -18,6 +18,8 @@ from campaign.addresses import checked_email, normalise_email
 from campaign.content.models import Campaign
 from campaign.db import utcnow
 from campaign.extensions import db
+from campaign.i18n.languages import N_, same_language
+from campaign.i18n.site import shipped_language
 from campaign.mailer.compose import queue_email
 from campaign.mailer.models import OutboundEmail
 from campaign.subscribers import emails
@@ -25,8 +27,9 @@ from campaign.subscribers.models import Subscriber, SubscriberStatus
 from campaign.templating import site_url_for
 from campaign.tokens import TokenError, make_token, read_token_issued
 
-# The words beside "email me updates" where people sign or give; stored as their consent.
-CAMPAIGN_UPDATES_CONSENT = (
+# The words beside "email me updates" where people sign or give: stored as their consent in
+# English, as written here, and shown in the page's language (`_l(CAMPAIGN_UPDATES_CONSENT)`).
+CAMPAIGN_UPDATES_CONSENT = N_(
     "Email me updates about this campaign. I can unsubscribe at any time with one click."
 )
 
@@ -111,22 +114,28 @@ def request_subscription(
     db.session.flush()
     if _emails_sent_today(address) >= MAX_EMAILS_PER_DAY:
         return
+    # In the subscriber's language, whatever page (or webhook) asked: an active subscriber's
+    # stays the one they chose, a new request's is the page's it came from.
+    language = email_language(subscriber)
     if subscriber.status == SubscriberStatus.ACTIVE:
         queue_email(
             "already_subscribed",
             address,
             emails.already_subscribed(),
-            unsubscribe_url=unsubscribe_url(subscriber),
+            unsubscribe_url=unsubscribe_url(subscriber, language),
+            language=language,
         )
     else:
         queue_email(
             "subscribe_confirm",
             address,
             emails.subscribe_confirm(
-                confirm_url(subscriber),
+                confirm_url(subscriber, language),
                 campaign,
                 coming_back=subscriber.unsubscribed_at is not None,
+                language=language,
             ),
+            language=language,
         )
 
 
@@ -170,6 +179,18 @@ def unsubscribe(subscriber: Subscriber) -> None:
         db.session.flush()
 
 
+def email_language(subscriber: Subscriber) -> str:
+    """The site's language a subscriber's emails and links are in: theirs, the same language in
+    the site's spelling ("zh" -> "zh-Hans"), or else the default (an import may name any)."""
+    shipped = shipped_language(subscriber.language)
+    if shipped.lower() == (subscriber.language or "").lower():
+        return shipped
+    for tag in current_app.config["LANGUAGES"]:
+        if subscriber.language and same_language(tag, subscriber.language):
+            return tag
+    return shipped
+
+
 def _address_check(email: str) -> str:
     # Links end up in server logs and browser history, so a token carries a keyed digest of the
     # address rather than the address itself: enough to refuse a row whose address changed.
@@ -182,16 +203,20 @@ def token_payload(subscriber: Subscriber) -> dict:
     return {"id": subscriber.id, "check": _address_check(subscriber.email)}
 
 
-def confirm_url(subscriber: Subscriber) -> str:
-    """The absolute link in a confirmation email (it expires after CONFIRM_TOKEN_DAYS)."""
+def confirm_url(subscriber: Subscriber, language: str | None = None) -> str:
+    """The absolute link in a confirmation email (it expires after CONFIRM_TOKEN_DAYS), to the
+    page in `language` (by default the subscriber's)."""
     token = make_token(CONFIRM_PURPOSE, token_payload(subscriber))
-    return site_url_for("audience.confirm", token=token)
+    language = language or email_language(subscriber)
+    return site_url_for("audience.confirm", token=token, language=language)
 
 
-def unsubscribe_url(subscriber: Subscriber) -> str:
-    """The absolute one-click unsubscribe link for every email after confirmation."""
+def unsubscribe_url(subscriber: Subscriber, language: str | None = None) -> str:
+    """The absolute one-click unsubscribe link for every email after confirmation, to the page
+    in `language` (by default the subscriber's)."""
     token = make_token(UNSUBSCRIBE_PURPOSE, token_payload(subscriber))
-    return site_url_for("audience.unsubscribe", token=token)
+    language = language or email_language(subscriber)
+    return site_url_for("audience.unsubscribe", token=token, language=language)
 
 
 def _subscriber_for(payload: dict) -> Subscriber:

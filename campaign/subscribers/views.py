@@ -4,10 +4,11 @@ from flask import current_app, render_template, request
 
 from campaign.content.queries import public_campaign
 from campaign.extensions import csrf, db, limiter
+from campaign.i18n.site import current_language
 from campaign.security import form_post_is_ours
 from campaign.subscribers import subscriptions
 from campaign.subscribers.blueprint import bp
-from campaign.subscribers.forms import SubscribeForm, clean_language, consent_wording
+from campaign.subscribers.forms import SubscribeForm, consent_wording, shown_consent_wording
 from campaign.tokens import TokenError, TokenExpired
 
 
@@ -21,8 +22,8 @@ def _confirm_limit() -> str:
 
 @bp.app_template_global("subscribe_consent_text")
 def subscribe_consent_text() -> str:
-    """The consent sentence, for every subscribe form on the site."""
-    return consent_wording()
+    """The consent sentence in the page's language, for every subscribe form on the site."""
+    return shown_consent_wording()
 
 
 @bp.route("/subscribe", methods=["GET", "POST"])
@@ -41,12 +42,12 @@ def subscribe():
     if not form.validate():
         return render_template("subscribers/subscribe.html", form=form), 400
     campaign = public_campaign(form.campaign.data) if form.campaign.data else None
-    fallback_language = campaign.language if campaign else "en"
     subscriptions.request_subscription(
         form.email.data,
         form.name.data or "",
         source=f"subscribe-form:{campaign.slug}" if campaign else "subscribe-form",
-        language=clean_language(form.language.data, fallback_language),
+        # The language of the page they subscribed on: /ug/subscribe is Uyghur.
+        language=current_language(),
         campaign=campaign,
         consent_text=consent_wording(),
     )

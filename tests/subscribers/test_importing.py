@@ -177,7 +177,7 @@ def test_console_import_reports_and_commits(client, auth, session):
 
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "march.csv: 3 imported" in html
+    assert "<bdi>march.csv</bdi>: 3 imported" in html
     assert find_subscriber("ben@example.org").status == SubscriberStatus.ACTIVE
 
 
@@ -188,7 +188,7 @@ def test_console_import_with_a_refused_row_imports_nothing(client, auth, session
 
     html = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "march.csv: nothing was imported" in html
+    assert "<bdi>march.csv</bdi>: nothing was imported" in html
     assert "<td>3</td><td>ben@example.org</td><td>No consent" in html
     assert count_subscribers(session) == 0
 
