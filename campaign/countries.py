@@ -27,10 +27,8 @@ def country_name(code: str, language: str = "en") -> str:
 
 @cache
 def country_options_html(language: str = "en") -> str:
-    """The <option> list of every country, rendered once per language."""
-    options = ['<option value="">Choose…</option>']
-    options += [
+    """The <option> of every country, rendered once per language; the form adds its prompt."""
+    return "".join(
         f'<option value="{code}">{escape(name)}</option>'
         for code, name in country_names(language).items()
-    ]
-    return "".join(options)
+    )

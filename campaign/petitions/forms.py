@@ -56,9 +56,10 @@ class CountrySelect:
 
     def __call__(self, field: SelectField, **kwargs) -> Markup:
         kwargs.setdefault("id", field.id)
-        listed = country_options_html(getattr(field, "language", "en"))
-        countries = listed.partition("</option>")[2]
-        options = f'<option value="">{escape(_("Choose…"))}</option>{countries}'
+        countries = country_options_html(getattr(field, "language", "en"))
+        # Outside the f-string, where extraction finds it.
+        prompt = escape(_("Choose…"))
+        options = f'<option value="">{prompt}</option>{countries}'
         if field.data:
             plain = f'<option value="{escape(field.data)}">'
             options = options.replace(plain, plain.replace("<option ", "<option selected "), 1)
