@@ -25,6 +25,8 @@ def load(if_empty: bool) -> None:
         db.session.commit()
         for item in report.created:
             click.echo(f"created {item}")
+        for item in report.updated:
+            click.echo(f"updated from its file: {item}")
         for item in report.kept:
             click.echo(f"already there: {item}")
         if report.organiser_password:

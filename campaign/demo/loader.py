@@ -1,7 +1,8 @@
 """Load the demo campaign from china_cables.toml and the Markdown beside it.
 
 Idempotent: what already exists (matched by slug) is left as the organisers may have edited it;
-only what is missing is created.
+only what is missing is created. Its translations (china_cables.<language>.toml, see
+translations.py) follow their files instead.
 """
 
 import tomllib
@@ -17,6 +18,7 @@ from campaign.content.models import Campaign, CampaignStatus, Explainer, Explain
 from campaign.content.publishing import add_link
 from campaign.demo.appeals import load_appeal
 from campaign.demo.petitions import load_petition
+from campaign.demo.translations import load_translations
 from campaign.demo.updates import load_subscribers, load_update
 from campaign.extensions import db
 
@@ -28,6 +30,7 @@ DEMO_ORGANISER_EMAIL = "organiser@example.org"
 class LoadReport:
     created: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
     organiser_password: str | None = None
 
 
@@ -46,6 +49,7 @@ def load_demo() -> LoadReport:
         load_petition(campaign, item, report.created, report.kept)
     for item in data.get("appeals", []):
         load_appeal(campaign, item, report.created, report.kept)
+    load_translations(campaign, report.created, report.kept, report.updated)
     if "subscribers" in data:
         load_subscribers(campaign, data["subscribers"]["count"], report.created, report.kept)
     for item in data.get("updates", []):
