@@ -5,11 +5,11 @@ document.addEventListener("DOMContentLoaded", () => {
     const button = document.createElement("button");
     button.type = "button";
     button.className = "secondary";
-    // The page can give the words in its language (data-copy-label, data-copied-label).
-    button.textContent = input.dataset.copyLabel || "Copy link";
+    // The words come from the page, in its language.
+    button.textContent = input.dataset.copyLabel;
     button.addEventListener("click", async () => {
       await navigator.clipboard.writeText(input.value);
-      button.textContent = input.dataset.copiedLabel || "Copied";
+      button.textContent = input.dataset.copiedLabel;
     });
     input.after(button);
   }

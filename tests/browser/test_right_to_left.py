@@ -338,7 +338,7 @@ def test_arabic_script_is_larger_and_taller_and_never_spaced_capitalised_or_slan
 
 
 def test_chinese_lines_are_taller_and_emphasis_is_dotted_not_slanted(page: Page):
-    open_at(page, "/zh-Hans/explainers/how-the-ijop-surveillance-platform-works", PHONE)
+    open_at(page, "/zh-Hans/explainers/how-the-ijop-surveillance-platform-works-zh-hans", PHONE)
     # The demo's text has no emphasis of its own: add some, as a translation would.
     page.locator(".prose p").first.evaluate(
         "p => p.append(Object.assign(document.createElement('em'), {textContent: '重要'}))"

@@ -24,11 +24,6 @@ ENGLISH = tomllib.loads((HERE / "china_cables.toml").read_text(encoding="utf-8")
 LANGUAGES = ["ug", "zh-Hans"]
 # Each language's script, to tell its words from the English ones on a page.
 SCRIPT = {"ug": re.compile(r"[\u0600-\u06ff]"), "zh-Hans": re.compile(r"[\u4e00-\u9fff]")}
-PETITIONS_NOT_READING_TRANSLATIONS = pytest.mark.xfail(
-    strict=True,
-    reason="the petition pages and the petition's call to action do not read content "
-    "translations yet (in_page_language); these pass once they do",
-)
 
 
 def demo_file(language: str) -> dict:
@@ -152,7 +147,6 @@ def test_the_hub_in_a_language_shows_the_campaigns_words_in_it(client, demo, lan
         assert item["title"] in page
 
 
-@PETITIONS_NOT_READING_TRANSLATIONS
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_hub_in_a_language_calls_to_sign_the_petition_in_it(client, demo, language):
     page = text_of(client.get(f"/{language}/c/china-cables"))
@@ -160,7 +154,6 @@ def test_the_hub_in_a_language_calls_to_sign_the_petition_in_it(client, demo, la
     assert demo_file(language)["petitions"][0]["title"] in page
 
 
-@PETITIONS_NOT_READING_TRANSLATIONS
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_petition_in_a_language_shows_its_words_in_it(client, demo, language):
     item = demo_file(language)["petitions"][0]

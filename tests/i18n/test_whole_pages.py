@@ -21,7 +21,15 @@ from tests.factories.petitions import make_petition
 from tests.factories.updates import make_update
 
 TRANSLATED = TestingConfig.LANGUAGES[1:]
-READ_ATTRIBUTES = ("aria-label", "placeholder", "title", "alt")
+# A script may show `data-…-label` (the copy button's words).
+READ_ATTRIBUTES = (
+    "aria-label",
+    "placeholder",
+    "title",
+    "alt",
+    "data-copy-label",
+    "data-copied-label",
+)
 # Words that are the same in every language: names, and what is read as letters.
 NAMES = {"Stripe", "Campaign", "Facebook", "Mastodon", "Bluesky", "WhatsApp", "Telegram"}
 ENGLISH_WORD = re.compile(r"\b[A-Za-z][a-z]{2,}\b")

@@ -32,7 +32,7 @@ from tests.factories.petitions import (
     press_confirm,
 )
 from tests.factories.subscribers import SITE, link, local, outbox
-from tests.helpers import csrf_token
+from tests.helpers import csrf_token, in_language
 
 OPEN, CLOSE = "⟪", "⟫"
 # Names of networks on the share buttons: nobody translates "WhatsApp".
@@ -446,7 +446,7 @@ def test_the_email_of_a_uyghur_signature_names_the_petition_as_translated(client
     )
 
 
-def test_the_campaign_page_offers_the_petition_in_the_pages_language(client, session):
+def test_the_campaign_page_offers_the_petition_in_the_pages_language(app, client, session):
     campaign = make_campaign()
     petition = make_petition(campaign, title="Let the UN in", target="The UN <High> Commission")
     save_translation(petition, "ug", {"title": "ب د ت كىرسۇن"})
@@ -457,7 +457,9 @@ def test_the_campaign_page_offers_the_petition_in_the_pages_language(client, ses
 
     assert "<h3>ب د ت كىرسۇن</h3>" in uyghur
     target = "The UN &lt;High&gt; Commission"
-    assert f'Addressed to <bdi lang="en" dir="ltr">{target}</bdi>.' in uyghur
+    addressed = in_language("ug", "Addressed to %(target)s.", target="%(target)s")
+    assert addressed != "Addressed to %(target)s."
+    assert addressed % {"target": f'<bdi lang="en" dir="ltr">{target}</bdi>'} in uyghur
     assert f"Addressed to <bdi>{target}</bdi>." in english
     assert f'href="{SITE}/ug/petitions/{petition.slug}"' in uyghur
 
