@@ -14,11 +14,11 @@ import pytest
 
 from campaign.utc_days import utcnow
 from config import TestingConfig
-from tests.i18n.catalogs import CATALOGS, is_public, read_catalog
 from tests.factories.content import make_campaign, make_explainer
 from tests.factories.donations import make_appeal
 from tests.factories.petitions import make_petition
 from tests.factories.updates import make_update
+from tests.i18n.catalogs import CATALOGS, is_public, read_catalog
 
 TRANSLATED = TestingConfig.LANGUAGES[1:]
 # A script may show `data-…-label` (the copy button's words).
@@ -146,6 +146,6 @@ def test_the_check_finds_english_left_on_a_page():
     )
 
     assert english_left(page) == ["Sign the petition", "Your name"]
-    turkish = page.replace('lang="ug"', 'lang="tr"', 1).replace("ئىمزا قويۇڭ", "İmzalayın")
+    turkish = page.replace('lang="ug"', 'lang="tr"', 1).replace("ئىمزا قويۇڭ", "İmzalayın")  # noqa: RUF001 (Turkish)
 
     assert english_left(turkish) == ["Sign the petition", "Your name"]
