@@ -7,6 +7,7 @@ hooks; importing one imports that feature's web layer.
 from campaign import health
 from campaign.accounts import feature as accounts
 from campaign.admin import feature as admin
+from campaign.audit import feature as audit
 from campaign.content import feature as content
 from campaign.demo import feature as demo
 from campaign.donations import feature as donations
@@ -27,6 +28,7 @@ FEATURES = (
     updates,
     webhooks,
     accounts,
+    audit,
     admin,
     mailer,
     demo,
