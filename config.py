@@ -98,6 +98,9 @@ class Config:
     DONATION_FEE_FIXED = env_int("DONATION_FEE_FIXED", 20)
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "campaign-memory://")
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+    # Exporting, importing, erasing, bulk invalidation, sending an update and managing
+    # organisers ask the organiser to prove it is them again once this long has passed.
+    REAUTH_MINUTES = env_int("REAUTH_MINUTES", 15)
     SUBSCRIBE_RATE_LIMIT = os.environ.get("SUBSCRIBE_RATE_LIMIT", "5 per minute;30 per hour")
     CONFIRM_RATE_LIMIT = os.environ.get("CONFIRM_RATE_LIMIT", "10 per minute;60 per hour")
     # Sign-ups per client address: a burst limit and a daily one (shared addresses, such as a

@@ -22,6 +22,14 @@ class LoginForm(Form):
     )
 
 
+class CheckAgainForm(Form):
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
 class ChangePasswordForm(Form):
     current_password = PasswordField(
         _l("Current password"),

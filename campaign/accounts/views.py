@@ -4,9 +4,10 @@ from flask_login import current_user, login_user, logout_user
 
 from campaign.accounts.access import require_organiser
 from campaign.accounts.blueprint import bp
-from campaign.accounts.forms import ChangePasswordForm, LoginForm
+from campaign.accounts.forms import ChangePasswordForm, CheckAgainForm, LoginForm
 from campaign.accounts.models import new_session_token
 from campaign.accounts.passwords import verify_password
+from campaign.accounts.reauth import mark_checked
 from campaign.accounts.service import AccountError, authenticate, set_password
 from campaign.extensions import db, limiter
 from campaign.security import is_local_path
@@ -35,6 +36,7 @@ def login():
             session.clear()
             login_user(user)
             session.permanent = True
+            mark_checked()
             if user.must_change_password:
                 return redirect(url_for("accounts.change_password"))
             return redirect(target)
@@ -52,6 +54,26 @@ def logout():
     session.clear()
     flash(_("You are signed out."), "info")
     return redirect(url_for("accounts.login"))
+
+
+@bp.route("/check", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def check_again():
+    """Prove it is you again before a sensitive action, then go on to it."""
+    refusal = require_organiser()
+    if refusal is not None:
+        return refusal
+    target = request.args.get("next")
+    if not is_local_path(target):
+        target = url_for("admin.dashboard")
+    form = CheckAgainForm()
+    if form.validate_on_submit():
+        if verify_password(current_user.password_hash, form.password.data):
+            mark_checked()
+            return redirect(target)
+        form.password.errors.append(_("That is not your password."))
+    status = 400 if form.errors else 200
+    return render_template("accounts/check_again.html", form=form), status
 
 
 @bp.route("/password", methods=["GET", "POST"])
