@@ -3,10 +3,11 @@
 from collections.abc import Callable
 from functools import wraps
 
-from flask import abort, redirect, request, url_for
+from flask import abort, redirect, request, session, url_for
 from flask_babel import gettext
-from flask_login import current_user
+from flask_login import current_user, logout_user
 
+from campaign.accounts.devices import session_stands
 from campaign.accounts.models import User
 from campaign.extensions import db, login_manager
 from campaign.i18n.languages import N_
@@ -28,6 +29,11 @@ def load_user(session_token: str) -> User | None:
 def require_organiser():
     """A `before_request` guard for the console: sign-in, then any forced password change."""
     if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if not session_stands():
+        # Ended from another browser (or started before sessions were kept): sign in again.
+        logout_user()
+        session.clear()
         return login_manager.unauthorized()
     if current_user.must_change_password and request.endpoint != "accounts.change_password":
         return redirect(url_for("accounts.change_password"))

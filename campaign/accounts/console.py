@@ -1,16 +1,37 @@
 """The console's organiser accounts under /admin/users, for admins only."""
 
-from flask import flash, make_response, redirect, render_template, url_for
+from flask import abort, flash, g, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from campaign.accounts import reports, service
+from campaign.accounts import devices, reports, service
 from campaign.accounts.access import admin_required
 from campaign.accounts.blueprint import console_bp as bp
 from campaign.accounts.forms import NewOrganiserForm, RoleForm
 from campaign.accounts.models import User
 from campaign.addresses import InvalidEmail
+from campaign.audit.trail import record
 from campaign.extensions import db
+
+
+@bp.get("/sessions")
+def sessions():
+    """The organiser's own sessions: where the account is signed in, to end any of them."""
+    return render_template(
+        "accounts/console/sessions.html",
+        sessions=devices.sessions_of(current_user),
+        this_session=g.get("organiser_session_id"),
+    )
+
+
+@bp.post("/sessions/<int:session_id>/end")
+def end_session(session_id: int):
+    if not devices.end_session(current_user, session_id):
+        abort(404)
+    record("end session", object_kind="organiser session", object_id=session_id)
+    db.session.commit()
+    flash(_("That session is ended: the browser is signed out at its next click."), "success")
+    return redirect(url_for("accounts_console.sessions"))
 
 
 @bp.get("/users")

@@ -2,7 +2,7 @@
 
 from flask import Flask
 
-from campaign.accounts import console, views
+from campaign.accounts import console, devices, views
 from campaign.accounts.cli import create_admin
 
 
@@ -11,3 +11,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.bp, url_prefix="/admin")
     app.register_blueprint(console.bp, url_prefix="/admin")
     app.cli.add_command(create_admin)
+    devices.init_app(app)

@@ -4,6 +4,7 @@ from flask_login import current_user, login_user, logout_user
 
 from campaign.accounts.access import require_organiser
 from campaign.accounts.blueprint import bp
+from campaign.accounts.devices import end_every_session
 from campaign.accounts.forms import ChangePasswordForm, CheckAgainForm, LoginForm
 from campaign.accounts.models import new_session_token
 from campaign.accounts.passwords import verify_password
@@ -49,6 +50,7 @@ def logout():
     if current_user.is_authenticated:
         # A copy of this session's cookie must stop working too, not only this browser's.
         current_user.session_token = new_session_token()
+        end_every_session(current_user)
         db.session.commit()
     logout_user()
     session.clear()
@@ -92,7 +94,9 @@ def change_password():
                 form.new_password.errors.append(str(error))
             else:
                 db.session.commit()
-                login_user(current_user)  # the session token changed: keep this one signed in
+                login_user(
+                    current_user._get_current_object()
+                )  # a new token: keep this one signed in
                 flash(_("Your password is changed."), "success")
                 return redirect(url_for("admin.dashboard"))
     status = 400 if form.errors else 200

@@ -28,6 +28,7 @@ CONSOLE_SOURCES = (
     "templates/accounts/*",
     "templates/mailer/*",
     "templates/emails/transport_check/*",
+    "templates/emails/new_device/*",  # to organisers
 )
 
 

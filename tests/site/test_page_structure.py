@@ -145,7 +145,7 @@ def everything(session):
 
 
 EVERY_CONSOLE_TABLE = {
-    *("Campaigns", "Explainers", "Organiser accounts", "Messages"),
+    *("Campaigns", "Explainers", "Organiser accounts", "Your sessions", "Messages"),
     *("Subscribers by status", "Subscribers", "Refused"),
     *("Petitions", "Comments", "Signatures", "Signatures to invalidate"),
     *("Confirmations per day", "Signatures by country"),
