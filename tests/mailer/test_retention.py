@@ -15,9 +15,10 @@ from campaign.extensions import db
 from campaign.mailer.models import MessageStatus, OutboundEmail, Suppression
 from campaign.mailer.retention import purge_mail_bodies, purge_old_mail_files
 from campaign.mailer.transports.outbox import eml_name
-from tests.conftest import committed_to
+from tests.conftest import ON_POSTGRES, committed_to
 from tests.factories.mail import make_outbound_email
 from tests.helpers import post_form
+from tests.petitions.test_counting import NEEDS_POSTGRES, run_threads
 
 DAY = timedelta(days=1)
 UNSUBSCRIBE_URL = "http://campaign.test/unsubscribe/a-token"
@@ -169,3 +170,18 @@ def test_a_purged_email_cannot_be_sent_again(client, organiser):
     assert message.status == MessageStatus.FAILED
     page = client.get(f"/admin/mail/{message.id}").get_data(as_text=True)
     assert "words were removed after MAIL_BODY_DAYS: it cannot be sent again" in page
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not ON_POSTGRES, reason=NEEDS_POSTGRES)
+def test_two_purges_at_once_purge_each_message_once(app, committed):
+    for _ in range(5):
+        old_email(31)
+    db.session.commit()
+    purged: list[int] = []
+
+    run_threads(app, [lambda: purged.append(purge_mail_bodies())] * 2)
+
+    assert sum(purged) == 5
+    committed.remove()
+    assert sum(entry.rows for entry in purge_entries()) == 5

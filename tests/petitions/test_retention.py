@@ -28,8 +28,9 @@ from campaign.petitions.retention import (
     going_within,
 )
 from config import SettingsError, TestingConfig
-from tests.conftest import committed_to
+from tests.conftest import ON_POSTGRES, committed_to
 from tests.factories.petitions import confirm_path, make_petition, make_signature
+from tests.petitions.test_counting import NEEDS_POSTGRES, run_threads
 
 DAY = timedelta(days=1)
 NAMES = ("Gulnar Tursun", "Ablet Kerim", "Mehmet Pending", "Spam Bot")
@@ -330,3 +331,20 @@ def test_retention_of_less_than_a_day_stops_start_up_with_one_line(setting, valu
         TestingConfig.prepare(settings | {setting: value})
 
     assert str(refused.value) == "RETENTION_DAYS and MAIL_BODY_DAYS must be at least 1 (days)."
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not ON_POSTGRES, reason=NEEDS_POSTGRES)
+def test_two_sweeps_at_once_do_the_work_once(app, committed):
+    petition = closed_petition(181)
+    petition_id = petition.id
+    signed(petition)
+    runs: list[RetentionRun] = []
+
+    run_threads(app, [lambda: runs.append(apply_retention_everywhere())] * 2)
+
+    assert sum(run.deleted for run in runs) == 2
+    assert sum(run.anonymised for run in runs) == 2
+    committed.remove()
+    assert len(retention_entries()) == 1
+    assert signature_count(db.session.get(Petition, petition_id)) == 2
