@@ -96,8 +96,10 @@ def test_the_uyghur_privacy_page_is_right_to_left_and_every_word_is_looked_up(
 def test_numbers_are_written_as_the_pages_language_writes_them(client, session, app_settings):
     app_settings(RETENTION_DAYS=1000)
 
-    assert f"{format_decimal(1000, locale='tr')} days after" in privacy_page(client, "/tr")
-    assert "1,000 days after" in privacy_page(client)
+    # Whatever words the Turkish catalog has for it, the number is written the Turkish way.
+    turkish = f'<p class="retention">{format_decimal(1000, locale="tr")} '
+    assert turkish in privacy_page(client, "/tr")
+    assert '<p class="retention">1,000 days after' in privacy_page(client)
 
 
 @pytest.mark.parametrize("prefix", ["", "/ug", "/zh-Hans", "/tr", "/ar"])
