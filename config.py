@@ -113,6 +113,12 @@ class Config:
     CONFIRM_TOKEN_DAYS = env_int("CONFIRM_TOKEN_DAYS", 7)
     # Public views name a country only with at least this many signers; the rest are "other".
     PUBLIC_BREAKDOWN_MIN = env_int("PUBLIC_BREAKDOWN_MIN", 5)
+    # This many days after a petition closes, its unconfirmed signatures are deleted and the
+    # confirmed ones anonymised (the count and the countries stay); the console warns a week
+    # before, while the delivery CSV can still be taken.
+    RETENTION_DAYS = env_int("RETENTION_DAYS", 180)
+    # Sent emails keep their words (and .eml files) this many days; then only the row stays.
+    MAIL_BODY_DAYS = env_int("MAIL_BODY_DAYS", 30)
     TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
     # Public pages (and the counts in them) may be this many seconds behind the database: each
     # process answers repeated requests from memory meanwhile. 0 turns the page cache off.
@@ -154,6 +160,8 @@ class Config:
             raise SettingsError("LANGUAGES must name at least one language, such as en.")
         if settings["SHED_AFTER_SECONDS"] < 0:
             raise SettingsError("SHED_AFTER_SECONDS must be 0 or more.")
+        if settings["RETENTION_DAYS"] < 1 or settings["MAIL_BODY_DAYS"] < 1:
+            raise SettingsError("RETENTION_DAYS and MAIL_BODY_DAYS must be at least 1 (days).")
         if not 1 <= settings["MAIL_BATCH_SIZE"] <= 1000:
             raise SettingsError("MAIL_BATCH_SIZE must be between 1 and 1000 (SendGrid's limit).")
 

@@ -14,6 +14,7 @@ from campaign.donations import feature as donations
 from campaign.i18n import feature as i18n
 from campaign.mailer import feature as mailer
 from campaign.petitions import feature as petitions
+from campaign.privacy_notice import feature as privacy_notice
 from campaign.subscribers import feature as subscribers
 from campaign.updates import feature as updates
 from campaign.webhooks import feature as webhooks
@@ -25,6 +26,7 @@ FEATURES = (
     subscribers,
     petitions,
     donations,
+    privacy_notice,
     updates,
     webhooks,
     accounts,

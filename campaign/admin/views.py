@@ -4,8 +4,14 @@ from flask import render_template
 
 from campaign.admin.blueprint import bp
 from campaign.content.reports import campaigns_with_counts
+from campaign.petitions.retention import SOON_DAYS, going_within
 
 
 @bp.get("/")
 def dashboard():
-    return render_template("admin/dashboard.html", campaigns=campaigns_with_counts())
+    return render_template(
+        "admin/dashboard.html",
+        campaigns=campaigns_with_counts(),
+        going_soon=going_within(SOON_DAYS),
+        soon_days=SOON_DAYS,
+    )

@@ -25,6 +25,7 @@ from campaign.mailer.compose import queue_email
 from campaign.mailer.emails import transport_check
 from campaign.mailer.forms import TestMessageForm
 from campaign.mailer.models import MessageStatus, OutboundEmail
+from campaign.mailer.retention import purged_on
 from campaign.mailer.sendgrid.webhook import webhook_key_problem
 from campaign.mailer.transports import get_transport
 from campaign.mailer.transports.outbox import eml_name
@@ -93,7 +94,7 @@ def eml_path(message: OutboundEmail) -> Path:
 
 def retry_now(message: OutboundEmail) -> bool:
     """Queue a failed or waiting message for the next dispatch; False if it cannot be."""
-    if message.status not in RETRYABLE:
+    if message.status not in RETRYABLE or message.body_purged_at is not None:
         return False
     message.status = MessageStatus.QUEUED
     message.next_attempt_at = utcnow()
@@ -140,7 +141,8 @@ def message(message_id: int):
         sender=current_app.config["MAIL_FROM"],
         eml=eml,
         eml_file=path.name,
-        retryable=message.status in RETRYABLE,
+        retryable=message.status in RETRYABLE and message.body_purged_at is None,
+        words_go_on=purged_on(message),
         holder=holder_words(message.claimed_by),
     )
 
@@ -167,6 +169,11 @@ def retry(message_id: int):
     if retry_now(message):
         db.session.commit()
         flash(_("The message will be sent again in a moment."), "success")
+    elif message.body_purged_at is not None:
+        flash(
+            _("This message's words were removed after MAIL_BODY_DAYS: it cannot be sent again."),
+            "error",
+        )
     else:
         flash(
             _(

@@ -23,7 +23,11 @@ class MessageStatus(StrEnum):
 
 class OutboundEmail(Timestamped, db.Model):
     __tablename__ = "outbound_emails"
-    __table_args__ = (Index("ix_outbound_emails_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbound_emails_due", "status", "next_attempt_at"),
+        # Retention finds the old messages whose words are still kept (see retention.py).
+        Index("ix_outbound_emails_body_kept", "body_purged_at", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     template: Mapped[str] = mapped_column(String(60))
@@ -47,6 +51,9 @@ class OutboundEmail(Timestamped, db.Model):
     last_error: Mapped[str | None] = mapped_column(Text)
     # Why it may have reached its recipient twice; kept after a later successful send.
     possible_duplicate: Mapped[str | None] = mapped_column(Text)
+    # When retention removed the words (bodies, headers, the .eml file) after MAIL_BODY_DAYS;
+    # the row, its status and its recipient stay as the record that it went.
+    body_purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class SuppressionReason(StrEnum):

@@ -18,7 +18,7 @@ from campaign.admin.helpers import campaigns_by_title, check_slug
 from campaign.countries import country_name
 from campaign.extensions import db
 from campaign.paging import console_page
-from campaign.petitions import reports
+from campaign.petitions import reports, retention
 from campaign.petitions.blueprint import console_bp as bp
 from campaign.petitions.console_forms import (
     BulkInvalidateForm,
@@ -139,6 +139,9 @@ def _petition_page(petition: Petition, reopen_form: ReopenForm):
         by_source=reports.confirmed_by_source(petition),
         by_utm_source=reports.confirmed_by_utm_source(petition),
         reopen_form=reopen_form,
+        anonymised_on=retention.anonymised_on(petition),
+        anonymised_since=retention.already_anonymised(petition),
+        retention_warning=retention.warning_due(petition),
     )
     return page, 400 if reopen_form.errors else 200
 

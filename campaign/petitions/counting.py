@@ -100,9 +100,10 @@ def _add_to_country_counts(petition_id: int, deltas: Counter) -> None:
         )
 
 
-def _lock_petition(petition_id: int) -> None:
-    # Tally and recount both take the petition row first, then signatures: one lock order,
-    # so they wait for each other instead of deadlocking. FOR NO KEY UPDATE, not FOR UPDATE:
+def lock_petition(petition_id: int) -> None:
+    """Take the petition's row for this transaction (PostgreSQL), before any of its signatures."""
+    # Tally, recount and retention all take the petition row first, then signatures: one lock
+    # order, so they wait for each other instead of deadlocking. FOR NO KEY UPDATE, not FOR UPDATE:
     # a new signature's foreign key takes a KEY SHARE lock on the petition, which FOR UPDATE
     # would make every sign-up wait for the tally or a whole recount.
     if db.session.get_bind().dialect.name == "postgresql":
@@ -113,7 +114,7 @@ def _lock_petition(petition_id: int) -> None:
 
 def tally_petition(petition_id: int, limit: int = TALLY_BATCH) -> int:
     """Fold up to `limit` unfolded signatures of one petition into its counters (commits)."""
-    _lock_petition(petition_id)
+    lock_petition(petition_id)
     candidates = (
         select(Signature.id).where(Signature.petition_id == petition_id, _UNFOLDED).limit(limit)
     )
@@ -166,7 +167,7 @@ def tally_sweep(app: Flask) -> int:
 
 def recount(petition: Petition) -> tuple[int, int]:
     """Rebuild a petition's counters from its signatures; returns (before, after)."""
-    _lock_petition(petition.id)
+    lock_petition(petition.id)
     before = petition.counted_signatures
     db.session.execute(
         update(Signature).where(Signature.petition_id == petition.id).values(counted=_CONFIRMED)

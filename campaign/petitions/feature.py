@@ -1,4 +1,4 @@
-"""Petitions on the app: pages, console, commands, the tally and the "sign" boxes."""
+"""Petitions on the app: pages, console, commands, the tally, retention and the "sign" boxes."""
 
 from flask import Flask, url_for
 from flask_babel import lazy_gettext as _l
@@ -12,6 +12,7 @@ from campaign.petitions.actions import sign_petitions
 from campaign.petitions.cli import petitions, signatures
 from campaign.petitions.counting import tally_sweep
 from campaign.petitions.models import Petition
+from campaign.petitions.retention import retention_sweep
 
 PETITION_WORDS = Translatable(
     kind="petition",
@@ -36,4 +37,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(petitions)
     export_commands.add_command(signatures)
     signals.sweep.connect(tally_sweep, sender=app)
+    signals.sweep.connect(retention_sweep, sender=app)
     signals.calls_to_action.connect(sign_petitions, sender=app)

@@ -57,6 +57,9 @@ class Petition(Timestamped, db.Model):
     status: Mapped[str] = mapped_column(String(16), default=PetitionStatus.DRAFT)
     closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When retention last deleted the unconfirmed signatures and anonymised the confirmed ones
+    # (see retention.py); a petition reopened and closed again later is due once more.
+    signatures_anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Confirmed signatures already folded in by the tally (see counting.py); the live count
     # adds the few confirmed since.
     counted_signatures: Mapped[int] = mapped_column(Integer, default=0)
@@ -74,12 +77,12 @@ class Petition(Timestamped, db.Model):
             return True
         return self.closes_at is not None and (now or utcnow()) >= self.closes_at
 
-    def closed_since(self) -> datetime | None:
+    def closed_since(self, now: datetime | None = None) -> datetime | None:
         """When signing stopped: the earlier of the organiser's close and a passed closing date."""
         moments = []
         if self.status == PetitionStatus.CLOSED and self.closed_at is not None:
             moments.append(self.closed_at)
-        if self.closes_at is not None and utcnow() >= self.closes_at:
+        if self.closes_at is not None and (now or utcnow()) >= self.closes_at:
             moments.append(self.closes_at)
         return min(moments, default=None)
 

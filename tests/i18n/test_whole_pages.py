@@ -125,6 +125,7 @@ PAGES = [
     "/donate/fund-it",
     "/subscribe",
     "/updates/cables-out",
+    "/privacy",
     "/no/such/page",
 ]
 
