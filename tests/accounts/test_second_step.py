@@ -1,16 +1,20 @@
 """Signing in to an account with a second factor: the password, then a code. The password
 alone signs nobody in."""
 
+import threading
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
-from campaign.accounts.factors import factors_of, signin
-from campaign.accounts.service import set_password
+from campaign.accounts.factors import factors_of, signin, totp
+from campaign.accounts.factors.models import RecoveryCode, SecondFactor
+from campaign.accounts.models import User
+from campaign.accounts.service import create_user, set_password
 from campaign.audit.models import AuditEntry
 from campaign.db import utcnow
-from campaign.extensions import db
+from campaign.extensions import db, limiter
+from tests.conftest import ON_POSTGRES, RequestPerContextClient, committed_to
 from tests.factories.accounts import (
     PASSWORD,
     code_of,
@@ -18,7 +22,7 @@ from tests.factories.accounts import (
     make_authenticator,
     make_user,
 )
-from tests.helpers import post_form
+from tests.helpers import csrf_token, post_form
 
 WRONG_CODE = "That code is not right, or it was used already."
 
@@ -197,3 +201,70 @@ def test_an_organiser_without_a_second_factor_still_signs_in_with_the_password(c
 
     assert response.headers["Location"] == "/admin/"
     assert client.get("/admin/").status_code == 200
+
+
+# One code in two browsers, with real commits on separate connections.
+
+
+@pytest.fixture
+def committed(app):
+    with committed_to(app, RecoveryCode, SecondFactor, AuditEntry, User) as session:
+        limiter.reset()
+        user = create_user("racer@example.org", PASSWORD)
+        factor = totp.new_factor(user)
+        factor.confirmed_at = utcnow()
+        session.commit()
+        yield session, user, factor
+
+
+def browsers_at_the_second_step(app, user, how_many: int = 2):
+    """Browsers each past the password; each request in an app context of its own."""
+    browsers = [RequestPerContextClient(app, app.response_class) for _ in range(how_many)]
+    tokens = []
+    for browser in browsers:
+        give_password(browser, user)
+        tokens.append(csrf_token(browser, "/admin/login/code"))
+    return list(zip(browsers, tokens, strict=True))
+
+
+def test_a_code_committed_as_used_is_refused_to_the_next_browser(app, committed):
+    session, user, factor = committed
+    (first, first_token), (second, second_token) = browsers_at_the_second_step(app, user)
+    code = code_of(factor)
+
+    signed_in = first.post("/admin/login/code", data={"csrf_token": first_token, "code": code})
+    replayed = second.post("/admin/login/code", data={"csrf_token": second_token, "code": code})
+
+    assert (signed_in.status_code, replayed.status_code) == (302, 400)
+    assert (first.get("/admin/").status_code, second.get("/admin/").status_code) == (200, 302)
+    session.rollback()  # read what the requests committed since
+    actions = session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
+    assert actions == ["sign-in", "sign-in failed"]
+
+
+@pytest.mark.postgres
+def test_one_code_sent_twice_at_once_signs_in_only_once(app, committed):
+    if not ON_POSTGRES:
+        pytest.skip("needs PostgreSQL (TEST_DATABASE_URL): SQLite has one writer at a time")
+    session, user, factor = committed
+    pairs = browsers_at_the_second_step(app, user)
+    code = code_of(factor)
+    start = threading.Barrier(len(pairs))
+    statuses: list[int] = []
+
+    def send(browser, token) -> None:
+        start.wait()
+        with app.app_context():
+            response = browser.post("/admin/login/code", data={"csrf_token": token, "code": code})
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=send, args=pair) for pair in pairs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(statuses) == [302, 400]
+    session.rollback()
+    actions = session.scalars(select(AuditEntry.action)).all()
+    assert sorted(actions) == ["sign-in", "sign-in failed"]
