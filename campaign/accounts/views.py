@@ -76,6 +76,7 @@ def check_again():
                 mark_checked()
                 return redirect(target)
             form.code.errors.append(_("That code is not right, or it was used already."))
+            form.code.data = ""
         elif verify_password(current_user.password_hash, form.password.data):
             mark_checked()
             return redirect(target)
