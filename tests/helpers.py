@@ -6,6 +6,8 @@ from html.parser import HTMLParser
 
 from flask_babel import force_locale, gettext, ngettext
 
+from campaign.accounts.reauth import CHECKED_AT
+from campaign.db import utcnow
 from campaign.i18n.languages import babel_locale
 from tests.factories.accounts import PASSWORD
 
@@ -26,9 +28,20 @@ def post_form(client, url: str, data: dict, form_url: str | None = None, **kwarg
     return client.post(url, data=data, **kwargs)
 
 
-def sign_in(client, user, password: str = PASSWORD):
+def last_checked_an_hour_ago(client) -> None:
+    """As if the organiser last proved it was them an hour ago (past REAUTH_MINUTES)."""
+    with client.session_transaction() as stored:
+        stored[CHECKED_AT] = utcnow().timestamp() - 3600
+
+
+def sign_in(client, user, password: str = PASSWORD, code: str | None = None):
+    """Sign in with the password, then with `code` when the account asks for a second factor."""
     response = post_form(client, "/admin/login", {"email": user.email, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)
+    if code is not None:
+        assert response.headers["Location"] == "/admin/login/code"
+        response = post_form(client, "/admin/login/code", {"code": code})
+        assert response.status_code == 302, response.get_data(as_text=True)
     return response
 
 

@@ -7,8 +7,11 @@ from flask_login import current_user
 from campaign.accounts import devices, reports, service
 from campaign.accounts.access import admin_required
 from campaign.accounts.blueprint import console_bp as bp
+from campaign.accounts.factors import factors_of, kind_of
+from campaign.accounts.factors import service as factor_service
 from campaign.accounts.forms import NewOrganiserForm, RoleForm
 from campaign.accounts.models import User
+from campaign.accounts.reauth import requires_recent_check
 from campaign.addresses import InvalidEmail
 from campaign.audit.trail import record
 from campaign.extensions import db
@@ -37,11 +40,16 @@ def end_session(session_id: int):
 @bp.get("/users")
 @admin_required
 def users():
-    return render_template("accounts/console/users.html", users=reports.organisers())
+    return render_template(
+        "accounts/console/users.html",
+        users=reports.organisers(),
+        with_factor=reports.organisers_with_a_second_factor(),
+    )
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
 @admin_required
+@requires_recent_check
 def new_user():
     form = NewOrganiserForm()
     if form.validate_on_submit():
@@ -65,6 +73,7 @@ def user(user_id: int):
 
 @bp.post("/users/<int:user_id>/role")
 @admin_required
+@requires_recent_check
 def change_role(user_id: int):
     account = db.get_or_404(User, user_id)
     form = RoleForm()
@@ -87,18 +96,21 @@ def change_role(user_id: int):
 
 @bp.post("/users/<int:user_id>/deactivate")
 @admin_required
+@requires_recent_check
 def deactivate_user(user_id: int):
     return _change_active(user_id, active=False)
 
 
 @bp.post("/users/<int:user_id>/reactivate")
 @admin_required
+@requires_recent_check
 def reactivate_user(user_id: int):
     return _change_active(user_id, active=True)
 
 
 @bp.post("/users/<int:user_id>/password")
 @admin_required
+@requires_recent_check
 def reset_password(user_id: int):
     account = db.get_or_404(User, user_id)
     try:
@@ -107,6 +119,28 @@ def reset_password(user_id: int):
         return _user_page(account, RoleForm(data={"role": account.role}), str(error), 400)
     db.session.commit()
     return _one_time_password_page(account, password, new=False)
+
+
+@bp.post("/users/<int:user_id>/factors/reset")
+@admin_required
+@requires_recent_check
+def reset_factors(user_id: int):
+    """For an organiser who lost their device: their second factors go, they are told by email."""
+    account = db.get_or_404(User, user_id)
+    try:
+        factor_service.reset_factors(account, by=current_user)
+    except factor_service.FactorError as error:
+        return _user_page(account, RoleForm(data={"role": account.role}), str(error), 400)
+    db.session.commit()
+    flash(
+        _(
+            "The second factors of %(email)s are removed and they are signed out everywhere; "
+            "an email tells them. They set up a new one after their password at the next sign-in.",
+            email=account.email,
+        ),
+        "success",
+    )
+    return redirect(url_for("accounts_console.user", user_id=account.id), 303)
 
 
 def _change_active(user_id: int, active: bool):
@@ -128,7 +162,11 @@ def _change_active(user_id: int, active: bool):
 
 def _user_page(account: User, role_form: RoleForm, problem: str | None = None, status: int = 200):
     page = render_template(
-        "accounts/console/user.html", account=account, role_form=role_form, problem=problem
+        "accounts/console/user.html",
+        account=account,
+        role_form=role_form,
+        problem=problem,
+        factors=[(factor, kind_of(factor)) for factor in factors_of(account)],
     )
     return page, status
 

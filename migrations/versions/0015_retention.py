@@ -1,7 +1,7 @@
 """retention: when a petition's signatures were anonymised, when an email's words were removed
 
 Revision ID: 0015_retention
-Revises: 0011_audit_trail
+Revises: 0012_second_factors
 Create Date: 2026-12-05 10:00:00.000000
 
 """
@@ -12,7 +12,7 @@ from campaign.db import UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision = '0015_retention'
-down_revision = '0011_audit_trail'
+down_revision = '0012_second_factors'
 branch_labels = None
 depends_on = None
 

@@ -29,6 +29,7 @@ CONSOLE_SOURCES = (
     "templates/mailer/*",
     "templates/emails/transport_check/*",
     "templates/emails/new_device/*",  # to organisers
+    "templates/emails/second_factors_reset/*",  # to an organiser, like the test message
 )
 
 
