@@ -34,6 +34,7 @@ TABLES = (
     "webhook_events",
 )
 REDACTED = "[erased]"
+MIN_NAME_SOUGHT = 3
 
 
 @dataclass
@@ -115,8 +116,10 @@ class _Scrubber:
     """Takes the address and the person's names out of free text kept for others' sake."""
 
     def __init__(self, email: str, names: set[str]) -> None:
+        # A name of a letter or two would be found inside every other word: not sought.
+        words = {email, *(name for name in names if len(name) >= MIN_NAME_SOUGHT)}
         # Longest first, so a name inside another is not left half done.
-        self.words = sorted({email, *names}, key=len, reverse=True)
+        self.words = sorted(words, key=len, reverse=True)
 
     def __call__(self, text: str | None) -> str | None:
         if not text:

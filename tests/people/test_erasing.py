@@ -148,6 +148,39 @@ def test_the_person_can_sign_up_again_themselves_and_is_then_reached(held, clien
     assert [d.status for d in mine] == [DeliveryStatus.SENT]
 
 
+def test_signing_with_email_me_updates_and_confirming_is_a_sign_up_of_their_own(
+    held, client, session
+):
+    erase_person(EMAIL)
+    session.commit()
+    petition = make_petition(make_campaign())
+
+    sign(client, petition, name=NAME, email=EMAIL, country="GB", subscribe="y")
+    assert is_erased(EMAIL)
+    signature = session.scalar(select(Signature).where(Signature.petition_id == petition.id))
+    press_confirm(client, confirm_path(signature))
+
+    assert not is_erased(EMAIL)
+    assert find_subscriber(EMAIL).status == SubscriberStatus.ACTIVE
+
+
+def test_tracking_codes_keep_their_words_and_lose_the_persons(session):
+    petition = make_petition()
+    signature = make_signature(
+        petition,
+        email=EMAIL,
+        name="Al",  # too short to be sought inside other words
+        source="newsletter",
+        utm={"utm_source": "mastodon", "utm_content": f"from {EMAIL}"},
+    )
+
+    erase_person(EMAIL)
+    session.refresh(signature)
+
+    assert signature.source == "newsletter"
+    assert signature.utm == {"utm_source": "mastodon", "utm_content": "from [erased]"}
+
+
 def test_signing_again_after_erasure_is_a_new_signature(held, client, session):
     erase_person(EMAIL)
     session.commit()
