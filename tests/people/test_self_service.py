@@ -8,12 +8,13 @@ import pytest
 from sqlalchemy import select
 
 from campaign.audit.models import AuditEntry
+from campaign.mailer.compose import queue_email
+from campaign.mailer.emails import transport_check
 from campaign.mailer.transports.outbox import FileTransport
 from campaign.people.erased import is_erased
 from campaign.people.links import YourDataLinks, address_in, your_data_url
 from campaign.tokens import TokenError
 from campaign.updates.sending import run, start
-from tests.factories.mail import make_outbound_email
 from tests.factories.petitions import make_petition, sign
 from tests.factories.subscribers import SITE, local, make_subscriber, outbox
 from tests.factories.updates import emails_in, make_update
@@ -69,9 +70,10 @@ def test_each_update_email_links_to_its_own_readers_data(session, tmp_path):
 
 
 def test_the_link_leads_to_the_page_in_the_emails_language(client, session):
-    message = make_outbound_email("ug-reader@example.org")
-    assert "/your-data/" in message.text_body
-    url = your_data_url("ug-reader@example.org", "ug")
+    message = queue_email(
+        "transport_check", "ug-reader@example.org", transport_check("o@example.org"), language="ug"
+    )
+    url = data_link(message.text_body)
 
     page = client.get(local(url))
 
