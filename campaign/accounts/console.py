@@ -9,7 +9,7 @@ from campaign.accounts.access import admin_required
 from campaign.accounts.blueprint import console_bp as bp
 from campaign.accounts.factors import factors_of, kind_of
 from campaign.accounts.factors import service as factor_service
-from campaign.accounts.forms import NewOrganiserForm, RoleForm
+from campaign.accounts.forms import NewOrganiserForm, PeopleAccessForm, RoleForm
 from campaign.accounts.models import User
 from campaign.accounts.reauth import requires_recent_check
 from campaign.addresses import InvalidEmail
@@ -143,6 +143,38 @@ def reset_factors(user_id: int):
     return redirect(url_for("accounts_console.user", user_id=account.id), 303)
 
 
+@bp.post("/users/<int:user_id>/people")
+@admin_required
+@requires_recent_check
+def change_people_access(user_id: int):
+    account = db.get_or_404(User, user_id)
+    form = PeopleAccessForm()
+    if not form.validate():
+        return _user_page(account, RoleForm(data={"role": account.role}), status=400)
+    service.allow_people(account, form.allowed.data)
+    record(
+        "change people access",
+        object_kind="user",
+        object_id=account.id,
+        detail="allowed" if account.may_manage_people else "not allowed",
+    )
+    db.session.commit()
+    if account.may_manage_people:
+        flash(
+            _("%(email)s may now find, export and erase supporters' data.", email=account.email),
+            "success",
+        )
+    else:
+        flash(
+            _(
+                "%(email)s may no longer find, export or erase supporters' data.",
+                email=account.email,
+            ),
+            "success",
+        )
+    return redirect(url_for("accounts_console.user", user_id=account.id), 303)
+
+
 def _change_active(user_id: int, active: bool):
     account = db.get_or_404(User, user_id)
     try:
@@ -165,6 +197,7 @@ def _user_page(account: User, role_form: RoleForm, problem: str | None = None, s
         "accounts/console/user.html",
         account=account,
         role_form=role_form,
+        people_form=PeopleAccessForm(data={"allowed": account.may_manage_people}),
         problem=problem,
         factors=[(factor, kind_of(factor)) for factor in factors_of(account)],
     )

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from wtforms import EmailField, PasswordField, SelectChoice, SelectField
+from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, SelectField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from campaign.accounts.models import Role
@@ -78,3 +78,7 @@ class NewOrganiserForm(Form):
 
 class RoleForm(Form):
     role = SelectField(_l("Role"), choices=ROLE_CHOICES)
+
+
+class PeopleAccessForm(Form):
+    allowed = BooleanField(_l("May find, export and erase supporters' data (the People page)"))

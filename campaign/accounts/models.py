@@ -5,7 +5,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, String
+from sqlalchemy import Boolean, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from campaign.db import Timestamped, UTCDateTime
@@ -33,6 +33,8 @@ class User(UserMixin, Timestamped, db.Model):
     # What the session cookie names instead of the id: a new token signs out every session.
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # An editor an admin allowed to find, export and erase supporters' data (/admin/people).
+    may_manage_people: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     def get_id(self) -> str:
         return self.session_token
@@ -44,3 +46,8 @@ class User(UserMixin, Timestamped, db.Model):
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
+
+    @property
+    def can_manage_people(self) -> bool:
+        """Admins always; editors when an admin allowed them."""
+        return self.is_admin or self.may_manage_people

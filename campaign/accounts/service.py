@@ -100,6 +100,12 @@ def set_role(user: User, role: str) -> None:
     db.session.flush()
 
 
+def allow_people(user: User, allowed: bool) -> None:
+    """Let an editor find, export and erase supporters' data, or stop them (admins always may)."""
+    user.may_manage_people = bool(allowed)
+    db.session.flush()
+
+
 def set_active(user: User, active: bool) -> None:
     """Deactivate (signing out every session) or reactivate an account."""
     if not active and user.is_admin and user.active and count_active_admins() <= 1:

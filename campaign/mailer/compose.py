@@ -15,8 +15,9 @@ from sqlalchemy.orm import make_transient_to_detached
 from campaign.addresses import normalise_email
 from campaign.extensions import db
 from campaign.i18n.languages import babel_locale
-from campaign.i18n.site import current_language
+from campaign.i18n.site import current_language, shipped_language
 from campaign.mailer.models import OutboundEmail
+from campaign.people.links import your_data_url
 
 _inliner = css_inline.CSSInliner(keep_style_tags=False, load_remote_stylesheets=False)
 
@@ -29,15 +30,21 @@ class RenderedEmail:
 
 
 def render_email(
-    template: str, context: dict, unsubscribe_url: str | None = None, language: str | None = None
+    template: str,
+    context: dict,
+    unsubscribe_url: str | None = None,
+    language: str | None = None,
+    your_data_url: str | None = None,
 ) -> RenderedEmail:
     """Render the three parts of an email, in `language` (default: the page's), with the
-    site's settings in the context; its links lead to pages in that language too."""
+    site's settings in the context; its links lead to pages in that language too. The footer
+    carries the unsubscribe link and the "Your data" link when given."""
     with force_locale(babel_locale(language or current_language())):
         context = {
             "site_url": current_app.config["SITE_URL"],
             "organisation_address": current_app.config["ORGANISATION_ADDRESS"],
             "unsubscribe_url": unsubscribe_url,
+            "your_data_url": your_data_url,
             **context,
             "language": current_language(),
         }
@@ -63,8 +70,14 @@ def queue_email(
     unsubscribe_url: str | None = None,
     language: str | None = None,
 ) -> OutboundEmail:
-    """Record an email in the outbox; it is sent after the surrounding transaction commits."""
-    rendered = render_email(template, context, unsubscribe_url, language)
+    """Record an email in the outbox; it is sent after the surrounding transaction commits.
+
+    Its footer links to the recipient's own data (see campaign.people.links)."""
+    # The language render_email will settle on, for the "Your data" page the link opens.
+    reading = shipped_language(language) if language else current_language()
+    rendered = render_email(
+        template, context, unsubscribe_url, language, your_data_url=your_data_url(to, reading)
+    )
     values = {
         "template": template,
         "to_address": normalise_email(to),

@@ -4,7 +4,8 @@ Every row is checked before anything is written. If any row is refused (no conse
 email address, a duplicate line), nothing is imported and the report names each refused line,
 so the organiser fixes the file and imports it again; a half-imported list would leave them
 guessing which rows made it. People already on the list are left as they are: an import never
-brings back someone who unsubscribed, and never overrides a bounce or a complaint.
+brings back someone who unsubscribed, and never overrides a bounce or a complaint. An address
+erased at its owner's request is left out too, until they sign up again themselves.
 """
 
 import csv
@@ -21,6 +22,7 @@ from campaign.addresses import InvalidEmail, checked_email
 from campaign.db import utcnow
 from campaign.extensions import db
 from campaign.form_fields import LANGUAGE_TAG, MAX_LANGUAGE_LENGTH
+from campaign.people.erased import erased_among
 from campaign.subscribers.models import Subscriber, SubscriberStatus
 
 REQUIRED_COLUMNS = ("email", "consent")
@@ -58,7 +60,7 @@ class ImportReport:
     filename: str
     rows: int = 0
     imported: list[Row] = field(default_factory=list)  # new, or pending until now
-    kept: list[Problem] = field(default_factory=list)  # already on the list, left alone
+    kept: list[Problem] = field(default_factory=list)  # on the list (or erased): left alone
     refused: list[Problem] = field(default_factory=list)
 
     @property
@@ -192,6 +194,10 @@ _KEPT_REASONS = {
 }
 
 
+# Its owner asked for it to be erased: only they can put it back, by signing up themselves.
+_ERASED_REASON = _l("Erased at its owner's request; only they can subscribe this address again.")
+
+
 def import_subscribers(
     stream: IO[str], filename: str, progress: Callable[[int], None] | None = None
 ) -> ImportReport:
@@ -210,11 +216,14 @@ def write_rows(
     `progress(1)` is called after each row.
     """
     existing = _existing([row.email for row in rows])
+    erased = erased_among(row.email for row in rows)
     now = utcnow()
     source = f"import:{report.filename}"
     for done, row in enumerate(rows, start=1):
         subscriber = existing.get(row.email)
-        if subscriber is not None and subscriber.status != SubscriberStatus.PENDING:
+        if row.email in erased:
+            report.kept.append(Problem(row.line, row.email, str(_ERASED_REASON)))
+        elif subscriber is not None and subscriber.status != SubscriberStatus.PENDING:
             reason = str(_KEPT_REASONS[subscriber.status])
             report.kept.append(Problem(row.line, row.email, reason))
         else:

@@ -22,6 +22,7 @@ from campaign.i18n.languages import N_, same_language
 from campaign.i18n.site import shipped_language
 from campaign.mailer.compose import queue_email
 from campaign.mailer.models import OutboundEmail
+from campaign.people import erased
 from campaign.subscribers import emails
 from campaign.subscribers.models import Subscriber, SubscriberStatus
 from campaign.templating import site_url_for
@@ -167,6 +168,8 @@ def confirm(subscriber: Subscriber) -> bool:
     if subscriber.status in (SubscriberStatus.PENDING, SubscriberStatus.UNSUBSCRIBED):
         subscriber.status = SubscriberStatus.ACTIVE
         subscriber.confirmed_at = utcnow()
+        # Their own confirmed sign-up: an address they once had erased may be reached again.
+        erased.forget(subscriber.email)
         db.session.flush()
     return subscriber.status == SubscriberStatus.ACTIVE
 

@@ -1,9 +1,9 @@
 """An update as bulk messages: rendered once per version and language, personalised by
 markers per recipient.
 
-The name and the unsubscribe link differ per person; everything else is rendered once per
-sending run for each language its readers read (`Letters`), so a batch of a thousand costs
-no template render and one provider request for each version in it.
+The name, the unsubscribe link and the "Your data" link differ per person; everything else
+is rendered once per sending run for each language its readers read (`Letters`), so a batch
+of a thousand costs no template render and one provider request for each version in it.
 """
 
 import html
@@ -18,6 +18,7 @@ from campaign.i18n.languages import same_language
 from campaign.i18n.site import default_language
 from campaign.mailer.compose import render_email, unsubscribe_headers
 from campaign.mailer.transports import BulkMessage, Recipient
+from campaign.people.links import YourDataLinks
 from campaign.templating import site_url_for
 from campaign.updates.links import UnsubscribeLinks
 from campaign.updates.models import Update, version_for
@@ -25,6 +26,7 @@ from campaign.updates.models import Update, version_for
 NAME_TEXT = "[%name%]"
 NAME_HTML = "[%name_html%]"
 UNSUBSCRIBE = "[%unsubscribe_url%]"
+YOUR_DATA = "[%your_data_url%]"
 
 
 def list_id(update: Update) -> str:
@@ -66,9 +68,12 @@ class Letter:
     def to(self, people: Iterable[tuple[int, Person]]) -> BulkMessage:
         """The batch for these (delivery id, person) pairs."""
         links = UnsubscribeLinks(self.language)
+        data_links = YourDataLinks(self.language)
         return replace(
             self.message,
-            recipients=[recipient(delivery_id, person, links) for delivery_id, person in people],
+            recipients=[
+                recipient(delivery_id, person, links, data_links) for delivery_id, person in people
+            ],
         )
 
 
@@ -130,6 +135,7 @@ class Letters:
             },
             unsubscribe_url=UNSUBSCRIBE,
             language=language,
+            your_data_url=YOUR_DATA,
         )
         # A name marker the organiser wrote into the subject or body gets the escaped name in
         # HTML.
@@ -167,8 +173,11 @@ def letter(update: Update, language: str | None = None) -> Letter:
     return Letters(update).for_reader(language or update.language)
 
 
-def recipient(delivery_id: int, person: Person, links: UnsubscribeLinks) -> Recipient:
-    """One person's markers, unsubscribe headers and our delivery id."""
+def recipient(
+    delivery_id: int, person: Person, links: UnsubscribeLinks, data_links: YourDataLinks
+) -> Recipient:
+    """One person's markers (their name and two links), unsubscribe headers and our delivery
+    id."""
     link = links(person)
     name = person.name.strip()
     return Recipient(
@@ -177,6 +186,7 @@ def recipient(delivery_id: int, person: Person, links: UnsubscribeLinks) -> Reci
             NAME_TEXT: f" {name}" if name else "",
             NAME_HTML: f" {html.escape(name)}" if name else "",
             UNSUBSCRIBE: link,
+            YOUR_DATA: data_links(person.email),
         },
         headers=unsubscribe_headers(link),
         custom_args={"delivery_id": str(delivery_id)},

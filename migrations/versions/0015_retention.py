@@ -1,7 +1,7 @@
 """retention: when a petition's signatures were anonymised, when an email's words were removed
 
 Revision ID: 0015_retention
-Revises: 0012_second_factors
+Revises: 0014_people
 Create Date: 2026-12-05 10:00:00.000000
 
 """
@@ -12,7 +12,7 @@ from campaign.db import UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision = '0015_retention'
-down_revision = '0012_second_factors'
+down_revision = '0014_people'
 branch_labels = None
 depends_on = None
 

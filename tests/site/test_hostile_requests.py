@@ -26,6 +26,7 @@ from campaign.form_fields import Form
 from campaign.input_guard import MAX_ID
 from campaign.mailer.compose import queue_email
 from campaign.mailer.emails import transport_check
+from campaign.people.links import your_data_url
 from campaign.petitions.signing import confirm_url as signature_confirm_url
 from campaign.subscribers.subscriptions import confirm_url, unsubscribe_url
 from campaign.updates.models import UpdateStatus, UpdateTranslation
@@ -119,6 +120,10 @@ def _path_values(app: Flask, world: dict) -> dict[tuple[str, str], str]:
         "audience.unsubscribe": world["unsubscribe_token"],
         "petitions.confirm_signature": world["signature_token"],
         "donations.manage": world["manage_token"],
+        **{
+            f"people.{page}": world["your_data_token"]
+            for page in ("your_data", "held", "download", "erase")
+        },
     }
     values = {}
     for rule in app.url_map.iter_rules():
@@ -192,6 +197,7 @@ def world(app, session) -> World:
         "unsubscribe_token": unsubscribe_url(subscriber).rsplit("/", 1)[1],
         "signature_token": signature_confirm_url(pending).rsplit("/", 1)[1],
         "manage_token": manage_url(donation).rsplit("/", 1)[1],
+        "your_data_token": your_data_url("reader@example.org").rsplit("/", 1)[1],
     }
     return World(values=_path_values(app, found), organiser=organiser)
 

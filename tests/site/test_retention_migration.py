@@ -33,7 +33,7 @@ OUTBOX = table(
     *(column(name) for name in ("html_body", "headers", "status", "attempts")),
     *(column(name, UTCDateTime()) for name in ("next_attempt_at", *STAMPS)),
 )
-BEFORE, AFTER = "0012_second_factors", "0015_retention"
+BEFORE, AFTER = "0014_people", "0015_retention"
 
 
 @pytest.fixture
