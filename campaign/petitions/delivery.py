@@ -11,7 +11,7 @@ from flask import Response
 from sqlalchemy import Select, select
 
 from campaign.countries import country_name
-from campaign.csv_safety import csv_download, csv_lines
+from campaign.csv_safety import Written, csv_download, csv_lines
 from campaign.extensions import db
 from campaign.petitions.models import CommentStatus, Petition, Signature, SignatureStatus
 
@@ -56,8 +56,12 @@ def delivery_csv(petition: Petition) -> Iterator[str]:
     return csv_lines(delivery_columns(petition), delivery_rows(petition))
 
 
-def delivery_download(petition: Petition) -> Response:
-    """The delivery CSV as a download, every cell neutralised against formulas."""
+def delivery_download(petition: Petition, written: Written | None = None) -> Response:
+    """The delivery CSV as a download, every cell neutralised against formulas; `written` is
+    told how many rows went out (see csv_safety.counted)."""
     return csv_download(
-        f"{petition.slug}-signatures", delivery_columns(petition), delivery_rows(petition)
+        f"{petition.slug}-signatures",
+        delivery_columns(petition),
+        delivery_rows(petition),
+        written,
     )
