@@ -37,11 +37,14 @@ def csv_lines(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> Iterator[
     """The CSV text of a header and rows, one line at a time (streams; memory stays flat)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    for row in itertools.chain([header], rows):
-        writer.writerow([neutralise(cell) for cell in row])
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
+    try:
+        for row in itertools.chain([header], rows):
+            writer.writerow([neutralise(cell) for cell in row])
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    finally:
+        _close(rows)  # stopped early: the rows' query ends now, not when collected
 
 
 # Told, once a download has ended, how many rows went out and whether that was all of them.
@@ -52,7 +55,7 @@ def counted(lines: Iterable[str], written: Written) -> Iterator[str]:
     """The lines of a CSV (header first), then `written(rows, finished)` however it ends.
 
     A row counts once whoever reads the lines asks for the next one: a WSGI server does after
-    sending it, so a download cut short counts what the organiser received, not what was read.
+    sending it, so a download cut short counts the rows sent, not the one it could not send.
     """
     sent, finished = -1, False  # the header is not a row
     try:
@@ -61,7 +64,14 @@ def counted(lines: Iterable[str], written: Written) -> Iterator[str]:
             sent += 1
         finished = True
     finally:
+        _close(lines)
         written(max(sent, 0), finished)
+
+
+def _close(iterable: Iterable) -> None:
+    close = getattr(iterable, "close", None)
+    if close is not None:
+        close()
 
 
 def csv_download(

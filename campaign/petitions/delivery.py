@@ -44,11 +44,13 @@ def delivery_rows(petition: Petition) -> Iterator[tuple]:
 
 
 def _rows(query: Select, language: str) -> Iterator[tuple]:
-    for row in db.session.execute(query):
-        name, country, *postcode, comment, comment_status, confirmed_at = row
-        # Only comments a moderator approved go to the target; the rest stay private.
-        shown = comment if comment_status == CommentStatus.APPROVED else ""
-        yield (name, country, country_name(country, language), *postcode, shown, confirmed_at)
+    # A download cut short closes these rows: the cursor with them, not later in a collection.
+    with db.session.execute(query) as result:
+        for row in result:
+            name, country, *postcode, comment, comment_status, confirmed_at = row
+            # Only comments a moderator approved go to the target; the rest stay private.
+            shown = comment if comment_status == CommentStatus.APPROVED else ""
+            yield (name, country, country_name(country, language), *postcode, shown, confirmed_at)
 
 
 def delivery_csv(petition: Petition) -> Iterator[str]:
