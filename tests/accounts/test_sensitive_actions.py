@@ -21,6 +21,7 @@ ASKED_AGAIN = [
     "/admin/subscribers/export.csv?status=active",
     "/admin/subscribers/import",
     "/admin/donations/export.csv",
+    "/admin/audit/export.csv",
     "/admin/users/new",
 ]
 POSTED = [
