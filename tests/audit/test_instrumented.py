@@ -8,6 +8,7 @@ import pytest
 from campaign.accounts.models import Role, User
 from campaign.audit.models import AuditEntry
 from campaign.content.models import Campaign, CampaignStatus, ExplainerStatus
+from campaign.csv_safety import counted
 from campaign.donations.models import AppealStatus, DonationStatus
 from campaign.extensions import db
 from campaign.petitions.models import CommentStatus, PetitionStatus, SignatureStatus
@@ -98,6 +99,23 @@ def test_a_download_cut_short_records_what_went_out(client, organiser, supporter
     assert taken[0].startswith(b"name,")
     assert entries() == [("export signatures", "petition", petition.id, 1)]
     assert last_entry().detail == "stopped before the end"
+
+
+def test_the_count_is_told_however_the_lines_end():
+    told = []
+
+    def failing():
+        yield "name\r\n"
+        yield "Aynur\r\n"
+        yield "Bilal\r\n"
+        raise OSError("the database went away")
+
+    with pytest.raises(OSError):
+        list(counted(failing(), lambda rows, finished: told.append((rows, finished))))
+    list(counted(iter(["name\r\n", "Aynur\r\n"]), lambda *given: told.append(given)))
+    list(counted(iter([]), lambda *given: told.append(given)))
+
+    assert told == [(2, False), (1, True), (0, True)]
 
 
 # Imports
