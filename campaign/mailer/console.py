@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from campaign.admin.statuses import status_label
+from campaign.audit.trail import record
 from campaign.db import utcnow
 from campaign.extensions import db
 from campaign.mailer import reports
@@ -165,6 +166,7 @@ def message_eml(message_id: int):
 def retry(message_id: int):
     message = db.get_or_404(OutboundEmail, message_id)
     if retry_now(message):
+        record("retry email", object_kind="email", object_id=message.id)
         db.session.commit()
         flash(_("The message will be sent again in a moment."), "success")
     else:

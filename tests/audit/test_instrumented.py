@@ -11,12 +11,14 @@ from campaign.content.models import Campaign, CampaignStatus, ExplainerStatus
 from campaign.csv_safety import counted
 from campaign.donations.models import AppealStatus, DonationStatus
 from campaign.extensions import db
+from campaign.mailer.models import MessageStatus
 from campaign.petitions.models import CommentStatus, PetitionStatus, SignatureStatus
 from campaign.subscribers.models import SubscriberStatus
 from campaign.updates.models import UpdateStatus
 from tests.audit.entries import assert_no_supporter_in_the_trail, entries, last_entry
 from tests.factories.content import make_campaign, make_explainer
 from tests.factories.donations import make_appeal, make_donation
+from tests.factories.mail import make_outbound_email
 from tests.factories.petitions import make_petition, make_signature
 from tests.factories.subscribers import make_subscriber
 from tests.factories.updates import make_update
@@ -269,6 +271,19 @@ def test_saving_and_removing_an_updates_translation_are_recorded(client, organis
         ("remove translation", "update", update.id, None),
     ]
     assert last_entry().detail == "language=ug"
+
+
+# Mail
+
+
+def test_sending_a_failed_email_again_is_recorded(client, organiser, supporters):
+    message = make_outbound_email("aynur@example.net", status=MessageStatus.FAILED)
+    url = f"/admin/mail/{message.id}"
+
+    post_form(client, f"{url}/retry", {}, form_url=url)
+
+    assert entries() == [("retry email", "email", message.id, None)]
+    assert_no_supporter_in_the_trail()
 
 
 # Organisers
