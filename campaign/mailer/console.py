@@ -159,6 +159,9 @@ def message_eml(message_id: int):
         abort(404)
     response = Response(path.read_bytes(), mimetype="message/rfc822")
     response.headers["Content-Disposition"] = f'attachment; filename="{path.name}"'
+    # A copy of one person's email leaves the console: the trail says so.
+    record("download email", object_kind="email", object_id=message.id, rows=1)
+    db.session.commit()
     return response
 
 

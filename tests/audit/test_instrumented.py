@@ -11,6 +11,7 @@ from campaign.content.models import Campaign, CampaignStatus, ExplainerStatus
 from campaign.csv_safety import counted
 from campaign.donations.models import AppealStatus, DonationStatus
 from campaign.extensions import db
+from campaign.mailer.dispatch import dispatch_due
 from campaign.mailer.models import MessageStatus
 from campaign.petitions.models import CommentStatus, PetitionStatus, SignatureStatus
 from campaign.subscribers.models import SubscriberStatus
@@ -284,6 +285,18 @@ def test_sending_a_failed_email_again_is_recorded(client, organiser, supporters)
 
     assert entries() == [("retry email", "email", message.id, None)]
     assert_no_supporter_in_the_trail()
+
+
+def test_downloading_an_emails_eml_is_recorded(client, organiser, app_settings, tmp_path):
+    app_settings(MAIL_FILE_DIR=str(tmp_path))
+    message = make_outbound_email("aynur@example.net")
+    dispatch_due()  # the file transport writes the .eml
+
+    response = client.get(f"/admin/mail/{message.id}/eml")
+
+    assert response.status_code == 200
+    assert entries() == [("download email", "email", message.id, 1)]
+    assert "aynur@example.net" not in str(db.session.query(AuditEntry.__table__).all())
 
 
 # Organisers
