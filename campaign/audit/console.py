@@ -7,8 +7,8 @@ from campaign.accounts.access import admin_required
 from campaign.accounts.reauth import requires_recent_check
 from campaign.audit import reports
 from campaign.audit.blueprint import console_bp as bp
+from campaign.audit.console_forms import EntryFilterForm
 from campaign.audit.exports import filters, when_written
-from campaign.audit.forms import EntryFilterForm
 from campaign.audit.trail import verify
 from campaign.csv_safety import csv_download
 from campaign.paging import console_page
