@@ -3,6 +3,7 @@ filtered by organiser, action and day, the state of the chain above them, and th
 
 from flask import render_template, request
 
+from campaign.accounts import reports as accounts
 from campaign.accounts.access import admin_required
 from campaign.accounts.reauth import requires_recent_check
 from campaign.audit import reports
@@ -15,7 +16,9 @@ from campaign.paging import console_page
 
 
 def _filter_form() -> EntryFilterForm:
-    return EntryFilterForm(request.args, organisers=reports.organisers(), actions=reports.actions())
+    return EntryFilterForm(
+        request.args, organisers=accounts.organisers(), actions=reports.actions()
+    )
 
 
 @bp.get("/audit")

@@ -21,7 +21,7 @@ class EntryFilterForm(Form):
     def __init__(self, *args, organisers=(), actions=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.organiser.choices = [SelectChoice(NO_LINK, _("Any organiser"))] + [
-            SelectChoice(user_id, email) for user_id, email in organisers
+            SelectChoice(user.id, user.email) for user in organisers
         ]
         self.action.choices = [SelectChoice("", _("Any action"))] + [
             SelectChoice(action, action) for action in actions

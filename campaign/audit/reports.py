@@ -6,7 +6,6 @@ from datetime import UTC, date, datetime, time
 
 from sqlalchemy import ColumnElement, Select, select
 
-from campaign.accounts.models import User
 from campaign.audit.models import AuditEntry
 from campaign.extensions import db
 
@@ -81,11 +80,6 @@ def actions() -> list[str]:
     """Every action the trail holds, alphabetically: what the action filter offers."""
     query = select(AuditEntry.action).distinct().order_by(AuditEntry.action)
     return list(db.session.scalars(query))
-
-
-def organisers() -> list[tuple[int, str]]:
-    """Every organiser account, by email, as (id, email): what the organiser filter offers."""
-    return list(db.session.execute(select(User.id, User.email).order_by(User.email)).tuples())
 
 
 def newest() -> AuditEntry | None:
