@@ -1,4 +1,8 @@
-"""The console's organiser accounts under /admin/users, for admins only."""
+"""The console's organiser accounts under /admin/users, for admins only.
+
+Every change is an entry in the audit trail, and asks an admin whose last check is old to
+prove it is them again first.
+"""
 
 from flask import abort, flash, g, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -58,6 +62,7 @@ def new_user():
         except (service.AccountError, InvalidEmail) as error:
             form.email.errors.append(str(error))
         else:
+            _record("create organiser", user, f"role={user.role}")
             db.session.commit()
             return _one_time_password_page(user, password, new=True)
     status = 400 if form.errors else 200
@@ -78,11 +83,14 @@ def change_role(user_id: int):
     account = db.get_or_404(User, user_id)
     form = RoleForm()
     if form.validate():
+        before = account.role
         try:
             service.set_role(account, form.role.data)
         except service.AccountError as error:
             form.role.errors.append(str(error))
         else:
+            if account.role != before:
+                _record("change role", account, f"{before} -> {account.role}")
             db.session.commit()
             if account.is_admin:
                 flash(_("%(email)s is now an admin.", email=account.email), "success")
@@ -117,6 +125,7 @@ def reset_password(user_id: int):
         password = service.reset_password(account, by=current_user)
     except service.AccountError as error:
         return _user_page(account, RoleForm(data={"role": account.role}), str(error), 400)
+    _record("reset password", account)
     db.session.commit()
     return _one_time_password_page(account, password, new=False)
 
@@ -177,10 +186,13 @@ def change_people_access(user_id: int):
 
 def _change_active(user_id: int, active: bool):
     account = db.get_or_404(User, user_id)
+    before = account.active
     try:
         service.change_active(account, active, by=current_user)
     except service.AccountError as error:
         return _user_page(account, RoleForm(data={"role": account.role}), str(error), 400)
+    if account.active != before:
+        _record("reactivate organiser" if active else "deactivate organiser", account)
     db.session.commit()
     if active:
         flash(_("%(email)s can sign in again.", email=account.email), "success")
@@ -190,6 +202,10 @@ def _change_active(user_id: int, active: bool):
             "success",
         )
     return redirect(url_for("accounts_console.user", user_id=account.id), 303)
+
+
+def _record(action: str, account: User, detail: str = "") -> None:
+    record(action, object_kind="user", object_id=account.id, detail=detail)
 
 
 def _user_page(account: User, role_form: RoleForm, problem: str | None = None, status: int = 200):

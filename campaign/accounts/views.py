@@ -17,6 +17,7 @@ from campaign.accounts.models import new_session_token
 from campaign.accounts.passwords import verify_password
 from campaign.accounts.reauth import mark_checked
 from campaign.accounts.service import AccountError, authenticate, find_user, set_password
+from campaign.audit.trail import record
 from campaign.extensions import db, limiter
 from campaign.security import is_local_path
 
@@ -110,6 +111,7 @@ def change_password():
             except AccountError as error:
                 form.new_password.errors.append(str(error))
             else:
+                record("change password", object_kind="user", object_id=current_user.id)
                 db.session.commit()
                 # The session token changed: keep this one signed in (as the user itself, not
                 # the proxy, which would then stand for itself).

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from wtforms import SelectChoice
 
 from campaign.admin.helpers import check_slug
+from campaign.audit.publication import record_status_change
 from campaign.content import reports
 from campaign.content.blueprint import console_bp as bp
 from campaign.content.forms import CampaignForm, ExplainerForm, LinkForm
@@ -57,6 +58,8 @@ def new_campaign():
         campaign = Campaign()
         _apply_campaign(form, campaign)
         db.session.add(campaign)
+        db.session.flush()
+        record_status_change("campaign", campaign.id, None, campaign.status)
         db.session.commit()
         flash(_("Campaign “%(title)s” created.", title=campaign.title), "success")
         return _to_campaign(campaign.id)
@@ -68,7 +71,9 @@ def edit_campaign(campaign_id: int):
     campaign = db.get_or_404(Campaign, campaign_id)
     form = CampaignForm(obj=campaign)
     if form.validate_on_submit() and check_slug(form.slug, Campaign, "campaign", keep=campaign):
+        before = campaign.status
         _apply_campaign(form, campaign)
+        record_status_change("campaign", campaign.id, before, campaign.status)
         db.session.commit()
         flash(_("Campaign saved."), "success")
         return _to_campaign(campaign.id)
@@ -259,7 +264,9 @@ def _change_publication(
     explainer_id: int, change: Callable[[Explainer], None], done: Callable[[str], str]
 ):
     explainer = db.get_or_404(Explainer, explainer_id)
+    before = explainer.status
     change(explainer)
+    record_status_change("explainer", explainer.id, before, explainer.status)
     db.session.commit()
     flash(done(explainer.title), "success")
     # Publishing buttons sit on the campaign page and on the edit page; go back to either.

@@ -3,7 +3,10 @@
 import click
 from flask.cli import with_appcontext
 
+from campaign.audit import COMMAND_LINE
+from campaign.audit.exports import when_written
 from campaign.cli import fail
+from campaign.csv_safety import counted
 from campaign.donations.reports import DonationFilter, appeal_by_slug, donations_csv
 
 
@@ -18,5 +21,11 @@ def donations(slug: str | None) -> None:
         if appeal is None:
             fail(f"There is no appeal with the slug {slug!r}.")
         chosen = DonationFilter(appeal_id=appeal.id)
-    for line in donations_csv(chosen):
+    written = when_written(
+        "export donations",
+        object_kind="appeal" if chosen.appeal_id else "",
+        object_id=chosen.appeal_id,
+        detail=COMMAND_LINE,
+    )
+    for line in counted(donations_csv(chosen), written):
         click.echo(line, nl=False)

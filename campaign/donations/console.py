@@ -18,6 +18,8 @@ from flask_babel import lazy_gettext as _l
 
 from campaign.accounts.reauth import requires_recent_check
 from campaign.admin.helpers import campaigns_by_title
+from campaign.audit.exports import filters, when_written
+from campaign.audit.publication import record_status_change
 from campaign.csv_safety import csv_download
 from campaign.donations import editing, reports
 from campaign.donations.blueprint import console_bp as bp
@@ -66,6 +68,8 @@ def new_appeal():
         appeal = Appeal()
         _apply(form, appeal)
         db.session.add(appeal)
+        db.session.flush()
+        record_status_change("appeal", appeal.id, None, appeal.status)
         db.session.commit()
         flash(_("Appeal “%(title)s” created.", title=appeal.title), "success")
         return redirect(url_for("donations_console.appeals"), 303)
@@ -77,7 +81,9 @@ def edit_appeal(appeal_id: int):
     appeal = db.get_or_404(Appeal, appeal_id)
     form = AppealForm(appeal=appeal, campaigns=campaigns_by_title())
     if form.validate_on_submit() and _free(form, appeal):
+        before = appeal.status
         _apply(form, appeal)
+        record_status_change("appeal", appeal.id, before, appeal.status)
         db.session.commit()
         flash(_("Appeal “%(title)s” saved.", title=appeal.title), "success")
         return redirect(url_for("donations_console.appeals"), 303)
@@ -153,8 +159,14 @@ def donations():
 @requires_recent_check
 def export():
     chosen = _filter_form().filter()
+    written = when_written(
+        "export donations",
+        object_kind="appeal" if chosen.appeal_id else "",
+        object_id=chosen.appeal_id,
+        detail=filters(status=chosen.status, interval=chosen.interval),
+    )
     # Streamed a batch at a time: memory stays flat however many gave.
-    return csv_download("donations", reports.CSV_COLUMNS, reports.donation_rows(chosen))
+    return csv_download("donations", reports.CSV_COLUMNS, reports.donation_rows(chosen), written)
 
 
 # --- the local test checkout's buttons (development without Stripe keys only) -------------

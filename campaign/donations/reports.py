@@ -205,26 +205,28 @@ def donation_rows(chosen: DonationFilter) -> Iterator[tuple]:
         .order_by(Donation.created_at.desc(), Donation.id.desc())
         .execution_options(yield_per=EXPORT_BATCH)
     )
-    for row in db.session.execute(query):
-        (id_, created, paid, slug, name, email, currency, amount, fee, refunded, *rest) = row
-        interval, status, *stripe = rest
-        net = amount - refunded if status == DonationStatus.PAID else 0
-        yield (
-            id_,
-            created,
-            paid,
-            slug,
-            name,
-            email,
-            currency.upper(),
-            to_major(amount, currency),
-            to_major(fee, currency),
-            to_major(refunded, currency),
-            to_major(net, currency),
-            interval,
-            status,
-            *stripe,
-        )
+    # A download cut short closes these rows: the cursor with them, not later in a collection.
+    with db.session.execute(query) as result:
+        for row in result:
+            (id_, created, paid, slug, name, email, currency, amount, fee, refunded, *rest) = row
+            interval, status, *stripe = rest
+            net = amount - refunded if status == DonationStatus.PAID else 0
+            yield (
+                id_,
+                created,
+                paid,
+                slug,
+                name,
+                email,
+                currency.upper(),
+                to_major(amount, currency),
+                to_major(fee, currency),
+                to_major(refunded, currency),
+                to_major(net, currency),
+                interval,
+                status,
+                *stripe,
+            )
 
 
 def donations_csv(chosen: DonationFilter) -> Iterator[str]:

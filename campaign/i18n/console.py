@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
+from campaign.audit.trail import record as audit
 from campaign.extensions import db
 from campaign.form_fields import Form
 from campaign.i18n.blueprint import console_bp as bp
@@ -54,6 +55,13 @@ def edit_translation(kind_name: str, record_id: int, language: str):
     if form.validate_on_submit():
         texts = {spec.name: form[spec.name].data for spec in kind.fields}
         saved = save_translation(record, language, texts)
+        if saved or stored:  # all empty where nothing was stored changes nothing
+            audit(
+                "save translation" if saved else "remove translation",
+                object_kind=kind.kind,
+                object_id=record.id,
+                detail=f"language={language}",
+            )
         db.session.commit()
         if saved:
             flash(_("Saved the %(language)s translation.", language=language_name(language)))

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from campaign.admin.statuses import status_label
+from campaign.audit.trail import record
 from campaign.db import utcnow
 from campaign.extensions import db
 from campaign.mailer import reports
@@ -160,6 +161,9 @@ def message_eml(message_id: int):
         abort(404)
     response = Response(path.read_bytes(), mimetype="message/rfc822")
     response.headers["Content-Disposition"] = f'attachment; filename="{path.name}"'
+    # A copy of one person's email leaves the console: the trail says so.
+    record("download email", object_kind="email", object_id=message.id, rows=1)
+    db.session.commit()
     return response
 
 
@@ -167,6 +171,7 @@ def message_eml(message_id: int):
 def retry(message_id: int):
     message = db.get_or_404(OutboundEmail, message_id)
     if retry_now(message):
+        record("retry email", object_kind="email", object_id=message.id)
         db.session.commit()
         flash(_("The message will be sent again in a moment."), "success")
     elif message.body_purged_at is not None:

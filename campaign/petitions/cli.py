@@ -4,7 +4,10 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from campaign.audit import COMMAND_LINE
+from campaign.audit.exports import when_written
 from campaign.cli import fail
+from campaign.csv_safety import counted
 from campaign.extensions import db
 from campaign.petitions.counting import recount
 from campaign.petitions.delivery import delivery_csv
@@ -23,7 +26,11 @@ def _petition(slug: str) -> Petition:
 @with_appcontext
 def signatures(slug: str) -> None:
     """Print a petition's confirmed signatures as CSV, for delivery (no email addresses)."""
-    for line in delivery_csv(_petition(slug)):
+    petition = _petition(slug)
+    written = when_written(
+        "export signatures", object_kind="petition", object_id=petition.id, detail=COMMAND_LINE
+    )
+    for line in counted(delivery_csv(petition), written):
         click.echo(line, nl=False)
 
 

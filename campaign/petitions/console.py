@@ -16,6 +16,9 @@ from flask_babel import gettext as _
 
 from campaign.accounts.reauth import requires_recent_check
 from campaign.admin.helpers import campaigns_by_title, check_slug
+from campaign.audit.exports import filters, when_written
+from campaign.audit.publication import record_status_change
+from campaign.audit.trail import record
 from campaign.countries import country_name
 from campaign.extensions import db
 from campaign.paging import console_page
@@ -31,6 +34,7 @@ from campaign.petitions.counting import counts_by_country, signature_count
 from campaign.petitions.delivery import delivery_download
 from campaign.petitions.models import Petition, Signature
 from campaign.petitions.moderation import (
+    BulkFilter,
     CountChanged,
     ModerationError,
     NeedsClosingDate,
@@ -82,6 +86,8 @@ def new_petition():
         petition = Petition()
         _apply(form, petition)
         db.session.add(petition)
+        db.session.flush()
+        record_status_change("petition", petition.id, None, petition.status)
         db.session.commit()
         flash(_("Petition “%(title)s” created.", title=petition.title), "success")
         return _to_petition(petition)
@@ -93,7 +99,9 @@ def edit_petition(petition_id: int):
     petition = _petition_or_404(petition_id)
     form = PetitionForm(petition=petition, campaigns=campaigns_by_title())
     if form.validate_on_submit() and check_slug(form.slug, Petition, "petition", keep=petition):
+        before = petition.status
         _apply(form, petition)
+        record_status_change("petition", petition.id, before, petition.status)
         db.session.commit()
         flash(_("Petition saved."), "success")
         return _to_petition(petition)
@@ -150,11 +158,13 @@ def _petition_page(petition: Petition, reopen_form: ReopenForm):
 @bp.post("/<int:petition_id>/close")
 def close(petition_id: int):
     petition = _petition_or_404(petition_id)
+    before = petition.status
     try:
         close_petition(petition)
     except ModerationError as error:
         flash(str(error), "error")
     else:
+        record_status_change("petition", petition.id, before, petition.status)
         db.session.commit()
         flash(
             _("“%(title)s” is closed and no longer takes signatures.", title=petition.title),
@@ -167,6 +177,7 @@ def close(petition_id: int):
 def reopen(petition_id: int):
     petition = _petition_or_404(petition_id)
     form = ReopenForm()
+    before = petition.status
     if form.validate_on_submit():
         try:
             reopen_petition(petition, form.closes_at.data)
@@ -176,6 +187,7 @@ def reopen(petition_id: int):
             flash(str(error), "error")
             return _to_petition(petition)
         else:
+            record_status_change("petition", petition.id, before, petition.status)
             db.session.commit()
             flash(_("“%(title)s” is open again.", title=petition.title), "success")
             return _to_petition(petition)
@@ -207,6 +219,8 @@ def _moderate(petition_id: int, signature_id: int, approve: bool):
     except ModerationError as error:
         flash(str(error), "error")
     else:
+        action = "approve comment" if approve else "reject comment"
+        record(action, object_kind="signature", object_id=signature.id, rows=1)
         db.session.commit()
         if approve:
             done = _("The comment of %(name)s is approved: it is on the petition's page.")
@@ -238,6 +252,7 @@ def invalidate(petition_id: int, signature_id: int):
     petition = _petition_or_404(petition_id)
     signature = _signature_or_404(petition, signature_id)
     if invalidate_signature(signature):
+        record("invalidate signature", object_kind="signature", object_id=signature.id, rows=1)
         db.session.commit()
         flash(
             _(
@@ -269,6 +284,13 @@ def bulk_invalidate(petition_id: int):
             except CountChanged as error:
                 changed = str(error)
             else:
+                record(
+                    "invalidate signatures",
+                    object_kind="petition",
+                    object_id=petition.id,
+                    rows=done,
+                    detail=_bulk_detail(form.filter()),
+                )
                 db.session.commit()
                 flash(
                     ngettext(
@@ -291,8 +313,22 @@ def bulk_invalidate(petition_id: int):
     return page, 400 if form.errors or form.form_errors else (409 if changed else 200)
 
 
+def _bulk_detail(bulk: BulkFilter) -> str:
+    # Dates and source as typed; an address domain or an IP hash only as "given": either may
+    # point at one person.
+    return filters(
+        ip_hash="given" if bulk.ip_hash else "",
+        email_domain="given" if bulk.email_domain else "",
+        created_from=bulk.created_from and bulk.created_from.isoformat(),
+        created_before=bulk.created_before and bulk.created_before.isoformat(),
+        source=bulk.source,
+    )
+
+
 @bp.get("/<int:petition_id>/export.csv")
 @requires_recent_check
 def export(petition_id: int):
+    petition = _petition_or_404(petition_id)
+    written = when_written("export signatures", object_kind="petition", object_id=petition.id)
     # Streamed a batch at a time: memory stays flat however many signed.
-    return delivery_download(_petition_or_404(petition_id))
+    return delivery_download(petition, written)

@@ -11,7 +11,7 @@ from flask import Response
 from sqlalchemy import Select, select
 
 from campaign.countries import country_name
-from campaign.csv_safety import csv_download, csv_lines
+from campaign.csv_safety import Written, csv_download, csv_lines
 from campaign.extensions import db
 from campaign.petitions.models import CommentStatus, Petition, Signature, SignatureStatus
 
@@ -44,11 +44,13 @@ def delivery_rows(petition: Petition) -> Iterator[tuple]:
 
 
 def _rows(query: Select, language: str) -> Iterator[tuple]:
-    for row in db.session.execute(query):
-        name, country, *postcode, comment, comment_status, confirmed_at = row
-        # Only comments a moderator approved go to the target; the rest stay private.
-        shown = comment if comment_status == CommentStatus.APPROVED else ""
-        yield (name, country, country_name(country, language), *postcode, shown, confirmed_at)
+    # A download cut short closes these rows: the cursor with them, not later in a collection.
+    with db.session.execute(query) as result:
+        for row in result:
+            name, country, *postcode, comment, comment_status, confirmed_at = row
+            # Only comments a moderator approved go to the target; the rest stay private.
+            shown = comment if comment_status == CommentStatus.APPROVED else ""
+            yield (name, country, country_name(country, language), *postcode, shown, confirmed_at)
 
 
 def delivery_csv(petition: Petition) -> Iterator[str]:
@@ -56,8 +58,12 @@ def delivery_csv(petition: Petition) -> Iterator[str]:
     return csv_lines(delivery_columns(petition), delivery_rows(petition))
 
 
-def delivery_download(petition: Petition) -> Response:
-    """The delivery CSV as a download, every cell neutralised against formulas."""
+def delivery_download(petition: Petition, written: Written | None = None) -> Response:
+    """The delivery CSV as a download, every cell neutralised against formulas; `written` is
+    told how many rows went out (see csv_safety.counted)."""
     return csv_download(
-        f"{petition.slug}-signatures", delivery_columns(petition), delivery_rows(petition)
+        f"{petition.slug}-signatures",
+        delivery_columns(petition),
+        delivery_rows(petition),
+        written,
     )

@@ -5,6 +5,8 @@ import sys
 import click
 from flask.cli import with_appcontext
 
+from campaign.audit import COMMAND_LINE
+from campaign.audit.trail import record
 from campaign.cli import fail
 from campaign.extensions import db
 from campaign.subscribers.importing import ImportFileError, ImportReport, check_file, write_rows
@@ -32,6 +34,11 @@ def subscribers(path: str) -> None:
         raise SystemExit(1)
     with click.progressbar(length=len(rows), label="Importing", file=sys.stderr) as bar:
         write_rows(report, rows, progress=bar.update)
+    record(
+        "import subscribers",
+        rows=len(report.imported),
+        detail=f"{COMMAND_LINE}; {len(report.kept)} already on the list",
+    )
     db.session.commit()
     _print_report(report)
 

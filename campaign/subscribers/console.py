@@ -5,6 +5,8 @@ import io
 from flask import render_template, request
 
 from campaign.accounts.reauth import requires_recent_check
+from campaign.audit.exports import filters, when_written
+from campaign.audit.trail import record
 from campaign.csv_safety import csv_download
 from campaign.extensions import db
 from campaign.paging import console_page
@@ -42,9 +44,13 @@ def subscribers():
 @bp.get("/export.csv")
 @requires_recent_check
 def export():
+    search = _search_form().search()
     # Streamed a batch at a time: memory stays flat however long the list grows.
-    rows = reports.subscriber_rows(_search_form().search())
-    return csv_download("subscribers", reports.CSV_COLUMNS, rows)
+    rows = reports.subscriber_rows(search)
+    # The typed search stays out of the trail: it may be someone's address.
+    detail = filters(status=search.status, search="not recorded" if search.text else "")
+    written = when_written("export subscribers", detail=detail)
+    return csv_download("subscribers", reports.CSV_COLUMNS, rows, written)
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -61,6 +67,11 @@ def import_file():
             form.file.errors.append(str(error))
         else:
             if report.written:
+                record(
+                    "import subscribers",
+                    rows=len(report.imported),
+                    detail=f"{len(report.kept)} already on the list",
+                )
                 db.session.commit()
             else:
                 db.session.rollback()

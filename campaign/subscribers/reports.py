@@ -84,17 +84,19 @@ def subscriber_rows(search: SubscriberSearch) -> Iterator[tuple]:
 
 
 def _rows(query: Select) -> Iterator[tuple]:
-    for subscriber, campaign_slug in db.session.execute(query):
-        yield (
-            subscriber.email,
-            subscriber.name,
-            subscriber.language,
-            subscriber.status,
-            campaign_slug,
-            subscriber.consent_source,
-            subscriber.consent_text,
-            subscriber.consent_at,
-            subscriber.confirmed_at,
-            subscriber.unsubscribed_at,
-            subscriber.created_at,
-        )
+    # A download cut short closes these rows: the cursor with them, not later in a collection.
+    with db.session.execute(query) as result:
+        for subscriber, campaign_slug in result:
+            yield (
+                subscriber.email,
+                subscriber.name,
+                subscriber.language,
+                subscriber.status,
+                campaign_slug,
+                subscriber.consent_source,
+                subscriber.consent_text,
+                subscriber.consent_at,
+                subscriber.confirmed_at,
+                subscriber.unsubscribed_at,
+                subscriber.created_at,
+            )

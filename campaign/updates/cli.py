@@ -7,9 +7,12 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from campaign.audit import COMMAND_LINE
+from campaign.audit.trail import record
 from campaign.cli import fail
 from campaign.extensions import db
 from campaign.mailer.transports import get_transport
+from campaign.updates.audience import audience_size
 from campaign.updates.models import Update, UpdateStatus
 from campaign.updates.reports import delivery_counts
 from campaign.updates.sending import SendReport, run, start
@@ -25,6 +28,17 @@ def find_update(reference: str) -> Update | None:
     if reference.isdigit():
         query = select(Update).where((Update.slug == reference) | (Update.id == int(reference)))
     return db.session.scalar(query)
+
+
+def _record(update: Update) -> None:
+    """The audit trail's entry for starting, or carrying on, sending from a shell."""
+    if update.status in (UpdateStatus.DRAFT, UpdateStatus.SCHEDULED):
+        rows = audience_size(update)
+        record(
+            "send update", object_kind="update", object_id=update.id, rows=rows, detail=COMMAND_LINE
+        )
+    elif update.status == UpdateStatus.PAUSED:
+        record("resume update", object_kind="update", object_id=update.id, detail=COMMAND_LINE)
 
 
 def handled(report: SendReport) -> int:
@@ -47,6 +61,7 @@ def send(reference: str) -> None:
         transport = get_transport()
     except RuntimeError as error:
         raise click.ClickException(str(error)) from None
+    _record(update)  # committed by start(), with the change it records
     # The loaded app is most of what this process holds and none of it is garbage: frozen, it
     # is left out of the collections that the batches' short-lived objects set off (a fifth
     # of the CPU of a large send went to walking it again and again).

@@ -18,6 +18,7 @@ from flask_login import current_user
 
 from campaign.accounts.reauth import requires_recent_check
 from campaign.admin.helpers import check_slug
+from campaign.audit.trail import record
 from campaign.extensions import db
 from campaign.i18n.languages import language_name
 from campaign.i18n.site import default_language
@@ -167,6 +168,7 @@ def new_translation(update_id: int):
         translation = UpdateTranslation()
         update.translations.append(translation)
         editing.apply_translation(form, translation)
+        _record_version(update, "save translation", translation.language)
         db.session.commit()
         flash(
             _(
@@ -190,6 +192,7 @@ def edit_translation(update_id: int, translation_id: int):
     form = TranslationForm(obj=translation, **editing.translation_choices(update, translation))
     if form.validate_on_submit():
         editing.apply_translation(form, translation)
+        _record_version(update, "save translation", translation.language)
         db.session.commit()
         flash(
             _(
@@ -210,6 +213,7 @@ def remove_translation(update_id: int, translation_id: int):
         return _frozen(update)
     language = translation.language
     update.translations.remove(translation)
+    _record_version(update, "remove translation", language)
     db.session.commit()
     flash(
         _(
@@ -219,6 +223,10 @@ def remove_translation(update_id: int, translation_id: int):
         "success",
     )
     return _to("update", update)
+
+
+def _record_version(update: Update, action: str, language: str) -> None:
+    record(action, object_kind="update", object_id=update.id, detail=f"language={language}")
 
 
 def _translation_or_404(update: Update, translation_id: int) -> UpdateTranslation:
@@ -298,9 +306,13 @@ def send_test(update_id: int):
 @requires_recent_check
 def send_now(update_id: int):
     update = _update_or_404(update_id)
+    # Flushed now, committed by sending's first step with the update's change to "sending":
+    # no mail can go out without its entry. The rows are who it goes to at that moment.
+    record("send update", object_kind="update", object_id=update.id, rows=audience_size(update))
     try:
         queued = control.send_now(update)  # commits: the rows exist before any sender looks
     except control.ControlError as error:
+        db.session.rollback()
         flash(str(error), "error")
         return _to("update", update)
     kick(update.id)
@@ -328,6 +340,13 @@ def schedule(update_id: int):
         except control.ControlError as error:
             form.send_at.errors.append(str(error))
         else:
+            record(
+                "schedule update",
+                object_kind="update",
+                object_id=update.id,
+                rows=audience_size(update),
+                detail=f"send at {update.scheduled_at.isoformat()}",
+            )
             db.session.commit()
             flash(
                 _(
@@ -346,27 +365,36 @@ def schedule(update_id: int):
 @bp.post("/<int:update_id>/unschedule")
 def unschedule(update_id: int):
     return _act(
-        update_id, control.unschedule, lambda _n: _("It is a draft again: nothing will be sent.")
+        update_id,
+        "unschedule update",
+        control.unschedule,
+        lambda _n: _("It is a draft again: nothing will be sent."),
     )
 
 
 @bp.post("/<int:update_id>/pause")
 def pause(update_id: int):
     return _act(
-        update_id, control.pause, lambda _n: _("Paused: no new batch starts until you resume.")
+        update_id,
+        "pause update",
+        control.pause,
+        lambda _n: _("Paused: no new batch starts until you resume."),
     )
 
 
 @bp.post("/<int:update_id>/resume")
 @requires_recent_check
 def resume(update_id: int):
-    return _act(update_id, control.resume, lambda _n: _("Sending again."), wake=True)
+    return _act(
+        update_id, "resume update", control.resume, lambda _n: _("Sending again."), wake=True
+    )
 
 
 @bp.post("/<int:update_id>/cancel")
 def cancel(update_id: int):
     return _act(
         update_id,
+        "cancel update",
         control.cancel,
         lambda n: ngettext(
             "Cancelled: %(count)s person still waiting gets nothing.",
@@ -382,6 +410,7 @@ def cancel(update_id: int):
 def resend_uncertain(update_id: int):
     return _act(
         update_id,
+        "resend uncertain",
         control.resend_uncertain,
         lambda n: ngettext(
             "%(count)s uncertain queued again.",
@@ -397,6 +426,7 @@ def resend_uncertain(update_id: int):
 def drop_uncertain(update_id: int):
     return _act(
         update_id,
+        "drop uncertain",
         control.drop_uncertain,
         lambda n: ngettext(
             "%(count)s uncertain dropped: never sent again.",
@@ -409,11 +439,13 @@ def drop_uncertain(update_id: int):
 
 def _act(
     update_id: int,
+    name: str,
     action: Callable[[Update], int | None],
     done: Callable[[int], str],
     wake: bool = False,
 ):
-    """Do `action`; `done` says what was done, given how many deliveries it changed."""
+    """Do `action`, recorded in the audit trail as `name`; `done` says what was done, given
+    how many deliveries it changed."""
     update = _update_or_404(update_id)
     try:
         result = action(update)
@@ -421,6 +453,7 @@ def _act(
         db.session.rollback()
         flash(str(error), "error")
     else:
+        record(name, object_kind="update", object_id=update.id, rows=result)
         db.session.commit()
         if wake:
             kick(update.id)  # after the commit, so the sender sees the change

@@ -11,11 +11,11 @@ from campaign.accounts.models import Role, User
 from campaign.accounts.service import allow_people
 from campaign.audit.models import AuditEntry
 from campaign.people.erased import is_erased
-from tests.helpers import last_checked_an_hour_ago as an_hour_ago
 from tests.factories.accounts import make_user
 from tests.factories.petitions import make_petition, make_signature
 from tests.factories.subscribers import make_subscriber
 from tests.helpers import csrf_token
+from tests.helpers import last_checked_an_hour_ago as an_hour_ago
 from tests.people.held import EMAIL, NAME
 
 PAGE = "/admin/people/"

@@ -2,7 +2,8 @@
 
 The rows of a streamed CSV are written after the view returned and its session closed: only a
 real server with the app's own session handling shows whether they all arrive. Each export
-has more rows than one batch of its query, so a second batch must be read too.
+has more rows than one batch of its query, so a second batch must be read too; and its entry
+in the audit trail, with the rows sent, is committed once the last row has gone.
 """
 
 import csv
@@ -13,10 +14,13 @@ from datetime import UTC, datetime, timedelta
 from email import message_from_bytes
 
 import pytest
+from flask import Flask
 from flask_migrate import upgrade
+from sqlalchemy import select
 
 from campaign import create_app
 from campaign.accounts.models import Role
+from campaign.audit.models import AuditEntry
 from campaign.donations.models import DonationStatus
 from campaign.extensions import db
 from campaign.mailer.compose import queue_email
@@ -47,6 +51,7 @@ class Site:
     petition_slug: str
     message_id: int
     organiser: str
+    app: Flask
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +70,7 @@ def site(tmp_path_factory) -> Iterator[Site]:
         with served(make_app) as (url, app):
             with app.app_context():
                 upgrade()
-                site = _fill(url)
+                site = _fill(url, app)
                 db.session.commit()
                 dispatch_due()  # the file transport writes the message's .eml
             try:
@@ -76,7 +81,7 @@ def site(tmp_path_factory) -> Iterator[Site]:
                     db.engine.dispose()
 
 
-def _fill(url: str) -> Site:
+def _fill(url: str, app: Flask) -> Site:
     organiser = make_user(role=Role.ADMIN, email="exporter@example.org")
     campaign = make_campaign(slug="cables", language="en")
     petition = make_petition(campaign, slug="un-access", ask_postcode=True)
@@ -102,7 +107,7 @@ def _fill(url: str) -> Site:
     message = queue_email(
         "transport_check", "reader0@example.org", transport_check(organiser.email), None
     )
-    return Site(url, petition.id, petition.slug, message.id, organiser.email)
+    return Site(url, petition.id, petition.slug, message.id, organiser.email, app)
 
 
 @pytest.fixture
@@ -159,6 +164,46 @@ def test_the_donations_csv_holds_every_donation_through_a_real_server(site, orga
     assert sorted(row[email] for row in rows) == sorted(
         f"donor{number}@example.org" for number in range(DONATIONS)
     )
+
+
+def recorded(site: Site, action: str) -> AuditEntry:
+    """The newest entry for `action`, as the database holds it once the server committed."""
+    with site.app.app_context():
+        query = select(AuditEntry).where(AuditEntry.action == action)
+        entry = db.session.scalar(query.order_by(AuditEntry.id.desc()).limit(1))
+        db.session.remove()
+    assert entry is not None, f"no {action!r} in the audit trail"
+    return entry
+
+
+def test_each_export_is_committed_to_the_audit_trail_with_the_rows_it_sent(site, organiser):
+    # The client has the whole file only once the server has ended the stream: by then the
+    # entry is committed.
+    _download(organiser, f"/admin/petitions/{site.petition_id}/export.csv", "un-access-signatures")
+    signatures = recorded(site, "export signatures")
+    _download(organiser, "/admin/subscribers/export.csv?status=active", "subscribers")
+    subscribers = recorded(site, "export subscribers")
+    _download(organiser, "/admin/donations/export.csv", "donations")
+    donations = recorded(site, "export donations")
+
+    assert (signatures.object_id, signatures.rows) == (site.petition_id, CONFIRMED_SIGNERS)
+    assert (subscribers.rows, subscribers.detail) == (ACTIVE_SUBSCRIBERS, "status=active")
+    assert donations.rows == DONATIONS
+    assert {signatures.actor, subscribers.actor, donations.actor} == {site.organiser}
+    assert signatures.detail == donations.detail == ""
+
+
+def test_the_audit_trail_downloads_through_a_real_server_and_names_no_supporter(site, organiser):
+    _download(organiser, "/admin/donations/export.csv", "donations")
+
+    header, *rows = _download(organiser, "/admin/audit/export.csv", "audit-trail")
+
+    assert header[:5] == ["entry", "at", "organiser_id", "organiser", "action"]
+    assert rows[-1][4] == "export donations"
+    assert recorded(site, "export audit trail").rows == len(rows)
+    cells = " ".join(cell for row in rows for cell in row)
+    for supporter in ("signer", "Signer", "reader", "Reader", "donor", "gone@"):
+        assert supporter not in cells
 
 
 def test_a_messages_eml_downloads_whole_through_a_real_server(site, organiser):

@@ -152,6 +152,7 @@ EVERY_CONSOLE_TABLE = {
     *("By the source link parameter", "By utm_source"),
     *("Updates", "Versions", "Deliveries by status", "Uncertain deliveries", "Failed deliveries"),
     *("Appeals", "Totals per currency", "Paid by day", "Donations"),
+    "Audit entries",
 }
 SKIPPED = re.compile(r"/admin/logout|export|\.csv$|\.eml$|\.json$|/html$|\.html$")
 
