@@ -33,6 +33,22 @@ def env_int(name: str, default: int) -> int:
         return default
 
 
+def env_flag(name: str, default: bool) -> bool:
+    """An on/off setting (1/0, true/false, yes/no, on/off); a malformed value is noted."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    problem = f"{name} must be on or off (1 or 0), not {raw!r}."
+    if problem not in MALFORMED:  # read once for each settings class that has its own default
+        MALFORMED.append(problem)
+    return default
+
+
 def env_decimal(name: str, default: str) -> Decimal:
     """A decimal setting, such as a percentage; a malformed value is noted, refused at start-up."""
     raw = os.environ.get(name) or default
@@ -101,6 +117,9 @@ class Config:
     # Exporting, importing, erasing, bulk invalidation, sending an update and managing
     # organisers ask the organiser to prove it is them again once this long has passed.
     REAUTH_MINUTES = env_int("REAUTH_MINUTES", 15)
+    # Every organiser must have a second factor (an authenticator app): one without is led to
+    # set one up right after the password and can reach nothing else in the console until then.
+    REQUIRE_2FA = env_flag("REQUIRE_2FA", True)
     SUBSCRIBE_RATE_LIMIT = os.environ.get("SUBSCRIBE_RATE_LIMIT", "5 per minute;30 per hour")
     CONFIRM_RATE_LIMIT = os.environ.get("CONFIRM_RATE_LIMIT", "10 per minute;60 per hour")
     # Sign-ups per client address: a burst limit and a daily one (shared addresses, such as a
@@ -167,6 +186,9 @@ class DevelopmentConfig(Config):
     # The local site is served over plain http://127.0.0.1.
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
+    # Off locally, so trying the console takes only the printed password; REQUIRE_2FA=1 turns
+    # it on.
+    REQUIRE_2FA = env_flag("REQUIRE_2FA", False)
 
     @classmethod
     def prepare(cls, settings: dict) -> None:
@@ -186,6 +208,7 @@ class TestingConfig(Config):
     PASSWORD_TIME_COST = 1
     PASSWORD_MEMORY_COST = 32  # argon2 needs 8 KiB for each of its 4 lanes
     RATELIMIT_STORAGE_URI = "campaign-memory://"
+    REQUIRE_2FA = False  # the tests of the guard turn it on
     MAIL_TRANSPORT = "file"
     MAIL_DISPATCHER = "manual"
     MAIL_RATE_PER_SECOND = 0  # unpaced; the pacing test sets its own rate

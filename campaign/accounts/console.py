@@ -7,8 +7,11 @@ from flask_login import current_user
 from campaign.accounts import reports, service
 from campaign.accounts.access import admin_required
 from campaign.accounts.blueprint import console_bp as bp
+from campaign.accounts.factors import factors_of, kind_of
+from campaign.accounts.factors import service as factor_service
 from campaign.accounts.forms import NewOrganiserForm, RoleForm
 from campaign.accounts.models import User
+from campaign.accounts.reauth import requires_recent_check
 from campaign.addresses import InvalidEmail
 from campaign.extensions import db
 
@@ -16,7 +19,11 @@ from campaign.extensions import db
 @bp.get("/users")
 @admin_required
 def users():
-    return render_template("accounts/console/users.html", users=reports.organisers())
+    return render_template(
+        "accounts/console/users.html",
+        users=reports.organisers(),
+        with_factor=reports.organisers_with_a_second_factor(),
+    )
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -88,6 +95,28 @@ def reset_password(user_id: int):
     return _one_time_password_page(account, password, new=False)
 
 
+@bp.post("/users/<int:user_id>/factors/reset")
+@admin_required
+@requires_recent_check
+def reset_factors(user_id: int):
+    """For an organiser who lost their device: their second factors go, they are told by email."""
+    account = db.get_or_404(User, user_id)
+    try:
+        factor_service.reset_factors(account, by=current_user)
+    except factor_service.FactorError as error:
+        return _user_page(account, RoleForm(data={"role": account.role}), str(error), 400)
+    db.session.commit()
+    flash(
+        _(
+            "The second factors of %(email)s are removed and they are signed out everywhere; "
+            "an email tells them. They set up a new one after their password at the next sign-in.",
+            email=account.email,
+        ),
+        "success",
+    )
+    return redirect(url_for("accounts_console.user", user_id=account.id), 303)
+
+
 def _change_active(user_id: int, active: bool):
     account = db.get_or_404(User, user_id)
     try:
@@ -107,7 +136,11 @@ def _change_active(user_id: int, active: bool):
 
 def _user_page(account: User, role_form: RoleForm, problem: str | None = None, status: int = 200):
     page = render_template(
-        "accounts/console/user.html", account=account, role_form=role_form, problem=problem
+        "accounts/console/user.html",
+        account=account,
+        role_form=role_form,
+        problem=problem,
+        factors=[(factor, kind_of(factor)) for factor in factors_of(account)],
     )
     return page, status
 

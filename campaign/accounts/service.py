@@ -17,7 +17,6 @@ from campaign.accounts.passwords import (
     verify_password,
 )
 from campaign.addresses import checked_email, normalise_email
-from campaign.db import utcnow
 from campaign.extensions import db
 
 
@@ -30,7 +29,10 @@ def find_user(email: str) -> User | None:
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The active user with this email and password, or None (taking the same time either way)."""
+    """The active user with this email and password, or None (taking the same time either way).
+
+    Only the first step: `factors.signin.finish` signs them in once every step has passed.
+    """
     user = find_user(email)
     if user is None:
         burn_verification_time(password)
@@ -39,8 +41,7 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    user.last_login_at = utcnow()
-    db.session.flush()
+        db.session.flush()
     return user
 
 
