@@ -6,7 +6,7 @@ from campaign.accounts.access import login_limit, require_organiser
 from campaign.accounts.blueprint import bp
 from campaign.accounts.factors import check_code, has_second_factor, signin
 from campaign.accounts.factors.forms import RecoveryCodeOnlyForm, SecondStepForm
-from campaign.accounts.factors.views import code_form_for, signed_in_account_key
+from campaign.accounts.factors.views import code_form_for, sign_in_templates, signed_in_account_key
 from campaign.accounts.forms import ChangePasswordForm, CheckAgainForm, LoginForm
 from campaign.accounts.models import new_session_token
 from campaign.accounts.passwords import verify_password
@@ -82,7 +82,12 @@ def check_again():
         else:
             form.password.errors.append(_("That is not your password."))
     status = 400 if form.errors else 200
-    return render_template("accounts/check_again.html", form=form), status
+    page = render_template(
+        "accounts/check_again.html",
+        form=form,
+        sign_in_templates=sign_in_templates(current_user),
+    )
+    return page, status
 
 
 @bp.route("/password", methods=["GET", "POST"])
