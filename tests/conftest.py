@@ -169,10 +169,11 @@ class AuthActions:
     def __init__(self, client: FlaskClient) -> None:
         self._client = client
 
-    def sign_in(self, user=None, password: str = PASSWORD, *, role: str = Role.EDITOR):
-        """Sign in as `user`, or as a new organiser with `role` (an editor); return who it was."""
+    def sign_in(self, user=None, password: str = PASSWORD, *, role: str = Role.EDITOR, code=None):
+        """Sign in as `user`, or as a new organiser with `role` (an editor); return who it was.
+        `code` answers the second step of an account with a second factor."""
         user = user or make_user(role=role)
-        sign_in(self._client, user, password)
+        sign_in(self._client, user, password, code=code)
         return user
 
     def sign_out(self):

@@ -26,9 +26,14 @@ def post_form(client, url: str, data: dict, form_url: str | None = None, **kwarg
     return client.post(url, data=data, **kwargs)
 
 
-def sign_in(client, user, password: str = PASSWORD):
+def sign_in(client, user, password: str = PASSWORD, code: str | None = None):
+    """Sign in with the password, then with `code` when the account asks for a second factor."""
     response = post_form(client, "/admin/login", {"email": user.email, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)
+    if code is not None:
+        assert response.headers["Location"] == "/admin/login/code"
+        response = post_form(client, "/admin/login/code", {"code": code})
+        assert response.status_code == 302, response.get_data(as_text=True)
     return response
 
 

@@ -15,6 +15,7 @@ import pytest
 from flask import Flask
 from wtforms import Form as WTForm
 
+from campaign.accounts.factors import totp
 from campaign.accounts.models import Role, User
 from campaign.content.models import LearnMoreLink
 from campaign.db import utcnow
@@ -94,6 +95,7 @@ def _path_values(app: Flask, world: dict) -> dict[tuple[str, str], str]:
         "explainer_id": world["explainer"].id,
         "link_id": world["link"].id,
         "user_id": world["other_user"].id,
+        "factor_id": world["factor"].id,
         "appeal_id": world["appeal"].id,
         "donation_id": world["donation"].id,
         "message_id": world["message"].id,
@@ -169,6 +171,7 @@ def world(app, session) -> World:
     )
     organiser = make_user(role=Role.ADMIN, email="walker-admin@example.org")
     other_user = make_user()
+    factor = totp.new_factor(organiser)  # being set up: its page shows the QR code
     session.flush()
     found = {
         "campaign": campaign,
@@ -184,6 +187,7 @@ def world(app, session) -> World:
         "published_update": published_update,
         "message": message,
         "other_user": other_user,
+        "factor": factor,
         "confirm_token": confirm_url(subscriber).rsplit("/", 1)[1],
         "unsubscribe_token": unsubscribe_url(subscriber).rsplit("/", 1)[1],
         "signature_token": signature_confirm_url(pending).rsplit("/", 1)[1],

@@ -46,6 +46,7 @@ def environment(tmp_path: Path, **settings: str) -> dict[str, str]:
             "CELERY_BROKER_URL": "redis://127.0.0.1:1/0",  # nothing listens: nothing must start
             "MAIL_BATCH_SIZE": "",
             "DONATION_FEE_PERCENT": "",
+            "REQUIRE_2FA": "",
         }
         | settings
     )
@@ -68,6 +69,23 @@ def test_a_malformed_number_stops_start_up_with_one_line(tmp_path, start, settin
     assert [each for each in output.splitlines() if "campaign:" in each] == [line]
     assert "Traceback" not in output
     assert not (tmp_path / "startup.sqlite3").exists()  # nothing ran before it stopped
+
+
+def test_a_malformed_on_or_off_setting_stops_start_up_with_one_line(tmp_path):
+    finished = subprocess.run(
+        STARTS["flask"],
+        cwd=ROOT,
+        env=environment(tmp_path, REQUIRE_2FA="maybe"),
+        capture_output=True,
+        text=True,
+        timeout=WAIT,
+    )
+
+    output = finished.stdout + finished.stderr
+    assert finished.returncode == 4, output
+    assert [each for each in output.splitlines() if "campaign:" in each] == [
+        "campaign: REQUIRE_2FA must be on or off (1 or 0), not 'maybe'."
+    ]
 
 
 @pytest.mark.parametrize(

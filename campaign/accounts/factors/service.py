@@ -39,7 +39,7 @@ def unconfirmed_totp(user: User, factor_id: int) -> SecondFactor | None:
     return factor
 
 
-def confirm_totp(factor: SecondFactor, code: str, name: str = "") -> list[str] | None:
+def confirm_totp(factor: SecondFactor, code: str, name: str | None = None) -> list[str] | None:
     """Make the app count once it shows a right code; None if the code is wrong.
 
     Returns the new recovery codes when the organiser had none left (their first factor, or
@@ -49,7 +49,7 @@ def confirm_totp(factor: SecondFactor, code: str, name: str = "") -> list[str] |
     if not totp.check_code(factor, "".join(code.split()), at):
         return None
     factor.confirmed_at = at
-    factor.name = name.strip()
+    factor.name = (name or "").strip()
     user = factor.user
     record("second factor added", object_kind="user", object_id=user.id, detail=factor.kind)
     codes = recovery.replace_codes(user) if recovery.codes_left(user) == 0 else []

@@ -15,6 +15,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import or_, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from campaign.accounts.factors.kinds import FactorKind, register
 from campaign.accounts.factors.models import SecondFactor
@@ -83,9 +84,13 @@ def take_step(factor: SecondFactor, step: int, at: datetime) -> bool:
             or_(SecondFactor.last_time_step.is_(None), SecondFactor.last_time_step < step),
         )
         .values(last_time_step=step, last_used_at=at)
-        .execution_options(synchronize_session="fetch")
+        .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
+    if result.rowcount != 1:
+        return False
+    set_committed_value(factor, "last_time_step", step)
+    set_committed_value(factor, "last_used_at", at)
+    return True
 
 
 def check_code(factor: SecondFactor, code: str, at: datetime | None = None) -> bool:
