@@ -3,6 +3,7 @@ and on the check-again page. Every answer here is signed for real by a software 
 (a P-256 key), so the server checks the same bytes a security key would send."""
 
 import json
+import threading
 from datetime import timedelta
 from urllib.parse import quote
 
@@ -10,14 +11,17 @@ import pytest
 from sqlalchemy import select
 
 from campaign.accounts.factors import factors_of, totp
-from campaign.accounts.factors.models import SecondFactor
+from campaign.accounts.factors.models import RecoveryCode, SecondFactor
 from campaign.accounts.factors.passkeys import KIND
 from campaign.accounts.factors.passkeys.models import Passkey, PasskeyChallenge
 from campaign.accounts.factors.passkeys.views import ceremonies
+from campaign.accounts.models import User
 from campaign.accounts.reauth import CHECKED_AT
+from campaign.accounts.service import create_user
 from campaign.audit.models import AuditEntry
 from campaign.db import utcnow
-from campaign.extensions import db
+from campaign.extensions import db, limiter
+from tests.conftest import ON_POSTGRES, RequestPerContextClient, committed_to
 from tests.factories.accounts import PASSWORD, make_user
 from tests.factories.authenticators import SoftwareAuthenticator, b64url, make_passkey
 from tests.helpers import csrf_token, post_form
@@ -671,3 +675,75 @@ def test_key_answers_are_rate_limited_like_passwords(app, client, keyholder):
 
     assert statuses[:limit] == [400] * limit
     assert statuses[limit] == 429
+
+
+# One answer sent twice, with real commits on separate connections: the session cookie is
+# signed, not stored, so a copy of it still names the challenge; the row decides.
+
+
+@pytest.fixture
+def committed(app):
+    tables = (PasskeyChallenge, Passkey, RecoveryCode, SecondFactor, AuditEntry, User)
+    with committed_to(app, *tables) as session:
+        limiter.reset()
+        key = SoftwareAuthenticator(ORIGIN)
+        user = create_user("racer@example.org", PASSWORD)
+        make_passkey(user, key)
+        session.commit()
+        yield session, user, key
+
+
+def browsers_sharing_one_answer(app, user, key, how_many: int = 2):
+    """A browser past the password with the key's answer, and copies of its session cookie."""
+    first = RequestPerContextClient(app, app.response_class)
+    password_step(first, user)
+    token = csrf_token(first, "/admin/login/code")
+    answer = json.dumps(key.get(sign_in_options(first)))
+    cookie = first.get_cookie("session")
+    browsers = [first]
+    for _copy in range(how_many - 1):
+        browser = RequestPerContextClient(app, app.response_class)
+        browser.set_cookie("session", cookie.value, domain=cookie.domain)
+        browsers.append(browser)
+    return browsers, {"csrf_token": token, "credential": answer}
+
+
+def test_a_copied_session_cookie_cannot_answer_a_used_challenge_again(app, committed):
+    session, user, key = committed
+    (first, copy), form = browsers_sharing_one_answer(app, user, key)
+
+    signed_in = first.post("/admin/login/passkey", data=form)
+    replayed = copy.post("/admin/login/passkey", data=form)
+
+    assert (signed_in.status_code, replayed.status_code) == (302, 400)
+    assert "Start again" in replayed.get_data(as_text=True)
+    session.rollback()  # read what the requests committed since
+    actions = session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
+    assert actions == ["sign-in", "sign-in failed"]
+    assert session.scalars(select(PasskeyChallenge)).all() == []
+
+
+@pytest.mark.postgres
+def test_one_answer_sent_twice_at_once_signs_in_only_once(app, committed):
+    if not ON_POSTGRES:
+        pytest.skip("needs PostgreSQL (TEST_DATABASE_URL): SQLite has one writer at a time")
+    session, user, key = committed
+    browsers, form = browsers_sharing_one_answer(app, user, key)
+    start = threading.Barrier(len(browsers))
+    statuses: list[int] = []
+
+    def send(browser) -> None:
+        start.wait()
+        with app.app_context():
+            statuses.append(browser.post("/admin/login/passkey", data=form).status_code)
+
+    threads = [threading.Thread(target=send, args=(browser,)) for browser in browsers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(statuses) == [302, 400]
+    session.rollback()
+    actions = session.scalars(select(AuditEntry.action)).all()
+    assert sorted(actions) == ["sign-in", "sign-in failed"]
