@@ -236,12 +236,10 @@ def test_a_malformed_registration_answer_is_refused_with_a_reason(client, organi
     assert "could not be checked" in response.get_data(as_text=True)
 
 
-def test_passkeys_say_when_the_site_is_reached_by_an_ip_address(app, client, organiser):
-    app.config["SITE_URL"] = "http://127.0.0.1:5000"
-    try:
-        page = client.get(NEW).get_data(as_text=True)
-    finally:
-        app.config["SITE_URL"] = ORIGIN
+def test_passkeys_say_when_the_site_is_reached_by_an_ip_address(app_settings, client, organiser):
+    app_settings(SITE_URL="http://127.0.0.1:5000")
+
+    page = client.get(NEW).get_data(as_text=True)
 
     assert "not by an IP address" in page
 
@@ -581,16 +579,16 @@ def test_an_admins_reset_removes_keys_too(client, auth, keyholder):
     assert admin.id != keyholder.id
 
 
-def test_require_2fa_lets_a_new_organiser_add_a_key_then_the_console(app, client, auth, key):
-    app.config["REQUIRE_2FA"] = True
-    try:
-        auth.sign_in()
-        held = client.get("/admin/campaigns")
-        start = post_form(client, "/admin/security/passkeys/start", {}, form_url="/admin/security")
-        added = add_key(client, key)
-        free = client.get("/admin/campaigns")
-    finally:
-        app.config["REQUIRE_2FA"] = False
+def test_require_2fa_lets_a_new_organiser_add_a_key_then_the_console(
+    app_settings, client, auth, key
+):
+    app_settings(REQUIRE_2FA=True)
+
+    auth.sign_in()
+    held = client.get("/admin/campaigns")
+    start = post_form(client, "/admin/security/passkeys/start", {}, form_url="/admin/security")
+    added = add_key(client, key)
+    free = client.get("/admin/campaigns")
 
     assert held.headers["Location"] == "/admin/security"
     assert "Add a passkey or security key" in client.get("/admin/security").get_data(as_text=True)
@@ -747,3 +745,22 @@ def test_one_answer_sent_twice_at_once_signs_in_only_once(app, committed):
     session.rollback()
     actions = session.scalars(select(AuditEntry.action)).all()
     assert sorted(actions) == ["sign-in", "sign-in failed"]
+
+
+@pytest.mark.parametrize(
+    ("site_url", "expected"),
+    [
+        ("https://Campaign.Example.org", ("campaign.example.org", "https://campaign.example.org")),
+        (
+            "https://campaign.example.org:443/",
+            ("campaign.example.org", "https://campaign.example.org"),
+        ),
+        ("http://localhost:5000", ("localhost", "http://localhost:5000")),
+        ("https://example.org:8443/site", ("example.org", "https://example.org:8443")),
+    ],
+)
+def test_the_relying_party_and_origin_come_from_site_url(app, app_settings, site_url, expected):
+    app_settings(SITE_URL=site_url)
+
+    with app.app_context():
+        assert ceremonies.relying_party() == expected

@@ -55,6 +55,7 @@ REGISTER, CONFIRM = "register", "confirm"  # what a challenge is for
 CHALLENGE_SECONDS = 5 * 60
 BROWSER_TIMEOUT_MS = 3 * 60 * 1000  # a hint: how long the browser waits for a key
 MAX_ANSWER_LENGTH = 16 * 1024  # a key's answer is a few kilobytes at most
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 _SESSION_KEY = "passkey_challenge"  # the id of this browser's open ceremony
 # Whatever a malformed answer makes the library or its parsers raise.
 _BAD_ANSWER = (WebAuthnException, ValueError, TypeError, KeyError, IndexError, AttributeError)
@@ -67,10 +68,10 @@ class PasskeyError(ValueError):
 def relying_party() -> tuple[str, str]:
     """Our relying party id (SITE_URL's host) and the origin browsers must report."""
     parts = urlsplit(current_app.config["SITE_URL"])
-    host = (parts.hostname or "").lower()
-    origin = f"{parts.scheme}://{host}"
-    if parts.port is not None:
-        origin += f":{parts.port}"
+    host, scheme = (parts.hostname or "").lower(), parts.scheme.lower()
+    origin = f"{scheme}://{host}"
+    if parts.port is not None and parts.port != _DEFAULT_PORTS.get(scheme):
+        origin += f":{parts.port}"  # browsers leave a scheme's own port out of the origin
     return host, origin
 
 
