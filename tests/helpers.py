@@ -6,6 +6,8 @@ from html.parser import HTMLParser
 
 from flask_babel import force_locale, gettext, ngettext
 
+from campaign.accounts.reauth import CHECKED_AT
+from campaign.db import utcnow
 from campaign.i18n.languages import babel_locale
 from tests.factories.accounts import PASSWORD
 
@@ -24,6 +26,12 @@ def post_form(client, url: str, data: dict, form_url: str | None = None, **kwarg
     """Post `data` to `url` with the CSRF token of the form shown at `form_url` (or `url`)."""
     data = {"csrf_token": csrf_token(client, form_url or url)} | data
     return client.post(url, data=data, **kwargs)
+
+
+def last_checked_an_hour_ago(client) -> None:
+    """As if the organiser last proved it was them an hour ago (past REAUTH_MINUTES)."""
+    with client.session_transaction() as stored:
+        stored[CHECKED_AT] = utcnow().timestamp() - 3600
 
 
 def sign_in(client, user, password: str = PASSWORD, code: str | None = None):

@@ -28,6 +28,7 @@ def users():
 
 @bp.route("/users/new", methods=["GET", "POST"])
 @admin_required
+@requires_recent_check
 def new_user():
     form = NewOrganiserForm()
     if form.validate_on_submit():
@@ -51,6 +52,7 @@ def user(user_id: int):
 
 @bp.post("/users/<int:user_id>/role")
 @admin_required
+@requires_recent_check
 def change_role(user_id: int):
     account = db.get_or_404(User, user_id)
     form = RoleForm()
@@ -73,18 +75,21 @@ def change_role(user_id: int):
 
 @bp.post("/users/<int:user_id>/deactivate")
 @admin_required
+@requires_recent_check
 def deactivate_user(user_id: int):
     return _change_active(user_id, active=False)
 
 
 @bp.post("/users/<int:user_id>/reactivate")
 @admin_required
+@requires_recent_check
 def reactivate_user(user_id: int):
     return _change_active(user_id, active=True)
 
 
 @bp.post("/users/<int:user_id>/password")
 @admin_required
+@requires_recent_check
 def reset_password(user_id: int):
     account = db.get_or_404(User, user_id)
     try:

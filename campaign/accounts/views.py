@@ -6,7 +6,11 @@ from campaign.accounts.access import login_limit, require_organiser
 from campaign.accounts.blueprint import bp
 from campaign.accounts.factors import check_code, has_second_factor, signin
 from campaign.accounts.factors.forms import RecoveryCodeOnlyForm, SecondStepForm
-from campaign.accounts.factors.views import code_form_for, sign_in_templates, signed_in_account_key
+from campaign.accounts.factors.views import (
+    code_form_for,
+    sign_in_templates,
+    signed_in_account_key,
+)
 from campaign.accounts.forms import ChangePasswordForm, CheckAgainForm, LoginForm
 from campaign.accounts.models import new_session_token
 from campaign.accounts.passwords import verify_password
@@ -76,6 +80,7 @@ def check_again():
                 mark_checked()
                 return redirect(target)
             form.code.errors.append(_("That code is not right, or it was used already."))
+            form.code.data = ""
         elif verify_password(current_user.password_hash, form.password.data):
             mark_checked()
             return redirect(target)
@@ -83,9 +88,7 @@ def check_again():
             form.password.errors.append(_("That is not your password."))
     status = 400 if form.errors else 200
     page = render_template(
-        "accounts/check_again.html",
-        form=form,
-        sign_in_templates=sign_in_templates(current_user),
+        "accounts/check_again.html", form=form, sign_in_templates=sign_in_templates(current_user)
     )
     return page, status
 

@@ -16,6 +16,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from campaign.accounts.reauth import requires_recent_check
 from campaign.admin.helpers import campaigns_by_title
 from campaign.csv_safety import csv_download
 from campaign.donations import editing, reports
@@ -149,6 +150,7 @@ def donations():
 
 
 @bp.get("/export.csv")
+@requires_recent_check
 def export():
     chosen = _filter_form().filter()
     # Streamed a batch at a time: memory stays flat however many gave.

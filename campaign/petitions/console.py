@@ -14,6 +14,7 @@ from flask import (
 from flask_babel import format_number, get_locale, ngettext
 from flask_babel import gettext as _
 
+from campaign.accounts.reauth import requires_recent_check
 from campaign.admin.helpers import campaigns_by_title, check_slug
 from campaign.countries import country_name
 from campaign.extensions import db
@@ -252,6 +253,7 @@ def invalidate(petition_id: int, signature_id: int):
 
 
 @bp.route("/<int:petition_id>/invalidate", methods=["GET", "POST"])
+@requires_recent_check
 def bulk_invalidate(petition_id: int):
     petition = _petition_or_404(petition_id)
     form = BulkInvalidateForm()
@@ -287,6 +289,7 @@ def bulk_invalidate(petition_id: int):
 
 
 @bp.get("/<int:petition_id>/export.csv")
+@requires_recent_check
 def export(petition_id: int):
     # Streamed a batch at a time: memory stays flat however many signed.
     return delivery_download(_petition_or_404(petition_id))

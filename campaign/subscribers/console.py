@@ -4,6 +4,7 @@ import io
 
 from flask import render_template, request
 
+from campaign.accounts.reauth import requires_recent_check
 from campaign.csv_safety import csv_download
 from campaign.extensions import db
 from campaign.paging import console_page
@@ -39,6 +40,7 @@ def subscribers():
 
 
 @bp.get("/export.csv")
+@requires_recent_check
 def export():
     # Streamed a batch at a time: memory stays flat however long the list grows.
     rows = reports.subscriber_rows(_search_form().search())
@@ -46,6 +48,7 @@ def export():
 
 
 @bp.route("/import", methods=["GET", "POST"])
+@requires_recent_check
 def import_file():
     form = ImportForm()
     report = None

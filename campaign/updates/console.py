@@ -16,6 +16,7 @@ from flask_babel import format_datetime, format_number, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from campaign.accounts.reauth import requires_recent_check
 from campaign.admin.helpers import check_slug
 from campaign.extensions import db
 from campaign.i18n.languages import language_name
@@ -294,6 +295,7 @@ def send_test(update_id: int):
 
 
 @bp.post("/<int:update_id>/send")
+@requires_recent_check
 def send_now(update_id: int):
     update = _update_or_404(update_id)
     try:
@@ -316,6 +318,7 @@ def send_now(update_id: int):
 
 
 @bp.post("/<int:update_id>/schedule")
+@requires_recent_check
 def schedule(update_id: int):
     update = _update_or_404(update_id)
     form = ScheduleForm()
@@ -355,6 +358,7 @@ def pause(update_id: int):
 
 
 @bp.post("/<int:update_id>/resume")
+@requires_recent_check
 def resume(update_id: int):
     return _act(update_id, control.resume, lambda _n: _("Sending again."), wake=True)
 
@@ -374,6 +378,7 @@ def cancel(update_id: int):
 
 
 @bp.post("/<int:update_id>/uncertain/resend")
+@requires_recent_check
 def resend_uncertain(update_id: int):
     return _act(
         update_id,

@@ -8,12 +8,7 @@ import pytest
 from campaign.accounts.reauth import CHECKED_AT
 from campaign.db import utcnow
 from tests.factories.accounts import PASSWORD, code_of, give_recovery_codes, make_authenticator
-from tests.helpers import csrf_token
-
-
-def an_hour_ago(client) -> None:
-    with client.session_transaction() as stored:
-        stored[CHECKED_AT] = utcnow().timestamp() - 3600
+from tests.helpers import csrf_token, last_checked_an_hour_ago
 
 
 def test_signing_in_counts_as_a_check(client, organiser):
@@ -22,7 +17,7 @@ def test_signing_in_counts_as_a_check(client, organiser):
 
 
 def test_the_password_again_renews_the_check_and_goes_on(client, organiser):
-    an_hour_ago(client)
+    last_checked_an_hour_ago(client)
     url = f"/admin/check?next={quote('/admin/subscribers/')}"
 
     wrong = client.post(url, data={"csrf_token": csrf_token(client, url), "password": "nope"})
@@ -55,7 +50,7 @@ def with_app(session, organiser):
 def test_an_account_with_a_second_factor_is_asked_for_its_code_not_the_password(
     client, organiser, with_app
 ):
-    an_hour_ago(client)
+    last_checked_an_hour_ago(client)
     url = f"/admin/check?next={quote('/admin/subscribers/')}"
 
     page = client.get(url).get_data(as_text=True)
@@ -75,7 +70,7 @@ def test_a_code_used_once_does_not_check_again(client, organiser, with_app):
     code = code_of(with_app)
     url = "/admin/check"
     first = client.post(url, data={"csrf_token": csrf_token(client, url), "code": code})
-    an_hour_ago(client)
+    last_checked_an_hour_ago(client)
 
     again = client.post(url, data={"csrf_token": csrf_token(client, url), "code": code})
 
@@ -86,7 +81,7 @@ def test_a_code_used_once_does_not_check_again(client, organiser, with_app):
 
 def test_a_recovery_code_checks_again_once(client, organiser, with_app):
     [code, *_rest] = give_recovery_codes(organiser)
-    an_hour_ago(client)
+    last_checked_an_hour_ago(client)
     url = "/admin/check"
 
     first = client.post(url, data={"csrf_token": csrf_token(client, url), "code": code})
@@ -96,7 +91,7 @@ def test_a_recovery_code_checks_again_once(client, organiser, with_app):
 
 
 def test_the_page_refuses_a_missing_csrf_token(client, organiser):
-    an_hour_ago(client)
+    last_checked_an_hour_ago(client)
 
     response = client.post("/admin/check", data={"password": PASSWORD})
 

@@ -8,14 +8,13 @@ from campaign.accounts.factors import factors_of, recovery
 from campaign.accounts.factors.models import RecoveryCode, SecondFactor
 from campaign.audit.models import AuditEntry
 from campaign.mailer.models import OutboundEmail
-from tests.accounts.test_check_again import an_hour_ago
 from tests.factories.accounts import (
     PASSWORD,
     give_recovery_codes,
     make_authenticator,
     make_user,
 )
-from tests.helpers import post_form
+from tests.helpers import last_checked_an_hour_ago, post_form
 
 
 @pytest.fixture
@@ -119,7 +118,7 @@ def test_the_reset_refuses_a_missing_csrf_token(client, admin, lost):
 
 
 def test_the_reset_asks_for_a_recent_check(client, admin, lost):
-    an_hour_ago(client)
+    last_checked_an_hour_ago(client)
 
     response = reset(client, lost)
 

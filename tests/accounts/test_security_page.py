@@ -9,9 +9,8 @@ from sqlalchemy import func, select
 from campaign.accounts.factors import factors_of, recovery, totp
 from campaign.accounts.factors.models import SecondFactor
 from campaign.audit.models import AuditEntry
-from tests.accounts.test_check_again import an_hour_ago
 from tests.factories.accounts import PASSWORD, give_recovery_codes, make_authenticator, make_user
-from tests.helpers import csrf_token, post_form
+from tests.helpers import csrf_token, last_checked_an_hour_ago, post_form
 
 SECURITY = "/admin/security"
 KEY = re.compile(r'<code id="totp-key" dir="ltr">([A-Z2-7 ]+)</code>')
@@ -184,7 +183,7 @@ def test_recovery_codes_need_a_factor_to_stand_behind(client, organiser):
 )
 def test_each_change_asks_for_a_recent_check(client, organiser, path):
     factor = make_authenticator(organiser)
-    an_hour_ago(client)
+    last_checked_an_hour_ago(client)
 
     response = post_form(
         client,
@@ -200,7 +199,7 @@ def test_each_change_asks_for_a_recent_check(client, organiser, path):
 
 def test_the_set_up_page_asks_for_a_recent_check_too(client, organiser):
     url, _page, _key = start_app(client)
-    an_hour_ago(client)
+    last_checked_an_hour_ago(client)
 
     assert client.get(url).headers["Location"].startswith("/admin/check?next=")
 

@@ -27,7 +27,9 @@ class FactorKind:
     # organiser on the Security page.
     setup_endpoints: tuple[str, ...]
     check_code: CodeCheck | None = None
-    sign_in_template: str | None = None  # included on the sign-in and check-again pages
+    # Included on the second step of signing in and on the check-again page (`purpose` tells
+    # which); what it starts ends in `signin.finish` or `reauth.mark_checked`.
+    sign_in_template: str | None = None
 
 
 _KINDS: dict[str, FactorKind] = {}

@@ -70,6 +70,7 @@ def login_code():
             form.code.errors.append(
                 _("That code is not right, or it was used already. Type the one shown now.")
             )
+            form.code.data = ""
         else:
             target = signin.pending_target()
             signin.finish(user, by=f"password and {by}")
