@@ -28,6 +28,7 @@ CONSOLE_SOURCES = (
     "templates/accounts/*",
     "templates/mailer/*",
     "templates/emails/transport_check/*",
+    "templates/emails/second_factors_reset/*",  # to an organiser, like the test message
 )
 
 
