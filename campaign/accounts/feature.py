@@ -8,6 +8,7 @@ from campaign.accounts.cli import create_admin
 # The second step of signing in and the Security page add their routes to the two blueprints.
 from campaign.accounts.factors import console as _security_page  # noqa: F401
 from campaign.accounts.factors import views as _second_step  # noqa: F401
+from campaign.accounts.factors.passkeys import views as _passkeys  # noqa: F401
 
 
 def init_app(app: Flask) -> None:

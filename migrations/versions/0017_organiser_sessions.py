@@ -1,7 +1,7 @@
 """organiser sessions: each sign-in a row, ended on its own; the device it came from, hashed
 
 Revision ID: 0017_organiser_sessions
-Revises: 0015_retention
+Revises: 0016_passkeys
 Create Date: 2026-12-04 20:30:00.000000
 
 """
@@ -12,7 +12,7 @@ from campaign.db import UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision = '0017_organiser_sessions'
-down_revision = '0015_retention'
+down_revision = '0016_passkeys'
 branch_labels = None
 depends_on = None
 

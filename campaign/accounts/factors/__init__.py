@@ -12,7 +12,7 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import exists, select
 
-from campaign.accounts.factors import recovery, totp  # noqa: F401  (kinds register on import)
+from campaign.accounts.factors import passkeys, recovery, totp  # noqa: F401  (kinds register)
 from campaign.accounts.factors.kinds import all_kinds, kind_of
 from campaign.accounts.factors.models import SecondFactor
 from campaign.accounts.models import User
