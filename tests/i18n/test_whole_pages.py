@@ -32,6 +32,8 @@ READ_ATTRIBUTES = (
 )
 # Words that are the same in every language: names, and what is read as letters.
 NAMES = {"Stripe", "Campaign", "Facebook", "Mastodon", "Bluesky", "WhatsApp", "Telegram"}
+# Terms a translation may gloss with the English word, "كۇكى (cookie)".
+NAMES |= {"Cookie", "cookie", "cookies", "hash", "export", "import"}
 ENGLISH_WORD = re.compile(r"\b[A-Za-z][a-z]{2,}\b")
 # On a page in a Latin-script language (Turkish), a Latin word proves nothing: English shows
 # itself by the little words no Turkish sentence has, or as a message of the catalog as it is.

@@ -97,8 +97,9 @@ def test_numbers_are_written_as_the_pages_language_writes_them(client, session, 
     app_settings(RETENTION_DAYS=1000)
 
     # Whatever words the Turkish catalog has for it, the number is written the Turkish way.
-    turkish = f'<p class="retention">{format_decimal(1000, locale="tr")} '
-    assert turkish in privacy_page(client, "/tr")
+    page = privacy_page(client, "/tr")
+    retention = page[page.index('<p class="retention">') :].split("</p>")[0]
+    assert format_decimal(1000, locale="tr") in retention and "1,000" not in retention
     assert '<p class="retention">1,000 days after' in privacy_page(client)
 
 
