@@ -93,3 +93,32 @@ def test_the_count_refreshes_from_the_json_while_the_page_is_open(
         page.clock.run_for(REFRESH_SECONDS * 1000 + 100)
     expect(page.locator("[data-signature-count]")).to_have_text(f"{before + 1:,}")
     expect(page.locator("[data-goal-bar]")).to_have_attribute("value", str(before + 1))
+
+
+PHONE = {"width": 360, "height": 640}
+
+
+def within_first_screen(page: Page, locator) -> bool:
+    box = locator.bounding_box()
+    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"]
+
+
+def test_on_a_phone_the_title_the_count_and_a_way_to_sign_are_in_the_first_screen(
+    page: Page, live_server: LiveServer
+):
+    for prefix in ("", "/ug"):
+        page.set_viewport_size(PHONE)
+        page.goto(prefix + PETITION)
+        shortcut = page.locator(".sign-shortcut")
+
+        assert within_first_screen(page, page.get_by_role("heading", level=1))
+        assert within_first_screen(page, shortcut)
+        assert re.search(r"\d", shortcut.inner_text())  # the count
+        shortcut.get_by_role("link").click()
+        expect(page.locator("#sign-heading")).to_be_in_viewport()
+
+        # Beside the text on a wide screen, the sign box is in view already: no shortcut.
+        page.set_viewport_size({"width": 1280, "height": 800})
+        page.goto(prefix + PETITION)
+        expect(shortcut).to_be_hidden()
+        expect(page.locator("#sign-heading")).to_be_in_viewport()
