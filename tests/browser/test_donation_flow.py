@@ -86,3 +86,18 @@ def test_donor_gives_once_and_monthly_and_stops_the_monthly_gift(
     # What was given stays given.
     page.goto(APPEAL)
     assert thermometer(page) == (raised_before + 35, donors_before + 2)
+
+
+def test_on_a_phone_the_title_and_a_way_to_give_are_in_the_first_screen(page: Page):
+    page.set_viewport_size({"width": 360, "height": 640})
+    page.goto("/donate/fund-the-campaign")
+    shortcut = page.locator(".sign-shortcut")
+
+    box = shortcut.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 640
+    shortcut.get_by_role("link", name="Donate").click()
+    expect(page.locator("#give-heading")).to_be_in_viewport()
+
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto("/donate/fund-the-campaign")
+    expect(shortcut).to_be_hidden()
