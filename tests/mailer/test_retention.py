@@ -15,10 +15,10 @@ from campaign.extensions import db
 from campaign.mailer.models import MessageStatus, OutboundEmail, Suppression
 from campaign.mailer.retention import purge_mail_bodies, purge_old_mail_files
 from campaign.mailer.transports.outbox import eml_name
+from tests.concurrency import NEEDS_POSTGRES, run_threads
 from tests.conftest import ON_POSTGRES, committed_to
 from tests.factories.mail import make_outbound_email
 from tests.helpers import post_form
-from tests.petitions.test_counting import NEEDS_POSTGRES, run_threads
 
 DAY = timedelta(days=1)
 UNSUBSCRIBE_URL = "http://campaign.test/unsubscribe/a-token"

@@ -43,12 +43,12 @@ from campaign.petitions.signing import (
     signature_to_confirm,
 )
 from campaign.subscribers.models import Subscriber
+from tests.concurrency import NEEDS_POSTGRES, run_threads
 from tests.conftest import ON_POSTGRES
 from tests.factories.content import make_campaign
 from tests.factories.petitions import make_petition, make_signature
 
 _numbers = itertools.count(1)
-NEEDS_POSTGRES = "needs PostgreSQL (TEST_DATABASE_URL): SQLite has one writer at a time"
 
 
 def invalidate(signature: Signature) -> None:
@@ -326,31 +326,6 @@ def committed_petition(app: Flask) -> Iterator[CommittedPetition]:
         finally:
             made.cleanup()
             db.session.remove()
-
-
-def run_threads(app: Flask, workers: list[Callable[[], None]], timeout: float = 20) -> None:
-    """Run each worker in its own thread and app context (own session); re-raise any error."""
-    errors: list[BaseException] = []
-    start = threading.Barrier(len(workers))
-
-    def run(work: Callable[[], None]) -> None:
-        with app.app_context():
-            try:
-                start.wait(timeout=5)
-                work()
-            except BaseException as error:  # surfaced by the assertion below
-                errors.append(error)
-                db.session.rollback()
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(work,)) for work in workers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=timeout)
-    assert not any(thread.is_alive() for thread in threads), "a worker hung"
-    assert errors == []
 
 
 def confirmer(ids: list[int]) -> Callable[[], None]:

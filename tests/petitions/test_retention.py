@@ -28,9 +28,9 @@ from campaign.petitions.retention import (
     going_within,
 )
 from config import SettingsError, TestingConfig
+from tests.concurrency import NEEDS_POSTGRES, run_threads
 from tests.conftest import ON_POSTGRES, committed_to
 from tests.factories.petitions import confirm_path, make_petition, make_signature
-from tests.petitions.test_counting import NEEDS_POSTGRES, run_threads
 
 DAY = timedelta(days=1)
 NAMES = ("Gulnar Tursun", "Ablet Kerim", "Mehmet Pending", "Spam Bot")
