@@ -24,6 +24,9 @@ from config import TestingConfig
 from tests.factories.accounts import PASSWORD, make_user
 from tests.helpers import csrf_token, sign_in
 
+# The stand-in catalog's fixture (`uyghur_catalog`), for every folder's language tests.
+pytest_plugins = ["tests.i18n.standin"]
+
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 ON_POSTGRES = TEST_DATABASE_URL.startswith("postgresql")
 

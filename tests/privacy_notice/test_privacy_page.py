@@ -4,7 +4,7 @@ page's language, under every language's prefix, and every page's footer links it
 import pytest
 from babel.numbers import format_decimal
 
-from tests.petitions.test_languages import (  # the stand-in catalog, and what it leaves
+from tests.i18n.standin import (
     OPEN,
     html_tag,
     left_in_english,

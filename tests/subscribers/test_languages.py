@@ -18,7 +18,7 @@ from campaign.subscribers.models import SubscriberStatus
 from tests.factories.content import make_campaign
 from tests.factories.subscribers import SITE, find_subscriber, link, local, make_subscriber, outbox
 from tests.helpers import post_form
-from tests.petitions.test_languages import (  # the stand-in catalog, and what it leaves
+from tests.i18n.standin import (
     CLOSE,
     OPEN,
     left_in_english,
