@@ -5,6 +5,7 @@ tests pass `TestingConfig`. Every name below is documented in README.md.
 """
 
 import os
+import re
 import secrets
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -49,6 +50,22 @@ def env_flag(name: str, default: bool) -> bool:
     return default
 
 
+# A v3 onion service's address: 56 base32 characters (the service's key and a checksum).
+ONION_ORIGIN = re.compile(r"https?://[a-z2-7]{56}\.onion")
+
+
+def env_onion_url(name: str) -> str:
+    """The address of the site as an onion service, or "" when it has none."""
+    raw = (os.environ.get(name) or "").strip().rstrip("/")
+    if raw and not ONION_ORIGIN.fullmatch(raw):
+        MALFORMED.append(
+            f"{name} must be an onion service's address like http://<56 letters>.onion,"
+            f" not {raw!r}."
+        )
+        return ""
+    return raw
+
+
 def env_decimal(name: str, default: str) -> Decimal:
     """A decimal setting, such as a percentage; a malformed value is noted, refused at start-up."""
     raw = os.environ.get(name) or default
@@ -82,6 +99,8 @@ class Config:
     # Unset, it is the local site's address, so links in email follow `make run PORT=…`.
     SITE_URL = (os.environ.get("SITE_URL") or f"http://127.0.0.1:{PORT}").rstrip("/")
     SITE_NAME = os.environ.get("SITE_NAME", "Campaign")
+    # Set, public pages tell Tor Browser of it (Onion-Location) and form notes name it.
+    SITE_ONION_URL = env_onion_url("SITE_ONION_URL")
     ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "Campaign")
     ORGANISATION_ADDRESS = os.environ.get("ORGANISATION_ADDRESS", "")
     # The site's languages, the first its default (served at the root; the others under

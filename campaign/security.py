@@ -81,7 +81,23 @@ def add_security_headers(response: Response) -> Response:
     response.headers.setdefault("Permissions-Policy", "interest-cohort=(), browsing-topics=()")
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    onion = current_app.config["SITE_ONION_URL"]
+    if onion and _offers_onion(response, onion):
+        # The language prefix sits in the script root (see campaign/i18n/site.py).
+        path = request.script_root + request.full_path.rstrip("?")
+        response.headers["Onion-Location"] = onion + path
     return response
+
+
+def _offers_onion(response: Response, onion: str) -> bool:
+    """Whether Tor Browser should be told this page is also at the onion address: a public page
+    read on the clear-web site, not the console and not on the onion host already."""
+    return (
+        response.status_code < 400
+        and response.mimetype == "text/html"
+        and not request.path.startswith("/admin/")
+        and request.host.lower() != urlsplit(onion).netloc
+    )
 
 
 def is_local_path(target: str | None) -> bool:
