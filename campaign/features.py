@@ -12,6 +12,7 @@ from campaign.content import feature as content
 from campaign.demo import feature as demo
 from campaign.donations import feature as donations
 from campaign.i18n import feature as i18n
+from campaign.images import feature as images
 from campaign.mailer import feature as mailer
 from campaign.people import feature as people
 from campaign.petitions import feature as petitions
@@ -23,6 +24,7 @@ from campaign.webhooks import feature as webhooks
 FEATURES = (
     i18n,  # first: its prefix handling must wrap the app before the page cache does
     content,
+    images,
     health,
     subscribers,
     petitions,
