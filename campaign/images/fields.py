@@ -16,7 +16,9 @@ def _image_choices() -> list[SelectChoice]:
 
 def image_field(label: str, description: str) -> SelectField:
     """A select of the uploaded images, newest first, with "no image" as the first choice."""
-    return SelectField(label, coerce=coerce_id, choices=_image_choices, description=description)
+    return SelectField(
+        label, coerce=coerce_id, choices=_image_choices, default=NO_LINK, description=description
+    )
 
 
 HERO_DESCRIPTION = _l(
