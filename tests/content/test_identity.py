@@ -31,8 +31,9 @@ def test_contrast_follows_wcag():
 
 @pytest.mark.parametrize(
     ("colour", "refused"),
-    [("#8a1c1c", False), ("#1a5fb4", False), ("#707070", False), ("#767676", True), ("#777777", True),
-     ("#ffcc00", True), ("#ffffff", True), ("red", True), ("#8a1c1", True), ("#8a1c1cc", True)],
+    [("#8a1c1c", False), ("#1a5fb4", False), ("#707070", False), ("#767676", True),
+     ("#777777", True), ("#ffcc00", True), ("#ffffff", True), ("red", True), ("#8a1c1", True),
+     ("#8a1c1cc", True)],
 )  # fmt: skip
 def test_an_accent_must_be_readable_on_the_page_and_under_white(colour, refused):
     assert (accent_refusal(colour) is not None) == refused
