@@ -123,3 +123,13 @@ def test_an_image_that_is_not_in_the_library_cannot_be_chosen(client, session, o
     response = post_form(client, "/admin/campaigns/new", campaign_fields(hero_image="999"))
     assert response.status_code == 400
     assert 'id="hero_image-error"' in response.get_data(as_text=True)
+
+
+def test_images_keep_one_address_in_every_language(client, session, organiser):
+    hero = upload_image(client, session, alt="A vigil")
+    campaign = make_campaign(hero_image_id=hero.id)
+    session.commit()
+    page = client.get(f"/ug/c/{campaign.slug}").get_data(as_text=True)
+    names = served_names(page)
+    assert names and "/ug/media/" not in page
+    assert client.get(f"/media/{names[0]}", buffered=True).status_code == 200
