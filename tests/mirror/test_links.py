@@ -1,0 +1,59 @@
+"""How the copy treats the links an organiser writes, and the pages it cannot copy."""
+
+from pathlib import Path
+
+from campaign.mirror.links import rewrite_css, rewrite_html
+from tests.factories.content import make_campaign, make_explainer
+
+BODY = """Read [the hub](http://campaign.test/c/{campaign}) and [the source](https://example.org/report).
+
+Not copied: [the console](/admin/) and [a petition taken down](/petitions/taken-down).
+
+![The data flow](/static/demo/ijop-flow.svg)
+"""
+
+
+def test_an_explainers_own_links_lead_into_the_copy_or_out_to_their_sources(app, session, tmp_path):
+    campaign = make_campaign(slug="links-hub")
+    make_explainer(campaign, slug="links-explainer", body=BODY.format(campaign=campaign.slug))
+    session.commit()
+
+    result = app.test_cli_runner().invoke(args=["mirror", "export", str(tmp_path / "m")])
+
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "m/explainers/links-explainer/index.html").read_text(encoding="utf-8")
+    assert '<a href="../../c/links-hub/index.html"' in page
+    assert '<a href="https://example.org/report"' in page
+    assert '<img src="../../static/demo/ijop-flow.svg"' in page
+    assert (tmp_path / "m/static/demo/ijop-flow.svg").is_file()
+    # Pages the copy does not hold lose their link; their words stay.
+    assert '<a rel="noopener noreferrer">the console</a>' in page
+    assert '<a rel="noopener noreferrer">a petition taken down</a>' in page
+    assert "Left out /petitions/taken-down: it answered 404" in result.output
+    assert not list(Path(tmp_path / "m").glob("**/admin"))
+
+
+def test_only_the_tags_whose_links_change_are_rewritten():
+    page = (
+        '<!doctype html><p title="a &amp; b">Tom &amp; Jerry</p>\n'
+        '<script>if (a < b) { x("/static/x.js") }</script>\n'
+        '<img alt=\'A\' src="/a.png" srcset="/a.png 1x, /a@2.png 2x">\n'
+        '<a href="https://example.org/">out</a><a href="#top">top</a>'
+    )
+
+    rewritten = rewrite_html(page, lambda url: url.replace("/a", "img/a") if url[0] == "/" else url)
+
+    assert rewritten == page.replace(
+        '<img alt=\'A\' src="/a.png" srcset="/a.png 1x, /a@2.png 2x">',
+        '<img alt="A" src="img/a.png" srcset="img/a.png 1x, img/a@2.png 2x">',
+    )
+
+
+def test_a_link_rewritten_to_nothing_loses_its_attribute_and_css_urls_follow():
+    assert (
+        rewrite_html('<a class="x" href="/admin/">c</a>', lambda url: None) == '<a class="x">c</a>'
+    )
+    styles = 'src: url("fonts/a.woff2"); background: url(/static/b.svg);'
+    assert rewrite_css(styles, lambda url: url.replace("/static/", "")) == (
+        'src: url("fonts/a.woff2"); background: url("b.svg");'
+    )
