@@ -32,8 +32,8 @@ def export(directory: Path, make_zip: bool) -> None:
         report = export_site(current_app._get_current_object(), directory, make_zip)
     except MirrorError as error:
         fail(str(error))
-    for path, status in sorted(report.unreachable.items()):
-        click.echo(f"Left out {path}: it answered {status}; links to it were removed.", err=True)
+    for path, reason in sorted(report.unreachable.items()):
+        click.echo(f"Left out {path}: {reason}; links to it were removed.", err=True)
     click.echo(f"Wrote {report.pages} pages, {report.files} files in all, to {report.directory}.")
     if report.zip_path:
         click.echo(f"Wrote {report.zip_path}.")

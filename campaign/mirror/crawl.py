@@ -71,7 +71,7 @@ class Site:
 
     origins: tuple[str, ...]
     pages: dict[str, Fetched] = field(default_factory=dict)
-    unreachable: dict[str, int] = field(default_factory=dict)
+    unreachable: dict[str, str] = field(default_factory=dict)  # path: why it is left out
 
     def site_path(self, page_path: str, link: str) -> str | None:
         """The path `link` on the page at `page_path` leads to on this site, or None."""
@@ -124,8 +124,11 @@ def crawl(app: Flask, exported_at: datetime) -> Site:
         with response:
             page = Fetched(path=path, mimetype=response.mimetype, body=response.get_data())
             status = response.status_code
-        if status != 200 or not page.has_file_name():
-            site.unreachable[path] = status
+        if status != 200:
+            site.unreachable[path] = f"it answered {status}"
+            continue
+        if not page.has_file_name():
+            site.unreachable[path] = "its address cannot be a file name"
             continue
         site.pages[path] = page
         for link in page.links():

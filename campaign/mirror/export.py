@@ -25,7 +25,7 @@ class ExportReport:
     files: int
     pages: int
     zip_path: Path | None
-    unreachable: dict[str, int]
+    unreachable: dict[str, str]
 
 
 def check_target(directory: Path) -> None:
