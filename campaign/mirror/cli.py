@@ -23,7 +23,7 @@ def mirror_commands() -> None:
 
 
 @mirror_commands.command("export")
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("directory", type=click.Path(path_type=Path))
 @click.option("--zip", "make_zip", is_flag=True, help="Also write DIRECTORY.zip beside it.")
 @with_appcontext
 def export(directory: Path, make_zip: bool) -> None:

@@ -65,6 +65,8 @@ def write_manifest(directory: Path, exported_at: datetime, site_url: str, onion_
 
 def read_manifest(directory: Path) -> dict:
     """The copy's manifest, checked for shape; MirrorError says what is wrong with it."""
+    if not directory.exists():
+        raise MirrorError(f"{directory} does not exist.")
     if not directory.is_dir():
         raise MirrorError(f"{directory} is not a directory.")
     path = directory / MANIFEST

@@ -316,7 +316,8 @@ def test_verify_names_a_changed_a_missing_and_an_added_file(copy, mirror_app):
 @pytest.mark.parametrize(
     "spoil, message",
     [
-        (lambda copy: shutil.rmtree(copy), "is not a directory"),
+        (lambda copy: shutil.rmtree(copy), "does not exist"),
+        (lambda copy: shutil.rmtree(copy) or copy.write_text("a file"), "is not a directory"),
         (lambda copy: (copy / "manifest.json").unlink(), "has no manifest.json"),
         (lambda copy: (copy / "manifest.json").write_text("{not json"), "is not valid JSON"),
     ],
@@ -331,14 +332,22 @@ def test_verify_refuses_what_is_not_a_copy_with_exit_code_2(copy, mirror_app, sp
     assert message in result.output
 
 
-def test_export_refuses_a_directory_holding_something_else(mirror_app, tmp_path):
+def test_export_refuses_a_directory_holding_something_else_or_a_file(mirror_app, tmp_path):
     (tmp_path / "notes.txt").write_text("mine")
+    runner = mirror_app.test_cli_runner()
 
-    result = mirror_app.test_cli_runner().invoke(args=["mirror", "export", str(tmp_path)])
+    into_folder = runner.invoke(args=["mirror", "export", str(tmp_path)])
+    onto_file = runner.invoke(args=["mirror", "export", str(tmp_path / "notes.txt")])
 
-    assert result.exit_code == 2
-    assert "is not empty and holds no earlier mirror" in result.output
+    assert into_folder.exit_code == 2
+    assert into_folder.output.strip().splitlines() == [
+        f"Error: {tmp_path} is not empty and holds no earlier mirror (no manifest.json from "
+        "`flask mirror export`): choose an empty or new directory."
+    ]
+    assert onto_file.exit_code == 2
+    assert onto_file.output.strip() == f"Error: {tmp_path}/notes.txt exists and is not a directory."
     assert [path.name for path in tmp_path.iterdir()] == ["notes.txt"]
+    assert (tmp_path / "notes.txt").read_text() == "mine"
 
 
 def test_export_over_an_earlier_copy_replaces_it_whole(copy, mirror_app):
