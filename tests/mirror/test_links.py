@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from campaign.content.models import CampaignStatus, ExplainerStatus
 from campaign.mirror.links import rewrite_css, rewrite_html
 from tests.factories.content import make_campaign, make_explainer
 
@@ -57,3 +58,25 @@ def test_a_link_rewritten_to_nothing_loses_its_attribute_and_css_urls_follow():
     assert rewrite_css(styles, lambda url: url.replace("/static/", "")) == (
         'src: url("fonts/a.woff2"); background: url("b.svg");'
     )
+
+
+def test_every_public_record_is_copied_even_when_no_page_links_it_and_drafts_are_not(
+    app, session, tmp_path
+):
+    archived = make_campaign(slug="ended-campaign", status=CampaignStatus.ARCHIVED)
+    make_explainer(archived, slug="kept-as-a-record")
+    make_explainer(archived, slug="never-published", status=ExplainerStatus.DRAFT)
+    make_campaign(slug="not-yet", status=CampaignStatus.DRAFT)
+    session.commit()
+
+    result = app.test_cli_runner().invoke(args=["mirror", "export", str(tmp_path / "m")])
+
+    assert result.exit_code == 0, result.output
+    home = (tmp_path / "m/index.html").read_text(encoding="utf-8")
+    assert "ended-campaign" not in home  # the home lists live campaigns only
+    assert (tmp_path / "m/c/ended-campaign/index.html").is_file()
+    assert (tmp_path / "m/ug/c/ended-campaign/index.html").is_file()
+    assert (tmp_path / "m/explainers/kept-as-a-record/index.html").is_file()
+    assert not list((tmp_path / "m").glob("**/never-published"))
+    assert not list((tmp_path / "m").glob("**/not-yet"))
+    assert "Left out" not in result.output
