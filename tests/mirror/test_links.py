@@ -5,8 +5,11 @@ from pathlib import Path
 from campaign.content.models import CampaignStatus, ExplainerStatus
 from campaign.mirror.links import rewrite_css, rewrite_html
 from tests.factories.content import make_campaign, make_explainer
+from tests.factories.petitions import make_petition
 
 BODY = """Read [the hub](http://campaign.test/c/{campaign}) and [the source](https://example.org/report).
+
+Sign up [for updates](/subscribe) or [embed the petition](/petitions/links-petition/embed).
 
 Not copied: [the console](/admin/) and [a petition taken down](/petitions/taken-down).
 
@@ -16,6 +19,7 @@ Not copied: [the console](/admin/) and [a petition taken down](/petitions/taken-
 
 def test_an_explainers_own_links_lead_into_the_copy_or_out_to_their_sources(app, session, tmp_path):
     campaign = make_campaign(slug="links-hub")
+    make_petition(campaign, slug="links-petition")
     make_explainer(campaign, slug="links-explainer", body=BODY.format(campaign=campaign.slug))
     session.commit()
 
@@ -32,6 +36,10 @@ def test_an_explainers_own_links_lead_into_the_copy_or_out_to_their_sources(app,
     assert '<a rel="noopener noreferrer">a petition taken down</a>' in page
     assert "Left out /petitions/taken-down: it answered 404" in result.output
     assert not list(Path(tmp_path / "m").glob("**/admin"))
+    # Every page with a form in it has the note about the live site instead.
+    for form_page in ("subscribe", "petitions/links-petition/embed", "ar/subscribe"):
+        text = (tmp_path / "m" / form_page / "index.html").read_text(encoding="utf-8")
+        assert "<form" not in text and 'class="notice live-site-note"' in text, form_page
 
 
 def test_only_the_tags_whose_links_change_are_rewritten():
