@@ -53,13 +53,15 @@ class Fetched:
         return not any(part in ("", ".", "..") or "\\" in part for part in name.split("/"))
 
     def links(self) -> list[str]:
+        """The links in it, if it is a page or a stylesheet."""
         if self.mimetype == "text/html":
-            return [url for _, _, url in links.html_links(self.text())]
+            return list(links.html_links(self.text()))
         if self.mimetype == "text/css":
             return links.css_links(self.text())
         return []
 
     def text(self) -> str:
+        """A page or stylesheet as text (the site writes UTF-8)."""
         return self.body.decode("utf-8")
 
 

@@ -55,17 +55,16 @@ def srcset_urls(value: str) -> list[tuple[str, str]]:
     return candidates
 
 
-def html_links(text: str) -> Iterator[tuple[str, str, str]]:
-    """Each link in an HTML document: (tag, attribute, URL)."""
-    for _, _, tag, attrs in _start_tags(text):
+def html_links(text: str) -> Iterator[str]:
+    """Each link in an HTML document, but those marked as leading to the live site."""
+    for _, _, _, attrs in _start_tags(text):
         for name, value in attrs:
             if value is None:
                 continue
             if name in LINK_ATTRIBUTES:
-                yield tag, name, value
+                yield value
             elif name == SRCSET:
-                for url, _ in srcset_urls(value):
-                    yield tag, name, url
+                yield from (url for url, _ in srcset_urls(value))
 
 
 def rewrite_html(text: str, rewrite: Rewrite) -> str:
