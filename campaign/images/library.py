@@ -2,11 +2,12 @@
 
 import secrets
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import select
 
 from campaign.audit.trail import record
 from campaign.extensions import db
+from campaign.i18n.site import url_for_page
 from campaign.images import storage
 from campaign.images.models import Image
 from campaign.images.processing import prepare
@@ -53,7 +54,8 @@ def image_url(image: Image, width: int | None = None) -> str:
     """The address of the rendition nearest `width` from above (the largest by default)."""
     widths = image.stored_widths
     chosen = next((each for each in widths if width is not None and each >= width), widths[-1])
-    return url_for("images.media", name=image.file_name(chosen))
+    # One address in every language, as for static files: /media, never /ug/media (a 404).
+    return url_for_page("images.media", name=image.file_name(chosen))
 
 
 def image_srcset(image: Image) -> str:
@@ -61,6 +63,6 @@ def image_srcset(image: Image) -> str:
     if image.format == "svg":
         return ""
     return ", ".join(
-        f"{url_for('images.media', name=image.file_name(width))} {width}w"
+        f"{url_for_page('images.media', name=image.file_name(width))} {width}w"
         for width in image.stored_widths
     )
