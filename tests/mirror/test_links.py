@@ -1,11 +1,14 @@
 """How the copy treats the links an organiser writes, and the pages it cannot copy."""
 
+import re
 from pathlib import Path
 
 from campaign.content.models import CampaignStatus, ExplainerStatus
+from campaign.images.library import add_image
 from campaign.mirror.links import rewrite_css, rewrite_html
 from tests.factories.content import make_campaign, make_explainer
 from tests.factories.petitions import make_petition
+from tests.images.uploads import png
 
 BODY = """Read [the hub](http://campaign.test/c/{campaign}) and [the source](https://example.org/report).
 
@@ -88,3 +91,33 @@ def test_every_public_record_is_copied_even_when_no_page_links_it_and_drafts_are
     assert not list((tmp_path / "m").glob("**/never-published"))
     assert not list((tmp_path / "m").glob("**/not-yet"))
     assert "Left out" not in result.output
+
+
+def test_a_campaigns_look_comes_with_it_every_width_of_its_pictures_and_its_colours(
+    app, session, tmp_path
+):
+    hero = add_image(png(1600, 900), alt="Folders of leaked documents on a desk")
+    logo = add_image(png(600, 600), alt="")
+    make_campaign(
+        slug="with-a-look", accent_colour="#1a5fb4", hero_image_id=hero.id, logo_image_id=logo.id
+    )
+    session.commit()
+
+    result = app.test_cli_runner().invoke(args=["mirror", "export", str(tmp_path / "m")])
+
+    assert result.exit_code == 0, result.output
+    assert "Left out" not in result.output  # /ug/media/… would be a 404, on the site too
+    hub = tmp_path / "m/ug/c/with-a-look/index.html"
+    page = hub.read_text(encoding="utf-8")
+    candidates = [
+        each for srcset in re.findall(r'srcset="([^"]*)"', page) for each in srcset.split(",")
+    ]
+    referred = re.findall(r'(?:src|href)="([^"]+)"', page) + [
+        each.split()[0] for each in candidates
+    ]
+    media = {link for link in referred if "media/" in link or "theme/" in link}
+    assert {f"../../../media/{hero.file_name(width)}" for width in hero.stored_widths} <= media
+    assert "../../../theme/1a5fb4.css" in media
+    for link in media:
+        assert (hub.parent / link).resolve().is_file(), link
+    assert "--accent: #1a5fb4" in (tmp_path / "m/theme/1a5fb4.css").read_text(encoding="utf-8")
