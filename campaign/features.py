@@ -14,6 +14,7 @@ from campaign.donations import feature as donations
 from campaign.i18n import feature as i18n
 from campaign.images import feature as images
 from campaign.mailer import feature as mailer
+from campaign.mirror import feature as mirror
 from campaign.people import feature as people
 from campaign.petitions import feature as petitions
 from campaign.privacy_notice import feature as privacy_notice
@@ -38,4 +39,5 @@ FEATURES = (
     admin,
     mailer,
     demo,
+    mirror,
 )
