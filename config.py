@@ -113,6 +113,9 @@ class Config:
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE / "uploads"))
     UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
     UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 40_000_000)  # what decoding may hold
+    # Social cards, drawn again at most this often for a moving count (a petition, an appeal).
+    CARD_DIR = os.environ.get("CARD_DIR", str(INSTANCE / "cards"))
+    CARD_MAX_AGE_SECONDS = env_int("CARD_MAX_AGE_SECONDS", 300)
     MAIL_TIMEOUT_SECONDS = env_int("MAIL_TIMEOUT_SECONDS", 10)
     MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 8)
     MAIL_RATE_PER_SECOND = env_int("MAIL_RATE_PER_SECOND", 50)  # 0: as fast as the transport

@@ -8,6 +8,7 @@ from campaign import health
 from campaign.accounts import feature as accounts
 from campaign.admin import feature as admin
 from campaign.audit import feature as audit
+from campaign.cards import feature as cards
 from campaign.content import feature as content
 from campaign.demo import feature as demo
 from campaign.donations import feature as donations
@@ -26,6 +27,7 @@ FEATURES = (
     i18n,  # first: its prefix handling must wrap the app before the page cache does
     content,
     images,
+    cards,
     health,
     subscribers,
     petitions,

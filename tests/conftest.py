@@ -99,6 +99,7 @@ def app(database_url, tmp_path_factory):
         SQLALCHEMY_DATABASE_URI = database_url
         MAIL_FILE_DIR = str(tmp_path_factory.mktemp("mail"))
         UPLOAD_DIR = str(tmp_path_factory.mktemp("uploads"))
+        CARD_DIR = str(tmp_path_factory.mktemp("cards"))
 
     app = create_app(Settings)
     with app.app_context():

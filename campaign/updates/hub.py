@@ -26,6 +26,15 @@ def published_updates(campaign: Campaign, limit: int = HUB_UPDATES) -> list[Upda
     return list(db.session.scalars(query))
 
 
+def published_update(slug: str) -> Update | None:
+    """The update published on the site at `slug`, translations loaded; None for any other."""
+    return db.session.scalar(
+        select(Update)
+        .options(selectinload(Update.translations))
+        .where(Update.slug == slug, Update.published_at.is_not(None))
+    )
+
+
 def latest_updates(app: Flask, campaign: Campaign) -> HubSection:
     """The "Updates" section: title (in the page's language's version), date and link of the
     latest few."""

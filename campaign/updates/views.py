@@ -1,27 +1,19 @@
 """`/updates/<slug>`: an update as published on the site, in the page's language's version."""
 
 from flask import abort, current_app, render_template
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from campaign.caching import cached_page
-from campaign.extensions import db
 from campaign.i18n.languages import same_language
 from campaign.i18n.site import current_language, language_versions
 from campaign.updates.blueprint import bp
+from campaign.updates.hub import published_update
 from campaign.updates.models import Update, Version
 
 
 @bp.get("/updates/<slug>")
 @cached_page("content")
 def update_page(slug: str):
-    update = db.session.scalar(
-        select(Update)
-        .options(selectinload(Update.translations))
-        .where(Update.slug == slug, Update.published_at.is_not(None))
-    )
-    if update is None:
-        abort(404)
+    update = published_update(slug) or abort(404)
     version = update.version_for(current_language())
     return render_template(
         "updates/update.html",

@@ -84,6 +84,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         SQLALCHEMY_DATABASE_URI = f"sqlite:///{database}"
         SITE_URL = url
         UPLOAD_DIR = str(database.parent / "uploads")
+        CARD_DIR = str(database.parent / "cards")
         MAIL_FILE_DIR = str(database.parent / "mail")
 
     app = create_app(Settings)

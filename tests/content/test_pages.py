@@ -22,7 +22,9 @@ def test_explainer_page_shows_article_links_and_social_tags(client, session):
     )
     assert f'<link rel="canonical" href="http://campaign.test/explainers/{explainer.slug}">' in html
     assert '<meta property="og:title" content="How it works">' in html
-    assert '<meta name="twitter:card" content="summary">' in html
+    assert '<meta name="twitter:card" content="summary_large_image">' in html
+    card = f"http://campaign.test/cards/explainer/{explainer.slug}.png"
+    assert f'<meta property="og:image" content="{card}">' in html
     assert "https://wa.me/?text=" in html
 
 

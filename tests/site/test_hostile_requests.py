@@ -114,11 +114,13 @@ def _path_values(app: Flask, world: dict) -> dict[tuple[str, str], str]:
         "image_id": world["image"].id,
         "name": world["image"].largest,
         "colour": "8a1c1c",
+        "kind": "petition",
     }
     slugs = {
         "content.campaign_hub": world["campaign"].slug,
         "content.explainer": world["explainer"].slug,
         "updates.update_page": world["published_update"].slug,
+        "cards.card": world["petition"].slug,
     }
     tokens = {
         "audience.confirm": world["confirm_token"],
