@@ -36,7 +36,12 @@ SLUG_TAKEN = _l("Another appeal, or a page of the site, already uses this slug; 
 @bp.context_processor
 def _every_page() -> dict:
     # Every donations page carries the Stripe set-up banner and formats money the same way.
-    return {"stripe_banner": reports.stripe_banner(), "money": format_money}
+    return {"stripe_banner": reports.stripe_banner(), "money": format_money, "money_in": _money_in}
+
+
+def _money_in(currency: str) -> Callable[[float], str]:
+    """How a chart writes amounts in `currency`: minor units as money."""
+    return lambda minor: format_money(int(minor), currency)
 
 
 # --- appeals ------------------------------------------------------------------------------
