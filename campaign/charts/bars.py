@@ -17,9 +17,10 @@ Series = Sequence[tuple[str, float]]
 
 WIDTH = 640
 LABEL_CHARS = 24  # longer labels are cut with an ellipsis; the <title> keeps them whole
-# Columns: the plot between these margins, the labels of the first and last day below it.
-COLUMNS_HEIGHT = 180
-TOP, BOTTOM, SIDE = 22, 26, 4
+# Columns: the plot between these margins, the labels of the first and last day below it,
+# with room for words drawn up to twice as large on a phone (see site.css).
+COLUMNS_HEIGHT = 200
+TOP, BOTTOM, SIDE = 32, 34, 4
 # Bars: one row a count, its label before it and its value after it.
 ROW, LABEL_WIDTH, VALUE_WIDTH = 30, 190, 90
 
@@ -62,10 +63,10 @@ def column_chart(
     baseline = COLUMNS_HEIGHT - BOTTOM
     shapes = [
         Markup(
-            '<text class="chart-scale" x="{x}" y="14" fill="currentColor">{text}</text>'
+            '<text class="chart-scale" x="{x}" y="{scale_y}" fill="currentColor">{text}</text>'
             '<line class="chart-grid" x1="{x}" x2="{end}" y1="{top}" y2="{top}" '
             'stroke="currentColor" stroke-opacity="0.2"/>'
-        ).format(x=SIDE, end=WIDTH - SIDE, top=TOP, text=value_text(largest))
+        ).format(x=SIDE, end=WIDTH - SIDE, top=TOP, scale_y=TOP - 8, text=value_text(largest))
     ]
     for index, (label, value) in enumerate(series):
         height = plot_height * value / largest if largest else 0
@@ -95,7 +96,7 @@ def column_chart(
             Markup(
                 '<text class="chart-label" x="{x}" y="{y}" text-anchor="{anchor}" '
                 'fill="currentColor">{label}</text>'
-            ).format(x=x, y=COLUMNS_HEIGHT - 8, anchor=anchor, label=_short(label))
+            ).format(x=x, y=COLUMNS_HEIGHT - 6, anchor=anchor, label=_short(label))
             for label, x, anchor in ends
         ]
     return _frame(chart_id, "columns", title, description, COLUMNS_HEIGHT, shapes)
