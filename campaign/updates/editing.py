@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy import update as sql_update
 from sqlalchemy.orm import selectinload
+from wtforms import SelectField
 
 from campaign.admin.helpers import campaigns_by_title
 from campaign.content.models import Campaign
@@ -138,9 +139,16 @@ def draft_from_form(form: UpdateForm) -> Update:
     if draft.language not in site_languages():
         draft.language = default_language()
     # Set as objects: a row that is not in the session cannot load its relationships by id.
-    draft.campaign = db.session.get(Campaign, form.campaign.data or 0)
-    draft.cta_petition = db.session.get(Petition, form.cta_petition.data or 0)
+    draft.campaign = db.session.get(Campaign, _offered(form.campaign))
+    draft.cta_petition = db.session.get(Petition, _offered(form.cta_petition))
     return draft
+
+
+def _offered(field: SelectField) -> int:
+    """A select's id if it is one the form offers, else 0 (none): a preview is not validated,
+    and no typed number (too large for the column, say) reaches the database."""
+    offered = {choice.value for choice in field.choices}
+    return field.data if field.data in offered else 0
 
 
 def specimen_html(email: str) -> str:

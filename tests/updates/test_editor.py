@@ -180,3 +180,16 @@ def test_a_stale_hidden_audience_value_cannot_narrow_the_audience(client, organi
     assert response.status_code == 303
     db.session.refresh(update)
     assert (update.audience_campaign_id, update.audience_petition_id) == (None, petition.id)
+
+
+@pytest.mark.parametrize("field", ["campaign", "cta_petition", "language", "audience_kind"])
+def test_a_preview_of_values_no_select_offers_shows_the_email_without_them(
+    client, organiser, field
+):
+    fields = form_fields(**{field: "99999999999999999999"})
+
+    response = post_form(client, "/admin/updates/preview", fields, form_url="/admin/updates/new")
+
+    assert response.status_code == 200
+    assert "<strong>this</strong>" in response.get_data(as_text=True)
+    assert update_count() == 0
