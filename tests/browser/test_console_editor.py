@@ -11,7 +11,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from campaign.accounts.service import create_user
 from campaign.extensions import db
-from tests.browser.conftest import LiveServer
+from tests.browser.conftest import LiveServer, sign_in
 
 PASSWORD = "a console password for the editor test"
 EMAIL = "editor-test@example.org"
@@ -40,10 +40,7 @@ def console(request, browser: Browser, base_url: str, organiser: str) -> Page:
         base_url=base_url, viewport={"width": request.param, "height": 900}
     )
     page = context.new_page()
-    page.goto("/admin/login")
-    page.get_by_label("Email").fill(organiser)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, organiser, PASSWORD)
     page.wait_for_url("**/admin/")
     yield page
     context.close()
