@@ -109,6 +109,10 @@ class Config:
     MAIL_FROM = os.environ.get("MAIL_FROM", "Campaign <campaign@localhost>")
     MAIL_TRANSPORT = os.environ.get("MAIL_TRANSPORT", "file")
     MAIL_FILE_DIR = os.environ.get("MAIL_FILE_DIR", str(INSTANCE / "mail"))
+    # Uploaded images' clean renditions; several app servers must share one such directory.
+    UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE / "uploads"))
+    UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+    UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 40_000_000)  # what decoding may hold
     MAIL_TIMEOUT_SECONDS = env_int("MAIL_TIMEOUT_SECONDS", 10)
     MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 8)
     MAIL_RATE_PER_SECOND = env_int("MAIL_RATE_PER_SECOND", 50)  # 0: as fast as the transport

@@ -12,7 +12,9 @@ from campaign.content import feature as content
 from campaign.demo import feature as demo
 from campaign.donations import feature as donations
 from campaign.i18n import feature as i18n
+from campaign.images import feature as images
 from campaign.mailer import feature as mailer
+from campaign.mirror import feature as mirror
 from campaign.people import feature as people
 from campaign.petitions import feature as petitions
 from campaign.privacy_notice import feature as privacy_notice
@@ -23,6 +25,7 @@ from campaign.webhooks import feature as webhooks
 FEATURES = (
     i18n,  # first: its prefix handling must wrap the app before the page cache does
     content,
+    images,
     health,
     subscribers,
     petitions,
@@ -36,4 +39,5 @@ FEATURES = (
     admin,
     mailer,
     demo,
+    mirror,
 )

@@ -101,6 +101,13 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        # SQLite changes a table by copying it into a new one and dropping the old; rows of
+        # other tables pointing at it would stop the drop. References are checked off while
+        # migrations run, then the whole database is checked before they are on again.
+        sqlite = connection.dialect.name == 'sqlite'
+        if sqlite:
+            connection.exec_driver_sql('PRAGMA foreign_keys = OFF')
+            connection.commit()  # ends the transaction SQLAlchemy began for the pragma
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -109,6 +116,12 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            broken = connection.exec_driver_sql('PRAGMA foreign_key_check').fetchall()
+            connection.exec_driver_sql('PRAGMA foreign_keys = ON')
+            connection.commit()
+            if broken:
+                raise RuntimeError(f'migrations left rows pointing at nothing: {broken[:5]}')
 
 
 if context.is_offline_mode():

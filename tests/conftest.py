@@ -98,6 +98,7 @@ def app(database_url, tmp_path_factory):
     class Settings(TestingConfig):
         SQLALCHEMY_DATABASE_URI = database_url
         MAIL_FILE_DIR = str(tmp_path_factory.mktemp("mail"))
+        UPLOAD_DIR = str(tmp_path_factory.mktemp("uploads"))
 
     app = create_app(Settings)
     with app.app_context():

@@ -86,6 +86,10 @@ def _apply_campaign(form: CampaignForm, campaign: Campaign) -> None:
     campaign.summary = form.summary.data or ""
     campaign.language = form.language.data
     campaign.status = form.status.data
+    campaign.tagline = form.tagline.data or ""
+    campaign.accent_colour = (form.accent_colour.data or "").lower() or None
+    campaign.logo_image_id = form.logo_image.data or None
+    campaign.hero_image_id = form.hero_image.data or None
 
 
 def _campaign_form_page(form: CampaignForm, campaign: Campaign | None):
@@ -211,6 +215,7 @@ def _apply_explainer(form: ExplainerForm, explainer: Explainer) -> None:
     explainer.language = form.language.data
     explainer.image_path = form.image_path.data or None
     explainer.image_alt = form.image_alt.data if explainer.image_path else ""
+    explainer.hero_image_id = form.hero_image.data or None
 
 
 def _link_translation(form: ExplainerForm, explainer: Explainer) -> bool:

@@ -3,7 +3,7 @@
 from flask import Flask, url_for
 from flask_babel import lazy_gettext as _l
 
-from campaign.content import console, views
+from campaign.content import console, theme, views
 from campaign.content.models import Campaign
 from campaign.i18n.site import serve_in_every_language
 from campaign.i18n.translating import Translatable, TranslatedField, translatable
@@ -13,6 +13,7 @@ CAMPAIGN_WORDS = Translatable(
     model=Campaign,
     fields=(
         TranslatedField("title", _l("Title"), max_length=200),
+        TranslatedField("tagline", _l("Tagline"), max_length=200),
         TranslatedField("summary", _l("Summary"), multiline=True),
     ),
     own_language=lambda campaign: campaign.language,
@@ -24,5 +25,6 @@ CAMPAIGN_WORDS = Translatable(
 def init_app(app: Flask) -> None:
     """Register content's pages and its console (campaigns, explainers)."""
     serve_in_every_language(app, views.bp)
+    app.register_blueprint(theme.bp)
     translatable(CAMPAIGN_WORDS)
     app.register_blueprint(console.bp, url_prefix="/admin")

@@ -16,6 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
+from campaign.content.identity import accent_refusal
 from campaign.content.models import CampaignStatus
 from campaign.form_fields import (
     LANGUAGE_TAG,
@@ -26,6 +27,7 @@ from campaign.form_fields import (
     strip,
     title_field,
 )
+from campaign.images.fields import HERO_DESCRIPTION, image_field
 
 
 def _slug_field(max_length: int) -> StringField:
@@ -55,6 +57,12 @@ def _language_field() -> StringField:
 class CampaignForm(RowForm):
     slug = _slug_field(80)
     title = title_field()
+    tagline = StringField(
+        _l("Tagline"),
+        filters=[strip],
+        validators=[Length(max=200)],
+        description=_l("One short line under the name, also shown when the hub is shared."),
+    )
     summary = TextAreaField(_l("Summary"), filters=[strip], validators=[Optional()])
     language = _language_field()
     status = SelectField(
@@ -68,6 +76,24 @@ class CampaignForm(RowForm):
             "Drafts are hidden; archived campaigns stay readable but leave the home page."
         ),
     )
+    accent_colour = StringField(
+        _l("Accent colour"),
+        filters=[strip],
+        validators=[Optional()],
+        description=_l(
+            "Optional: links and buttons in this colour, as # and six hexadecimal digits "
+            "(like #8a1c1c). It must be dark enough to read on the page and under white text."
+        ),
+        render_kw={"autocapitalize": "none", "spellcheck": "false"},
+    )
+    logo_image = image_field(
+        _l("Logo"), _l("Shown beside the campaign's name on its pages. SVG works best.")
+    )
+    hero_image = image_field(_l("Hero image"), HERO_DESCRIPTION)
+
+    def validate_accent_colour(self, field: StringField) -> None:
+        if field.data and (refusal := accent_refusal(field.data)):
+            raise ValidationError(refusal)
 
 
 def _local_image_path(form: FlaskForm, field: StringField) -> None:
@@ -101,6 +127,7 @@ class ExplainerForm(RowForm):
         validators=[Length(max=300)],
         description=_l("What the image shows, for people who cannot see it. Needed with an image."),
     )
+    hero_image = image_field(_l("Hero image"), HERO_DESCRIPTION)
     translation_of = SelectField(_l("Translation of"), coerce=int, choices=[])
     preview = SubmitField(_l("Preview"))
     save = SubmitField(_l("Save"))

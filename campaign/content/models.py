@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from campaign.content.rendering import reading_minutes, render_markdown
 from campaign.db import Timestamped, UTCDateTime
 from campaign.extensions import db
+from campaign.images.models import Image, image_column, image_relationship
 
 
 class CampaignStatus(StrEnum):
@@ -32,7 +33,14 @@ class Campaign(Timestamped, db.Model):
     summary: Mapped[str] = mapped_column(Text, default="")
     language: Mapped[str] = mapped_column(String(16), default="en")
     status: Mapped[str] = mapped_column(String(16), default=CampaignStatus.DRAFT)
+    tagline: Mapped[str] = mapped_column(String(200), default="")
+    # "#rrggbb", checked for contrast when set (see identity.py); None is the site's own.
+    accent_colour: Mapped[str | None] = mapped_column(String(7))
+    logo_image_id: Mapped[int | None] = image_column()
+    hero_image_id: Mapped[int | None] = image_column()
 
+    logo_image: Mapped[Image | None] = image_relationship("Campaign.logo_image_id")
+    hero_image: Mapped[Image | None] = image_relationship("Campaign.hero_image_id")
     explainers: Mapped[list["Explainer"]] = relationship(
         back_populates="campaign", order_by="Explainer.position"
     )
@@ -64,8 +72,10 @@ class Explainer(Timestamped, db.Model):
     image_path: Mapped[str | None] = mapped_column(String(300))
     image_alt: Mapped[str] = mapped_column(String(300), default="")
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hero_image_id: Mapped[int | None] = image_column()
 
     campaign: Mapped[Campaign] = relationship(back_populates="explainers")
+    hero_image: Mapped[Image | None] = image_relationship("Explainer.hero_image_id")
     translation_of: Mapped["Explainer | None"] = relationship(remote_side=[id])
     links: Mapped[list["LearnMoreLink"]] = relationship(
         back_populates="explainer",

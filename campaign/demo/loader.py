@@ -17,6 +17,7 @@ from campaign.accounts.service import create_user, generate_password
 from campaign.content.models import Campaign, CampaignStatus, Explainer, ExplainerStatus
 from campaign.content.publishing import add_link
 from campaign.demo.appeals import load_appeal
+from campaign.demo.look import load_look
 from campaign.demo.petitions import load_petition
 from campaign.demo.translations import load_translations
 from campaign.demo.updates import load_subscribers, load_update
@@ -50,6 +51,7 @@ def load_demo() -> LoadReport:
     for item in data.get("appeals", []):
         load_appeal(campaign, item, report.created, report.kept)
     load_translations(campaign, report.created, report.kept, report.updated)
+    load_look(campaign, data.get("look", {}), report.created, report.kept)
     if "subscribers" in data:
         load_subscribers(campaign, data["subscribers"]["count"], report.created, report.kept)
     for item in data.get("updates", []):
@@ -68,6 +70,7 @@ def _campaign(fields: dict, report: LoadReport) -> Campaign:
         slug=fields["slug"],
         title=fields["title"],
         summary=fields["summary"],
+        tagline=fields.get("tagline", ""),
         language=fields["language"],
         status=CampaignStatus.LIVE,
     )

@@ -1,5 +1,7 @@
-"""Demo subscribers and a draft update, ready to preview, test and send from the console."""
+"""Demo subscribers, a draft update ready to preview, test and send from the console, and an
+update sent before and published on the site."""
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import func, insert, select
@@ -56,7 +58,9 @@ def load_subscribers(campaign: Campaign, count: int, created: list[str], kept: l
 
 
 def load_update(campaign: Campaign, fields: dict, created: list[str], kept: list[str]) -> None:
-    """A draft update to the campaign's subscribers, unless one with its slug exists."""
+    """An update to the campaign's subscribers, unless one with its slug exists: a draft, or,
+    with `published_at`, one sent that day (to nobody: the demo subscribers came later) and
+    published on the site."""
     if db.session.scalar(select(Update.id).where(Update.slug == fields["slug"])):
         kept.append(f"update {fields['slug']}")
         return
@@ -66,19 +70,25 @@ def load_update(campaign: Campaign, fields: dict, created: list[str], kept: list
             Petition.slug == fields["call_to_action"], Petition.campaign_id == campaign.id
         )
     )
-    db.session.add(
-        Update(
-            campaign=campaign,
-            slug=fields["slug"],
-            subject=fields["subject"],
-            preheader=fields["preheader"],
-            body=(HERE / "updates" / fields["body"]).read_text(encoding="utf-8"),
-            cta_petition=petition,
-            audience_kind=AudienceKind.CAMPAIGN,
-            audience_campaign_id=campaign.id,
-            publish_on_site=fields["publish_on_site"],
-            status=UpdateStatus.DRAFT,
-        )
+    update = Update(
+        campaign=campaign,
+        slug=fields["slug"],
+        subject=fields["subject"],
+        preheader=fields["preheader"],
+        body=(HERE / "updates" / fields["body"]).read_text(encoding="utf-8"),
+        cta_petition=petition,
+        audience_kind=AudienceKind.CAMPAIGN,
+        audience_campaign_id=campaign.id,
+        publish_on_site=fields["publish_on_site"],
+        status=UpdateStatus.DRAFT,
     )
+    kind = "draft update"
+    if "published_at" in fields:
+        sent = datetime.fromisoformat(fields["published_at"]).replace(tzinfo=UTC)
+        update.status = UpdateStatus.SENT
+        update.started_at = update.audience_queued_at = update.finished_at = sent
+        update.published_at = sent
+        kind = "published update"
+    db.session.add(update)
     db.session.flush()
-    created.append(f"draft update {fields['slug']}")
+    created.append(f"{kind} {fields['slug']}")

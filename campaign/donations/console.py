@@ -100,6 +100,7 @@ def _free(form: AppealForm, appeal: Appeal | None) -> bool:
 def _apply(form: AppealForm, appeal: Appeal) -> None:
     amounts = form.amounts()
     appeal.campaign_id = form.campaign.data
+    appeal.hero_image_id = form.hero_image.data or None
     appeal.slug = form.slug.data
     appeal.title = form.title.data
     appeal.body = form.body.data  # renders body_html too (see the model)

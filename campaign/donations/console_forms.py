@@ -28,6 +28,7 @@ from campaign.form_fields import (
     strip,
     title_field,
 )
+from campaign.images.fields import HERO_DESCRIPTION, image_field
 
 NEW_APPEAL = {
     "currency": "GBP",
@@ -118,6 +119,7 @@ class AppealForm(RowForm):
             "giving are then not used."
         ),
     )
+    hero_image = image_field(_l("Hero image"), HERO_DESCRIPTION)
     status = SelectField(_l("Status"), choices=STATUS_CHOICES)
 
     def __init__(self, *args, appeal: Appeal | None = None, campaigns=(), **kwargs) -> None:

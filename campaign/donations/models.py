@@ -11,6 +11,7 @@ from campaign.content.models import Campaign
 from campaign.content.rendering import render_markdown
 from campaign.db import Timestamped, UTCDateTime
 from campaign.extensions import db
+from campaign.images.models import Image, image_column, image_relationship
 
 
 class AppealStatus(StrEnum):
@@ -61,8 +62,10 @@ class Appeal(Timestamped, db.Model):
     external_url: Mapped[str | None] = mapped_column(String(500))
     external_clicks: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[str] = mapped_column(String(16), default=AppealStatus.DRAFT)
+    hero_image_id: Mapped[int | None] = image_column()
 
     campaign: Mapped[Campaign] = relationship()
+    hero_image: Mapped[Image | None] = image_relationship("Appeal.hero_image_id")
 
     @validates("body")
     def _render_body(self, key: str, body: str) -> str:

@@ -96,6 +96,7 @@ def edit_petition(petition_id: int):
 
 def _apply(form: PetitionForm, petition: Petition) -> None:
     petition.campaign_id = form.campaign.data
+    petition.hero_image_id = form.hero_image.data or None
     petition.title = form.title.data
     petition.slug = form.slug.data
     petition.target = form.target.data

@@ -28,6 +28,7 @@ from campaign.form_fields import (
     strip,
     title_field,
 )
+from campaign.images.fields import HERO_DESCRIPTION, image_field
 from campaign.petitions.models import Petition, PetitionStatus, SignatureStatus
 from campaign.petitions.moderation import BulkFilter
 from campaign.petitions.reports import SignatureSearch
@@ -98,6 +99,7 @@ class PetitionForm(RowForm):
         validators=[Optional(), Length(max=2000)],
         description=_l("Shown to signers once they confirm. Plain text."),
     )
+    hero_image = image_field(_l("Hero image"), HERO_DESCRIPTION)
     status = SelectField(_l("Status"), choices=STATUS_CHOICES)
 
     def __init__(self, *args, petition: Petition | None = None, campaigns=(), **kwargs) -> None:

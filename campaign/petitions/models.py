@@ -19,6 +19,7 @@ from campaign.content.models import Campaign
 from campaign.content.rendering import render_markdown
 from campaign.db import Timestamped, UTCDateTime, utcnow
 from campaign.extensions import db
+from campaign.images.models import Image, image_column, image_relationship
 
 
 class PetitionStatus(StrEnum):
@@ -63,8 +64,10 @@ class Petition(Timestamped, db.Model):
     # Confirmed signatures already folded in by the tally (see counting.py); the live count
     # adds the few confirmed since.
     counted_signatures: Mapped[int] = mapped_column(Integer, default=0)
+    hero_image_id: Mapped[int | None] = image_column()
 
     campaign: Mapped[Campaign] = relationship()
+    hero_image: Mapped[Image | None] = image_relationship("Petition.hero_image_id")
 
     @validates("body")
     def _render_body(self, key: str, body: str) -> str:

@@ -83,6 +83,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     class Settings(TestingConfig):
         SQLALCHEMY_DATABASE_URI = f"sqlite:///{database}"
         SITE_URL = url
+        UPLOAD_DIR = str(database.parent / "uploads")
+        MAIL_FILE_DIR = str(database.parent / "mail")
 
     app = create_app(Settings)
     with app.app_context():

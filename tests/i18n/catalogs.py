@@ -19,6 +19,8 @@ CONSOLE_SOURCES = (
     "campaign/*/console_forms.py",
     "campaign/*/feature.py",
     "campaign/content/forms.py",
+    "campaign/content/identity.py",  # refusals of an accent colour, beside its field
+    "campaign/images/*",  # the image library is the console's; /media has no words
     "campaign/mailer/forms.py",
     "campaign/subscribers/importing.py",  # the console's import (and the command's)
     "campaign/updates/forms.py",

@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 
 import pytest
 
+from campaign.mirror.rendering import MIRROR_KEY
 from campaign.utc_days import utcnow
 from config import TestingConfig
 from tests.factories.content import make_campaign, make_explainer
@@ -31,7 +32,7 @@ READ_ATTRIBUTES = (
     "data-copied-label",
 )
 # Words that are the same in every language: names, and what is read as letters.
-NAMES = {"Stripe", "Campaign", "Facebook", "Mastodon", "Bluesky", "WhatsApp", "Telegram"}
+NAMES = {"Stripe", "Campaign", "Facebook", "Mastodon", "Bluesky", "WhatsApp", "Telegram", "Tor"}
 # Terms a translation may gloss with the English word, "كۇكى (cookie)".
 NAMES |= {"Cookie", "cookie", "cookies", "hash", "export", "import"}
 ENGLISH_WORD = re.compile(r"\b[A-Za-z][a-z]{2,}\b")
@@ -136,6 +137,21 @@ PAGES = [
 @pytest.mark.parametrize("path", PAGES)
 def test_a_translated_page_has_no_english_of_the_sites_own(world, client, language, path):
     response = client.get(f"/{language}{path}")
+
+    assert response.status_code in {200, 404}
+    assert english_left(response.get_data(as_text=True)) == []
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+@pytest.mark.parametrize("path", PAGES)
+def test_a_translated_page_in_a_mirror_has_no_english_of_the_sites_own(
+    world, client, app_settings, language, path
+):
+    """As `flask mirror export` renders it: the live-site note instead of forms, the saved-on
+    line, and the onion address's "With Tor Browser"."""
+    app_settings(SITE_ONION_URL="http://" + "campaign2" * 6 + "ab.onion")
+
+    response = client.get(f"/{language}{path}", environ_base={MIRROR_KEY: utcnow()})
 
     assert response.status_code in {200, 404}
     assert english_left(response.get_data(as_text=True)) == []

@@ -23,6 +23,7 @@ from campaign.donations.models import DonationStatus, Interval
 from campaign.donations.receipts import manage_url
 from campaign.extensions import limiter
 from campaign.form_fields import Form
+from campaign.images.library import add_image
 from campaign.input_guard import MAX_ID
 from campaign.mailer.compose import queue_email
 from campaign.mailer.emails import transport_check
@@ -36,6 +37,7 @@ from tests.factories.donations import make_appeal, make_donation
 from tests.factories.petitions import make_petition, make_signature
 from tests.factories.subscribers import make_subscriber
 from tests.factories.updates import make_update
+from tests.images.uploads import png
 from tests.odd_values import HOSTILE_FEW
 from tests.page_forms import PageForm, forms_on
 
@@ -109,6 +111,9 @@ def _path_values(app: Flask, world: dict) -> dict[tuple[str, str], str]:
         "language": "ug",
         "filename": "style.css",
         "session_id": world["pending_donation"].checkout_session_id,
+        "image_id": world["image"].id,
+        "name": world["image"].largest,
+        "colour": "8a1c1c",
     }
     slugs = {
         "content.campaign_hub": world["campaign"].slug,
@@ -177,6 +182,7 @@ def world(app, session) -> World:
     organiser = make_user(role=Role.ADMIN, email="walker-admin@example.org")
     other_user = make_user()
     factor = totp.new_factor(organiser)  # being set up: its page shows the QR code
+    image = add_image(png(), "A picture")
     session.flush()
     found = {
         "campaign": campaign,
@@ -193,6 +199,7 @@ def world(app, session) -> World:
         "message": message,
         "other_user": other_user,
         "factor": factor,
+        "image": image,
         "confirm_token": confirm_url(subscriber).rsplit("/", 1)[1],
         "unsubscribe_token": unsubscribe_url(subscriber).rsplit("/", 1)[1],
         "signature_token": signature_confirm_url(pending).rsplit("/", 1)[1],
