@@ -1,6 +1,7 @@
 """Driving forms the way a browser does: fetch the page, keep its CSRF token, post."""
 
 import re
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -143,3 +144,10 @@ def in_language(
         if plural is not None:
             return ngettext(msgid, plural, num, **values)
         return gettext(msgid, **values)
+
+
+def svg_in(html: str, chart_id: str):
+    """The chart with `chart_id` on a page, parsed as XML (it fails if it is not well-formed)."""
+    match = re.search(rf'<svg [^>]*id="{chart_id}".*?</svg>', html, re.S)
+    assert match, f"no chart {chart_id} on the page"
+    return ET.fromstring(match.group())  # noqa: S314 - our own markup, not a stranger's

@@ -4,8 +4,11 @@ counts by status.
 Nothing here imports a console or a blueprint, so any feature's console may import it.
 """
 
+from datetime import date
 from enum import StrEnum
 
+from babel.dates import format_skeleton
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import InstrumentedAttribute
@@ -57,3 +60,14 @@ def counts_by_status(
     query = select(status, func.count()).where(*where).group_by(status)
     counts = dict(db.session.execute(query).all())
     return {each.value: counts.get(each.value, 0) for each in statuses}
+
+
+def day_label(day: date) -> str:
+    """A day in the console's tables and charts, with its weekday, as the language writes it:
+    "Thu 5 Mar" in British English, "Thu, Mar 5" in American."""
+    return format_skeleton("MMMEd", day, locale=get_locale())
+
+
+def day_series(by_day: list[tuple[date, int]]) -> list[tuple[str, int]]:
+    """Counts by day as a chart takes them: each day's label and its count."""
+    return [(day_label(day), n) for day, n in by_day]

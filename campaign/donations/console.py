@@ -1,9 +1,7 @@
 """The console's donation pages under /admin/donations: appeals, donations, totals, export."""
 
 from collections.abc import Callable
-from datetime import date
 
-from babel.dates import format_skeleton
 from flask import (
     abort,
     flash,
@@ -12,7 +10,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -38,19 +35,13 @@ SLUG_TAKEN = _l("Another appeal, or a page of the site, already uses this slug; 
 
 @bp.context_processor
 def _every_page() -> dict:
-    # Every donations page carries the Stripe set-up banner and formats money and days the
-    # same way.
-    return {
-        "stripe_banner": reports.stripe_banner(),
-        "money": format_money,
-        "day_label": _day_label,
-    }
+    # Every donations page carries the Stripe set-up banner and formats money the same way.
+    return {"stripe_banner": reports.stripe_banner(), "money": format_money, "money_in": _money_in}
 
 
-def _day_label(day: date) -> str:
-    """A day in the "paid by day" table, with its weekday, as the language writes it:
-    "Thu, Mar 5" in English."""
-    return format_skeleton("MMMEd", day, locale=get_locale())
+def _money_in(currency: str) -> Callable[[float], str]:
+    """How a chart writes amounts in `currency`: minor units as money."""
+    return lambda minor: format_money(int(minor), currency)
 
 
 # --- appeals ------------------------------------------------------------------------------

@@ -126,6 +126,10 @@ class PaidByDay:
     currencies: list[str]
     days: list[tuple[date, dict[str, int]]]  # oldest first; every day, empty ones too
 
+    def in_currency(self, currency: str) -> list[tuple[date, int]]:
+        """Every day's amount in one currency, oldest first, 0 where nothing came in."""
+        return [(day, amounts.get(currency, 0)) for day, amounts in self.days]
+
 
 def paid_by_day(
     chosen: DonationFilter, days: int = STATS_DAYS, now: datetime | None = None

@@ -1,8 +1,5 @@
 """The console's petition pages under /admin/petitions: write, close, moderate, clean, deliver."""
 
-from datetime import date
-
-from babel.dates import format_skeleton
 from flask import (
     abort,
     flash,
@@ -11,7 +8,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_number, get_locale, ngettext
+from flask_babel import format_number, ngettext
 from flask_babel import gettext as _
 
 from campaign.accounts.reauth import requires_recent_check
@@ -46,17 +43,6 @@ from campaign.petitions.moderation import (
     reopen_petition,
 )
 from campaign.security import is_local_path
-
-
-@bp.context_processor
-def _every_page() -> dict:
-    return {"day_label": _day_label}
-
-
-def _day_label(day: date) -> str:
-    """A day in the "confirmed by day" table, with its weekday, as the language writes it:
-    "Thu 5 Mar" in British English."""
-    return format_skeleton("MMMEd", day, locale=get_locale())
 
 
 def _petition_or_404(petition_id: int) -> Petition:
@@ -144,7 +130,6 @@ def _petition_page(petition: Petition, reopen_form: ReopenForm):
         statuses=reports.status_counts(petition),
         waiting=reports.waiting_comment_count(petition),
         by_day=by_day,
-        busiest_day=max((n for _day, n in by_day), default=0),
         by_country=[(code, country_name(code, language), n) for code, n in by_country.items()],
         by_source=reports.confirmed_by_source(petition),
         by_utm_source=reports.confirmed_by_utm_source(petition),

@@ -14,7 +14,7 @@ from campaign.utc_days import as_date, last_days, utc_day
 
 STATS_DAYS = 30
 
-_WAITING = (Signature.status == SignatureStatus.CONFIRMED) & (
+WAITING_COMMENT = (Signature.status == SignatureStatus.CONFIRMED) & (
     Signature.comment_status == CommentStatus.PENDING
 )
 
@@ -31,7 +31,7 @@ def console_petitions() -> list[PetitionRow]:
     waiting = dict(
         db.session.execute(
             select(Signature.petition_id, func.count())
-            .where(_WAITING)
+            .where(WAITING_COMMENT)
             .group_by(Signature.petition_id)
         ).all()
     )
@@ -57,7 +57,7 @@ def waiting_comments(petition: Petition) -> Select:
     """Comments of confirmed signers that wait for a moderator, oldest first."""
     return (
         select(Signature)
-        .where(Signature.petition_id == petition.id, _WAITING)
+        .where(Signature.petition_id == petition.id, WAITING_COMMENT)
         .order_by(Signature.confirmed_at, Signature.id)
     )
 
@@ -65,28 +65,23 @@ def waiting_comments(petition: Petition) -> Select:
 def waiting_comment_count(petition: Petition) -> int:
     """How many comments wait for a moderator."""
     return db.session.scalar(
-        select(func.count()).where(Signature.petition_id == petition.id, _WAITING)
+        select(func.count()).where(Signature.petition_id == petition.id, WAITING_COMMENT)
     )
 
 
 def confirmed_by_day(
-    petition: Petition, days: int = STATS_DAYS, now: datetime | None = None
+    petition: Petition | None, days: int = STATS_DAYS, now: datetime | None = None
 ) -> list[tuple[date, int]]:
-    """Confirmations per UTC day over the last `days` days, oldest first, empty days as 0."""
+    """Confirmations per UTC day over the last `days` days, oldest first, empty days as 0;
+    of one petition, or of every petition when `petition` is None."""
     every_day, since = last_days(days, now)
     day = utc_day(Signature.confirmed_at)
-    counts = {
-        as_date(value): n
-        for value, n in db.session.execute(
-            select(day, func.count())
-            .where(
-                Signature.petition_id == petition.id,
-                Signature.status == SignatureStatus.CONFIRMED,
-                Signature.confirmed_at >= since,
-            )
-            .group_by(day)
-        )
-    }
+    query = select(day, func.count()).where(
+        Signature.status == SignatureStatus.CONFIRMED, Signature.confirmed_at >= since
+    )
+    if petition is not None:
+        query = query.where(Signature.petition_id == petition.id)
+    counts = {as_date(value): n for value, n in db.session.execute(query.group_by(day))}
     return [(each, counts.get(each, 0)) for each in every_day]
 
 

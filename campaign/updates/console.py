@@ -7,6 +7,7 @@ from flask import (
     abort,
     flash,
     jsonify,
+    make_response,
     redirect,
     render_template,
     request,
@@ -24,10 +25,17 @@ from campaign.i18n.languages import language_name
 from campaign.i18n.site import default_language
 from campaign.mailer.console import framed_html
 from campaign.paging import console_page
+from campaign.security import SITE_POLICY, style_sources
 from campaign.updates import control, editing
 from campaign.updates.audience import audience_size
 from campaign.updates.blueprint import console_bp as bp
-from campaign.updates.forms import ScheduleForm, TestSendForm, TranslationForm, UpdateForm
+from campaign.updates.forms import (
+    AUDIENCE_FIELDS,
+    ScheduleForm,
+    TestSendForm,
+    TranslationForm,
+    UpdateForm,
+)
 from campaign.updates.models import DeliveryStatus, Update, UpdateStatus, UpdateTranslation
 from campaign.updates.reports import (
     LISTED_ROWS,
@@ -38,6 +46,9 @@ from campaign.updates.reports import (
     sent_counts,
 )
 from campaign.updates.runner import kick
+
+# The name of the editor's Preview button.
+PREVIEW = "preview"
 
 
 def _update_or_404(update_id: int) -> Update:
@@ -85,9 +96,16 @@ def updates():
     )
 
 
+def _previewing() -> bool:
+    """The editor's Preview button was pressed: show the email, save nothing."""
+    return request.method == "POST" and PREVIEW in request.form
+
+
 @bp.route("/new", methods=["GET", "POST"])
 def new_update():
     form = UpdateForm(language=default_language(), **editing.form_choices())
+    if _previewing():
+        return _form_page(form, None, previewed=True)
     if form.validate_on_submit() and check_slug(form.slug, Update, "update"):
         update = Update()
         db.session.add(update)
@@ -101,12 +119,16 @@ def new_update():
 @bp.route("/<int:update_id>/edit", methods=["GET", "POST"])
 def edit_update(update_id: int):
     update = _update_or_404(update_id)
-    # A save holds the row first: it lands before sending begins, or not at all.
+    previewing = _previewing()
+    # A save holds the row first: it lands before sending begins, or not at all. A preview
+    # changes nothing, so it holds nothing.
     if not editing.is_editable(update) or (
-        request.method == "POST" and not editing.hold_editable(update)
+        request.method == "POST" and not previewing and not editing.hold_editable(update)
     ):
         return _frozen(update)
     form = UpdateForm(obj=update, **editing.form_choices(update))
+    if previewing:
+        return _form_page(form, update, previewed=True)
     if form.validate_on_submit() and check_slug(form.slug, Update, "update", keep=update):
         editing.apply_form(form, update)
         db.session.commit()
@@ -115,14 +137,37 @@ def edit_update(update_id: int):
     return _form_page(form, update)
 
 
-def _form_page(form: UpdateForm, update: Update | None):
+def _form_page(form: UpdateForm, update: Update | None, previewed: bool = False):
+    """The editor, the email it makes beside it; `previewed`: after the Preview button."""
+    email = editing.preview_of_form(form, current_user.email).html
     page = render_template(
         "updates/console/update_form.html",
         form=form,
         update=update,
         audience=audience_size(update) if update is not None else None,
+        email_html=email,
+        previewed=previewed,
+        sample_name=editing.SAMPLE_NAME,
+        audience_fields=AUDIENCE_FIELDS,
     )
-    return page, 400 if form.errors else 200
+    response = make_response(page, 400 if form.errors else 200)
+    # The email's own inlined styles, and only they, may style the preview frame: a srcdoc
+    # frame keeps this page's policy, which allows no inline style. The specimen brings those
+    # of the parts the live preview may add as the organiser types (a heading, a button).
+    styles = style_sources(email, editing.specimen_html(current_user.email))
+    response.headers["Content-Security-Policy"] = str(
+        SITE_POLICY.with_sources("style-src", "'self'", *styles)
+    )
+    return response
+
+
+@bp.post("/preview")
+def live_preview():
+    """The email the posted editor form makes, as HTML, for the editor's live preview; the
+    same rendering as a saved update's preview, and nothing is saved. (CSRF is checked for
+    every console post.)"""
+    form = UpdateForm(**editing.form_choices())
+    return framed_html(editing.preview_of_form(form, current_user.email).html)
 
 
 @bp.get("/<int:update_id>")

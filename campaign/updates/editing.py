@@ -9,12 +9,14 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy import update as sql_update
 from sqlalchemy.orm import selectinload
+from wtforms import SelectField
 
 from campaign.admin.helpers import campaigns_by_title
 from campaign.content.models import Campaign
 from campaign.countries import country_name
 from campaign.db import utcnow
 from campaign.extensions import db
+from campaign.i18n.site import default_language
 from campaign.mailer.transports import (
     BulkMessage,
     Envelope,
@@ -105,11 +107,8 @@ def apply_translation(form: TranslationForm, translation: UpdateTranslation) -> 
 def apply_form(form: UpdateForm, update: Update) -> None:
     """Copy a valid form onto the update; audience parts the kind does not use are cleared."""
     kind = form.audience_kind.data
-    update.subject = form.subject.data
-    update.preheader = form.preheader.data or ""
+    _apply_words(form, update)
     update.slug = form.slug.data
-    update.body = form.body.data  # the model renders and sanitises body_html
-    update.language = form.language.data
     update.campaign_id = form.campaign.data or None
     update.cta_petition_id = form.cta_petition.data or None
     update.audience_kind = kind
@@ -123,6 +122,48 @@ def apply_form(form: UpdateForm, update: Update) -> None:
     update.audience_country = form.audience_country.data or ""
     update.publish_on_site = form.publish_on_site.data
     db.session.flush()
+
+
+def _apply_words(form: UpdateForm, update: Update) -> None:
+    update.subject = form.subject.data or ""
+    update.preheader = form.preheader.data or ""
+    update.body = form.body.data or ""  # the model renders and sanitises body_html
+    update.language = form.language.data
+
+
+def draft_from_form(form: UpdateForm) -> Update:
+    """What the form would save, as an update that is never added to the session: what the
+    editor's preview renders. The form need not be valid: a preview shows what is typed."""
+    draft = Update(slug=form.slug.data or "", publish_on_site=bool(form.publish_on_site.data))
+    _apply_words(form, draft)
+    if draft.language not in site_languages():
+        draft.language = default_language()
+    # Set as objects: a row that is not in the session cannot load its relationships by id.
+    draft.campaign = db.session.get(Campaign, _offered(form.campaign))
+    draft.cta_petition = db.session.get(Petition, _offered(form.cta_petition))
+    return draft
+
+
+def _offered(field: SelectField) -> int:
+    """A select's id if it is one the form offers, else 0 (none): a preview is not validated,
+    and no typed number (too large for the column, say) reaches the database."""
+    offered = {choice.value for choice in field.choices}
+    return field.data if field.data in offered else 0
+
+
+def specimen_html(email: str) -> str:
+    """The HTML of an update with every part its email can show (preheader, a heading, a
+    link, the petition button, the link to the site), for the styles they bring."""
+    specimen = Update(
+        subject="Subject",
+        preheader="Preheader",
+        body="# Heading\n\nText with [a link](https://example.org/).",
+        language=default_language(),
+        slug="specimen",
+        publish_on_site=True,
+    )
+    specimen.cta_petition = Petition(slug="specimen")  # never saved: only its slug is read
+    return preview(specimen, email).html
 
 
 def audience_summary(update: Update) -> str:
@@ -173,6 +214,11 @@ def preview(update: Update, email: str, language: str | None = None) -> Envelope
     (default: the original's), would get it."""
     message = _sample_message(update, email, language)
     return personalise(message, message.recipients[0])
+
+
+def preview_of_form(form: UpdateForm, email: str) -> Envelope:
+    """The email the form would make, as `preview` renders a saved update; nothing is saved."""
+    return preview(draft_from_form(form), email)
 
 
 def send_test(update: Update, email: str, language: str | None = None) -> None:

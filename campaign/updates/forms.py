@@ -44,6 +44,12 @@ AUDIENCE_CHOICES = [
     SelectChoice(AudienceKind.DONORS.value, _l("Donors who opted in")),
 ]
 
+# The fields that narrow only one kind of audience, and that kind; the others narrow any.
+AUDIENCE_FIELDS = {
+    "audience_campaign": AudienceKind.CAMPAIGN,
+    "audience_petition": AudienceKind.PETITION,
+}
+
 
 def language_choice(tag: str) -> SelectChoice:
     """A language as a select offers it: its own name, and its code for the unsure."""
@@ -103,8 +109,22 @@ class UpdateForm(VersionForm):
         ),
     )
     audience_kind = SelectField(_l("Send to"), choices=AUDIENCE_CHOICES)
-    audience_campaign = SelectField(_l("Which campaign's subscribers"), coerce=int, choices=[])
-    audience_petition = SelectField(_l("Which petition's signers"), coerce=int, choices=[])
+    audience_campaign = SelectField(
+        _l("Which campaign's subscribers"),
+        coerce=int,
+        choices=[],
+        description=_l(
+            "Only for Send to “Subscribers who joined on a campaign's pages”; ignored otherwise."
+        ),
+    )
+    audience_petition = SelectField(
+        _l("Which petition's signers"),
+        coerce=int,
+        choices=[],
+        description=_l(
+            "Only for Send to “Confirmed signers of a petition who opted in”; ignored otherwise."
+        ),
+    )
     audience_language = StringField(
         _l("Only subscribers whose language is"),
         filters=[strip],
@@ -162,6 +182,14 @@ class UpdateForm(VersionForm):
         # An update saved in a language the site no longer offers keeps it until changed.
         offered = list(dict.fromkeys([*languages, *filter(None, [self.language.data])]))
         self.language.choices = [language_choice(tag) for tag in offered]
+
+    def validate(self, extra_validators=None) -> bool:
+        """Validate, once the audience fields of another "Send to" are dropped: the editor
+        hides them, so a value left in one must not narrow (or refuse) this audience."""
+        for name, kind in AUDIENCE_FIELDS.items():
+            if self.audience_kind.data != kind:
+                self[name].data, self[name].process_errors = NO_LINK, []
+        return super().validate(extra_validators)
 
     def validate_language(self, field: SelectField) -> None:
         if field.data in self._translated:

@@ -123,6 +123,14 @@ def mail_to(live_server: LiveServer, folder: Path, to: str) -> list[EmailMessage
     return sorted(mine, key=lambda message: int(message["X-Campaign-Outbound-Id"]))
 
 
+def sign_in(page, email: str, password: str) -> None:
+    """Sign in to the console with a password, as an organiser types it."""
+    page.goto("/admin/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
 @pytest.fixture(scope="session")
 def base_url(live_server: LiveServer) -> str:
     """Every Playwright context resolves relative URLs (`page.goto("/")`) against the server."""

@@ -6,7 +6,7 @@ from playwright.sync_api import Browser, Page
 
 from campaign.accounts.service import create_user
 from campaign.extensions import db
-from tests.browser.conftest import LiveServer
+from tests.browser.conftest import LiveServer, sign_in
 
 PASSWORD = "a console password for the table test"
 EMAIL = "tables@example.org"
@@ -25,10 +25,7 @@ def organiser(live_server: LiveServer) -> str:
 def phone(browser: Browser, base_url: str, organiser: str) -> Page:
     context = browser.new_context(base_url=base_url, viewport={"width": 360, "height": 740})
     page = context.new_page()
-    page.goto("/admin/login")
-    page.get_by_label("Email").fill(organiser)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, organiser, PASSWORD)
     page.wait_for_url("**/admin/")
     yield page
     context.close()

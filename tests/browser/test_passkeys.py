@@ -22,7 +22,7 @@ from campaign.accounts.service import create_user
 from campaign.audit.models import AuditEntry
 from campaign.extensions import db
 from config import TestingConfig
-from tests.browser.conftest import _not_ready
+from tests.browser.conftest import _not_ready, sign_in
 from tests.factories.authenticators import SoftwareAuthenticator, make_passkey
 
 EMAIL = "keys@example.org"
@@ -84,10 +84,7 @@ def virtual_authenticator(page: Page):
 
 
 def sign_in_with_password(page: Page, email: str = EMAIL) -> None:
-    page.goto("/admin/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, email, PASSWORD)
 
 
 def test_a_new_organiser_adds_a_passkey_signs_in_with_it_and_confirms_with_it(

@@ -13,6 +13,12 @@ from tests.factories import flushed
 
 _numbers = itertools.count(1)
 
+# What a console preview frame of an email is allowed to do.
+PREVIEW_POLICY = (
+    "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+    "frame-ancestors 'self'"
+)
+
 
 def make_update(**fields) -> Update:
     """A draft update to every active subscriber; flushed."""
@@ -40,3 +46,20 @@ def emails_in(folder: Path) -> list[EmailMessage]:
     """The .eml files the file transport wrote there, parsed."""
     files = sorted(Path(folder).glob("*.eml"))
     return [message_from_bytes(f.read_bytes(), policy=policy.default) for f in files]
+
+
+def form_fields(**changes) -> dict:
+    """What a browser posts for a plain draft, with `changes` applied."""
+    return {
+        "subject": "The cables are out",
+        "preheader": "What they show",
+        "slug": "cables-out",
+        "body": "Read **this**.",
+        "campaign": "0",
+        "cta_petition": "0",
+        "audience_kind": "all",
+        "audience_campaign": "0",
+        "audience_petition": "0",
+        "audience_language": "",
+        "audience_country": "",
+    } | changes

@@ -148,7 +148,7 @@ EVERY_CONSOLE_TABLE = {
     *("Campaigns", "Explainers", "Organiser accounts", "Your sessions", "Messages"),
     *("Subscribers by status", "Subscribers", "Refused"),
     *("Petitions", "Comments", "Signatures", "Signatures to invalidate"),
-    *("Confirmations per day", "Signatures by country"),
+    *("Confirmations per day", "Signatures by country", "Signatures per day"),
     *("By the source link parameter", "By utm_source"),
     *("Updates", "Versions", "Deliveries by status", "Uncertain deliveries", "Failed deliveries"),
     *("Appeals", "Totals per currency", "Paid by day", "Donations"),

@@ -25,13 +25,15 @@ from campaign.updates.sending import (
 from tests.factories.content import make_campaign
 from tests.factories.petitions import make_petition, make_signature
 from tests.factories.subscribers import make_subscriber
-from tests.factories.updates import deliveries, emails_in, make_update, statuses
-from tests.helpers import csrf_token, post_form
-
-PREVIEW_POLICY = (
-    "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
-    "frame-ancestors 'self'"
+from tests.factories.updates import (
+    PREVIEW_POLICY,
+    deliveries,
+    emails_in,
+    form_fields,
+    make_update,
+    statuses,
 )
+from tests.helpers import csrf_token, post_form
 
 
 @pytest.fixture
@@ -50,23 +52,6 @@ def audience_shown(page: str) -> int:
     match = re.search(r"This audience holds <strong>([\d,]+)</strong>", page)
     assert match, "no audience count on the page"
     return int(match.group(1).replace(",", ""))
-
-
-def form_fields(**changes) -> dict:
-    """What a browser posts for a plain draft, with `changes` applied."""
-    return {
-        "subject": "The cables are out",
-        "preheader": "What they show",
-        "slug": "cables-out",
-        "body": "Read **this**.",
-        "campaign": "0",
-        "cta_petition": "0",
-        "audience_kind": "all",
-        "audience_campaign": "0",
-        "audience_petition": "0",
-        "audience_language": "",
-        "audience_country": "",
-    } | changes
 
 
 def delivery_count() -> int:

@@ -20,7 +20,7 @@ from campaign.updates.sending import run, start
 from tests.factories.content import make_campaign
 from tests.factories.petitions import make_petition
 from tests.factories.subscribers import local, make_subscriber
-from tests.factories.updates import emails_in, make_update, statuses
+from tests.factories.updates import emails_in, form_fields, make_update, statuses
 from tests.helpers import post_form
 
 UYGHUR_SUBJECT = "كابېللار ئۈزۈلدى"
@@ -354,20 +354,7 @@ def test_a_second_version_in_one_language_is_refused_beside_the_field(
 def test_the_original_cannot_move_to_a_language_a_translation_is_in(client, organiser):
     update = make_update(slug="cables-out", language="en")
     make_translation(update)
-    fields = {
-        "subject": "The cables are out",
-        "preheader": "",
-        "slug": "cables-out",
-        "body": "Read **this**.",
-        "language": "ug",
-        "campaign": "0",
-        "cta_petition": "0",
-        "audience_kind": "all",
-        "audience_campaign": "0",
-        "audience_petition": "0",
-        "audience_language": "",
-        "audience_country": "",
-    }
+    fields = form_fields(preheader="", language="ug")
 
     response = post_form(client, f"/admin/updates/{update.id}/edit", fields)
 
