@@ -354,12 +354,16 @@ def test_chinese_lines_are_taller_and_emphasis_is_dotted_not_slanted(page: Page)
 
 def filled_ends(bar: Locator) -> list[bool]:
     """Whether the bar's left and right ends are drawn in the accent colour, as a reader sees."""
+    # The page's accent: the site's own, or the campaign's from its theme stylesheet.
+    accent = bar.page.evaluate(
+        "getComputedStyle(document.documentElement).getPropertyValue('--accent').trim()"
+    )
     png = base64.b64encode(bar.screenshot()).decode()
     # A blank page reads the pixels: the screenshot as an image drawn onto a canvas.
     blank = bar.page.context.new_page()
     try:
         return blank.evaluate(
-            """async (png) => {
+            """async ([png, accent]) => {
               const image = new Image();
               image.src = 'data:image/png;base64,' + png;
               await image.decode();
@@ -367,13 +371,14 @@ def filled_ends(bar: Locator) -> list[bool]:
                 {width: image.width, height: image.height});
               const context = canvas.getContext('2d');
               context.drawImage(image, 0, 0);
-              const accent = (x) => {
-                const [r, g, b] = context.getImageData(x, image.height >> 1, 1, 1).data;
-                return r > 100 && r > g + 60 && r > b + 60;
+              const wanted = [1, 3, 5].map((at) => parseInt(accent.slice(at, at + 2), 16));
+              const isAccent = (x) => {
+                const pixel = context.getImageData(x, image.height >> 1, 1, 1).data;
+                return wanted.every((channel, index) => Math.abs(pixel[index] - channel) < 40);
               };
-              return [accent(3), accent(image.width - 4)];
+              return [isAccent(3), isAccent(image.width - 4)];
             }""",
-            png,
+            [png, accent],
         )
     finally:
         blank.close()
