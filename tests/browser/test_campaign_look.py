@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 from sqlalchemy import select
 
 from campaign.accounts.service import create_user
@@ -82,9 +82,7 @@ def test_an_organiser_uploads_a_photo_and_gives_the_hub_its_look(
         expect(hero).to_have_attribute("alt", ALT)
         expect(hero).to_have_js_property("complete", True)
         assert hub.evaluate("document.querySelector('.hero-image').naturalWidth") > 0
-        link_colour = hub.evaluate(
-            "getComputedStyle(document.querySelector('.tagline')).color"
-        )
+        link_colour = hub.evaluate("getComputedStyle(document.querySelector('.tagline')).color")
         assert link_colour == "rgb(91, 42, 134)"  # the accent, from the theme stylesheet
         hub.screenshot(path=screenshots / f"hub-{width}.png", full_page=True)
         # What a phone downloaded (from srcset) carries none of what the camera wrote.
