@@ -4,18 +4,8 @@ import pytest
 from sqlalchemy import func, select
 
 from campaign.content.models import Campaign, CampaignStatus, ExplainerStatus
-from tests.factories.content import make_campaign, make_explainer
+from tests.factories.content import campaign_form_fields, make_campaign, make_explainer
 from tests.helpers import post_form
-
-
-def campaign_fields(**changes) -> dict:
-    return {
-        "slug": "free-the-press",
-        "title": "Free the press",
-        "summary": "Journalists in prison.",
-        "language": "en",
-        "status": "draft",
-    } | changes
 
 
 def campaign_count(session) -> int:
@@ -61,7 +51,7 @@ def test_visitor_cannot_publish_even_with_a_valid_csrf_token(client, session):
 def test_organiser_creates_a_campaign(client, auth, session):
     auth.sign_in()
 
-    response = post_form(client, "/admin/campaigns/new", campaign_fields(language="ug"))
+    response = post_form(client, "/admin/campaigns/new", campaign_form_fields(language="ug"))
 
     campaign = session.scalar(select(Campaign).where(Campaign.slug == "free-the-press"))
     assert response.status_code == 303
@@ -81,7 +71,7 @@ def test_organiser_edits_a_campaign(client, auth, session):
     assert '="None"' not in form  # no stray aria-describedby/aria-invalid on valid fields
 
     response = post_form(
-        client, url, campaign_fields(slug="new-slug", title="New title", status="live")
+        client, url, campaign_form_fields(slug="new-slug", title="New title", status="live")
     )
 
     assert response.status_code == 303
@@ -98,9 +88,9 @@ def test_duplicate_campaign_slug_is_refused_and_nothing_changes(client, auth, se
     edit = post_form(
         client,
         f"/admin/campaigns/{campaign.id}/edit",
-        campaign_fields(slug="taken", title="Changed"),
+        campaign_form_fields(slug="taken", title="Changed"),
     )
-    create = post_form(client, "/admin/campaigns/new", campaign_fields(slug="taken"))
+    create = post_form(client, "/admin/campaigns/new", campaign_form_fields(slug="taken"))
 
     for response in (edit, create):
         assert response.status_code == 400
@@ -116,7 +106,7 @@ def test_campaign_keeps_its_own_slug_when_saved_unchanged(client, auth, session)
     auth.sign_in()
 
     response = post_form(
-        client, f"/admin/campaigns/{campaign.id}/edit", campaign_fields(slug="same")
+        client, f"/admin/campaigns/{campaign.id}/edit", campaign_form_fields(slug="same")
     )
 
     assert response.status_code == 303
@@ -138,7 +128,7 @@ def test_invalid_campaign_fields_are_refused_beside_the_field(
     auth.sign_in()
     before = campaign_count(session)
 
-    response = post_form(client, "/admin/campaigns/new", campaign_fields(**changes))
+    response = post_form(client, "/admin/campaigns/new", campaign_form_fields(**changes))
 
     assert response.status_code == 400
     html = response.get_data(as_text=True)

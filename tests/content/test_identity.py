@@ -6,21 +6,11 @@ from sqlalchemy import select
 from campaign.content.identity import accent_refusal, contrast_ratio
 from campaign.content.models import Campaign
 from campaign.images.models import Image
-from tests.factories.content import make_campaign, make_explainer
+from tests.factories.content import campaign_form_fields, make_campaign, make_explainer
 from tests.factories.donations import make_appeal
 from tests.factories.petitions import make_petition
 from tests.helpers import csrf_token, post_form
 from tests.images.uploads import png, served_names, upload
-
-
-def campaign_fields(**changes) -> dict:
-    return {
-        "slug": "free-the-press",
-        "title": "Free the press",
-        "summary": "Journalists in prison.",
-        "language": "en",
-        "status": "draft",
-    } | changes
 
 
 def test_contrast_follows_wcag():
@@ -47,7 +37,7 @@ def upload_image(client, session, **changes) -> Image:
 def test_an_organiser_gives_a_campaign_its_look(client, session, organiser):
     logo = upload_image(client, session, name="logo.png", alt="Logo")
     hero = upload_image(client, session, alt="Folders of leaked documents on a desk")
-    fields = campaign_fields(
+    fields = campaign_form_fields(
         status="live",
         tagline="Read what the state wrote down",
         accent_colour="#1A5FB4",
@@ -75,7 +65,9 @@ def test_an_organiser_gives_a_campaign_its_look(client, session, organiser):
 
 
 def test_a_colour_too_light_to_read_is_refused_beside_the_field(client, session, organiser):
-    response = post_form(client, "/admin/campaigns/new", campaign_fields(accent_colour="#ffcc00"))
+    response = post_form(
+        client, "/admin/campaigns/new", campaign_form_fields(accent_colour="#ffcc00")
+    )
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert 'id="accent_colour-error"' in page and "WCAG AA needs 4.5:1" in page
@@ -120,7 +112,7 @@ def test_removing_an_image_leaves_its_pages_without_it(client, session, organise
 
 
 def test_an_image_that_is_not_in_the_library_cannot_be_chosen(client, session, organiser):
-    response = post_form(client, "/admin/campaigns/new", campaign_fields(hero_image="999"))
+    response = post_form(client, "/admin/campaigns/new", campaign_form_fields(hero_image="999"))
     assert response.status_code == 400
     assert 'id="hero_image-error"' in response.get_data(as_text=True)
 

@@ -36,3 +36,14 @@ def make_explainer(campaign: Campaign | None = None, **fields) -> Explainer:
         "position": next_explainer_position(campaign),
     } | fields
     return flushed(Explainer(**values))
+
+
+def campaign_form_fields(**changes) -> dict:
+    """What the console's campaign form posts for a new draft, with `changes`."""
+    return {
+        "slug": "free-the-press",
+        "title": "Free the press",
+        "summary": "Journalists in prison.",
+        "language": "en",
+        "status": "draft",
+    } | changes
