@@ -14,7 +14,14 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from campaign.content.models import CampaignStatus
 from campaign.form_fields import (
@@ -22,6 +29,7 @@ from campaign.form_fields import (
     MAX_LANGUAGE_LENGTH,
     Form,
     RowForm,
+    UTCTimeField,
     slug_field,
     strip,
     title_field,
@@ -108,6 +116,17 @@ class ExplainerForm(RowForm):
     def validate_image_alt(self, field: StringField) -> None:
         if self.image_path.data and not field.data:
             raise ValidationError(_("Describe the image for people who cannot see it."))
+
+
+class ScheduleForm(Form):
+    publish_at = UTCTimeField(
+        _l("Publish at"),
+        validators=[InputRequired(message=_l("Choose when to publish the explainer."))],
+        message=_l("Enter a date and time like 2026-12-31T18:00."),
+        dates_alone=False,
+        render_kw={},  # minutes are enough to schedule by
+        description=_l("In UTC. It appears on the site within a minute of this time."),
+    )
 
 
 def _web_address(form: FlaskForm, field: StringField) -> None:

@@ -19,6 +19,7 @@ class CampaignStatus(StrEnum):
 
 class ExplainerStatus(StrEnum):
     DRAFT = "draft"
+    SCHEDULED = "scheduled"  # a draft the sweep publishes at `publish_at`
     PUBLISHED = "published"
 
 
@@ -64,6 +65,8 @@ class Explainer(Timestamped, db.Model):
     image_path: Mapped[str | None] = mapped_column(String(300))
     image_alt: Mapped[str] = mapped_column(String(300), default="")
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When a scheduled explainer goes public (UTC); None unless it is scheduled.
+    publish_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     campaign: Mapped[Campaign] = relationship(back_populates="explainers")
     translation_of: Mapped["Explainer | None"] = relationship(remote_side=[id])
