@@ -13,6 +13,7 @@ from campaign.demo import feature as demo
 from campaign.donations import feature as donations
 from campaign.i18n import feature as i18n
 from campaign.mailer import feature as mailer
+from campaign.outcomes import feature as outcomes
 from campaign.people import feature as people
 from campaign.petitions import feature as petitions
 from campaign.privacy_notice import feature as privacy_notice
@@ -26,6 +27,7 @@ FEATURES = (
     health,
     subscribers,
     petitions,
+    outcomes,
     donations,
     privacy_notice,
     updates,

@@ -34,6 +34,8 @@ TABLES = (
     "webhook_events",
 )
 REDACTED = "[erased]"
+# The domain of every placeholder address an erasure leaves.
+ERASED_DOMAIN = "erased.invalid"
 MIN_NAME_SOUGHT = 3
 
 
@@ -69,7 +71,7 @@ class Erasure:
 def placeholder(kind: str, row_id: int) -> str:
     """What stands in a unique address column once its address is erased: undeliverable
     (.invalid never resolves), and no address anyone can type (the site refuses it)."""
-    return f"erased-{kind}-{row_id}@erased.invalid"
+    return f"erased-{kind}-{row_id}@{ERASED_DOMAIN}"
 
 
 def erase_person(email: str) -> Erasure:
