@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from campaign.i18n.translating import Translatable, TranslatedField, translatable
 from campaign.outcomes import console
 from campaign.outcomes.console_forms import MAX_TEXT
-from campaign.outcomes.models import KIND_WORDS, OutcomeKind, PetitionOutcome
+from campaign.outcomes.models import KIND_WORDS, PetitionOutcome
 
 OUTCOME_WORDS = Translatable(
     kind="petition_outcome",
@@ -28,7 +28,7 @@ OUTCOME_WORDS = Translatable(
 
 def outcome_kind_label(kind: str) -> str:
     """What the public calls an outcome's kind, in the page's language."""
-    words = KIND_WORDS.get(OutcomeKind(kind)) if kind in OutcomeKind else None
+    words = KIND_WORDS.get(kind)  # a StrEnum key is found by its value
     return gettext(words) if words else kind
 
 

@@ -50,11 +50,6 @@ from campaign.petitions.moderation import (
 from campaign.security import is_local_path
 
 
-@bp.context_processor
-def _every_page() -> dict:
-    return {"day_label": _day_label}
-
-
 def _day_label(day: date) -> str:
     """A day in the "confirmed by day" table, with its weekday, as the language writes it:
     "Thu 5 Mar" in British English."""
@@ -162,6 +157,8 @@ def petition_page(
         retention_warning=retention.warning_due(petition),
         outcomes=outcomes_of(petition),
         outcome_form=outcome_form,
+        # Passed, not a context processor's: the outcome actions render this page too.
+        day_label=_day_label,
     )
     return page, 400 if reopen_form.errors or outcome_form.errors else 200
 
