@@ -89,6 +89,10 @@ def erase(person: Person) -> Erasure:
     if not person.found:
         return erasure
     scrub = _Scrubber(person.email, person.names())
+    for record in person.deliveries:
+        # A provider's refusal may quote the address; the status and times are the count.
+        record.delivery.error = None
+        erasure.anonymised["deliveries"] += 1
     _erase_subscriber(person, erasure)
     _erase_signatures(person, erasure, scrub)
     _erase_donations(person, erasure, scrub)
@@ -146,11 +150,7 @@ def _erase_subscriber(person: Person, erasure: Erasure) -> None:
     subscriber = person.subscriber
     if subscriber is None:
         return
-    for record in person.deliveries:
-        # A provider's refusal may quote the address; the status and times are the count.
-        record.delivery.error = None
-        erasure.anonymised["deliveries"] += 1
-    if not person.deliveries:
+    if not any(record.delivery.subscriber_id == subscriber.id for record in person.deliveries):
         db.session.delete(subscriber)
         erasure.deleted["subscribers"] += 1
         return

@@ -13,6 +13,7 @@ from campaign.mailer.transports.outbox import FileTransport
 from campaign.outcomes.models import OutcomeKind
 from campaign.outcomes.telling import OutcomeError, record_outcome, start_telling, tell_signers
 from campaign.people.erasing import erase_person
+from campaign.people.finding import find_person
 from campaign.petitions.models import PetitionStatus, Signature
 from campaign.petitions.retention import apply_retention
 from campaign.subscribers.models import SubscriberStatus
@@ -242,3 +243,16 @@ def test_a_sender_that_dies_leaves_one_uncertain_batch_and_a_rerun_sends_no_one_
         .where(Delivery.update_id == update.id, Delivery.status == "uncertain")
     ).all()
     assert not set(uncertain) & set(counts)
+
+
+def test_an_outcome_email_is_part_of_what_is_held_about_its_signer(session, tmp_path):
+    petition = make_petition()
+    make_signature(petition, email="asks@example.org")
+    session.commit()
+    update = told(session, petition)
+    run(update.id, transport=FileTransport(tmp_path))
+
+    held = find_person("asks@example.org")
+
+    assert [record.delivery.update_id for record in held.deliveries] == [update.id]
+    assert erase_person("asks@example.org").anonymised["deliveries"] == 1
