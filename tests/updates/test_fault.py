@@ -15,7 +15,6 @@ import os
 import signal
 import subprocess
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +31,7 @@ from campaign.updates.models import Update
 from config import TestingConfig
 from tests.conftest import ON_POSTGRES, TEST_DATABASE_URL
 from tests.processes import WAIT, kill, start_logged, wait_for
-from tests.standins.sendgrid import Answer, RecordedRequest, SendGridStandIn
+from tests.standins.sendgrid import RecordingStandIn, SendGridStandIn
 
 pytestmark = [
     pytest.mark.postgres,
@@ -52,53 +51,6 @@ LEASE_SECONDS = 1
 ID_STEP = 10
 SECOND_CHUNK_ID = 3_000 * ID_STEP  # an active subscriber whose delivery is in chunk two
 SLOW = 0.05  # seconds per answer: sending takes long enough for the kill to land mid-way
-
-
-class RecordingStandIn(SendGridStandIn):
-    """The stand-in, slow by default, remembering which status each request was answered."""
-
-    def __init__(self, delay: float) -> None:
-        super().__init__()
-        self.delay = delay
-        self.answered: list[tuple[RecordedRequest, int]] = []
-
-    def record(self, request: RecordedRequest) -> Answer:
-        with self.lock:
-            self.requests.append(request)
-            answer = self.answers.popleft() if self.answers else Answer(delay=self.delay)
-            self.answered.append((request, answer.status))
-            return answer
-
-    def accepted(self) -> Counter[str]:
-        """How often each address was in a request SendGrid would have sent (answered 2xx)."""
-        counts: Counter[str] = Counter()
-        with self.lock:
-            answered = list(self.answered)
-        for request, status in answered:
-            if 200 <= status < 300:
-                for personalization in request.json["personalizations"]:
-                    counts.update(to["email"] for to in personalization["to"])
-        return counts
-
-    def accepted_requests(self) -> int:
-        with self.lock:
-            return sum(1 for _request, status in self.answered if 200 <= status < 300)
-
-    def refused_requests(self) -> int:
-        with self.lock:
-            return sum(1 for _request, status in self.answered if status >= 400)
-
-    def delivery_ids(self) -> dict[str, str]:
-        """Address -> the delivery id we sent along in custom_args (last accepted request)."""
-        ids: dict[str, str] = {}
-        with self.lock:
-            answered = list(self.answered)
-        for request, status in answered:
-            if 200 <= status < 300:
-                for personalization in request.json["personalizations"]:
-                    for to in personalization["to"]:
-                        ids[to["email"]] = personalization["custom_args"]["delivery_id"]
-        return ids
 
 
 @dataclass
