@@ -14,14 +14,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import (
-    DataRequired,
-    InputRequired,
-    Length,
-    Optional,
-    Regexp,
-    ValidationError,
-)
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from campaign.content.models import CampaignStatus
 from campaign.form_fields import (
@@ -29,7 +22,7 @@ from campaign.form_fields import (
     MAX_LANGUAGE_LENGTH,
     Form,
     RowForm,
-    UTCTimeField,
+    moment_field,
     slug_field,
     strip,
     title_field,
@@ -119,12 +112,9 @@ class ExplainerForm(RowForm):
 
 
 class ScheduleForm(Form):
-    publish_at = UTCTimeField(
+    publish_at = moment_field(
         _l("Publish at"),
-        validators=[InputRequired(message=_l("Choose when to publish the explainer."))],
-        message=_l("Enter a date and time like 2026-12-31T18:00."),
-        dates_alone=False,
-        render_kw={},  # minutes are enough to schedule by
+        required=_l("Choose when to publish the explainer."),
         description=_l("In UTC. It appears on the site within a minute of this time."),
     )
 

@@ -6,11 +6,9 @@ import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import column, inspect, table, text
 
-from campaign import create_app
 from campaign.db import UTCDateTime
 from campaign.extensions import db
-from config import TestingConfig
-from tests.scratch import scratch_database
+from tests.scratch import scratch_app
 
 BEFORE, THIS = "0017_organiser_sessions", "0018_explainer_schedule"
 MOMENT = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
@@ -31,17 +29,9 @@ EXPLAINERS = table(
 
 
 @pytest.fixture
-def scratch_app(tmp_path):
-    with scratch_database("explainer_schedule", tmp_path) as url:
-
-        class Settings(TestingConfig):
-            SQLALCHEMY_DATABASE_URI = url
-
-        app = create_app(Settings)
-        with app.app_context():
-            yield app
-            db.session.remove()
-            db.engine.dispose()
+def scratch(tmp_path):
+    with scratch_app("explainer_schedule", tmp_path) as app:
+        yield app
 
 
 def an_explainer(number: int, status: str) -> dict:
@@ -61,7 +51,7 @@ def an_explainer(number: int, status: str) -> dict:
     } | STAMPS
 
 
-def test_0018_upgrades_and_downgrades_keeping_every_explainer(scratch_app):
+def test_0018_upgrades_and_downgrades_keeping_every_explainer(scratch):
     upgrade(revision=BEFORE)
     with db.engine.begin() as connection:
         campaign = {"id": 1, "slug": "c", "title": "C", "summary": "", "language": "en"}

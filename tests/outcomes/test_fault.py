@@ -22,8 +22,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
 from campaign import create_app
 from campaign.extensions import db
@@ -31,8 +30,9 @@ from campaign.outcomes.models import OutcomeKind
 from campaign.outcomes.telling import record_outcome, tell_signers
 from campaign.petitions.models import Petition
 from config import TestingConfig
-from tests.conftest import ON_POSTGRES, TEST_DATABASE_URL
+from tests.conftest import ON_POSTGRES
 from tests.processes import WAIT, kill, start_logged, wait_for
+from tests.scratch import postgres_database
 from tests.standins.sendgrid import RecordingStandIn
 
 pytestmark = [
@@ -68,15 +68,7 @@ class Scratch:
 @pytest.fixture(scope="module")
 def scratch() -> Iterator[Scratch]:
     """A migrated database of its own: one petition, its signers, an outcome told to them."""
-    name = f"campaign_outcome_fault_{os.getpid()}"
-    server = make_url(TEST_DATABASE_URL)
-    url = server.set(database=name).render_as_string(hide_password=False)
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    app = None
-    try:
+    with postgres_database("campaign_outcome_fault") as url:
 
         class Settings(TestingConfig):
             SQLALCHEMY_DATABASE_URI = url
@@ -90,15 +82,12 @@ def scratch() -> Iterator[Scratch]:
             db.session.commit()
             found = Scratch(app, url, update.slug, update.id)
             db.session.remove()
-        yield found
-    finally:
-        if app is not None:
+        try:
+            yield found
+        finally:
             with app.app_context():
                 db.session.remove()
                 db.engine.dispose()
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def _seed() -> None:

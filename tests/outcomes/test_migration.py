@@ -8,11 +8,9 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import column, inspect, table, text
 from sqlalchemy.exc import IntegrityError
 
-from campaign import create_app
 from campaign.db import UTCDateTime
 from campaign.extensions import db
-from config import TestingConfig
-from tests.scratch import scratch_database
+from tests.scratch import scratch_app
 
 BEFORE, THIS = "0018_explainer_schedule", "0019_petition_outcomes"
 MOMENT = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
@@ -52,17 +50,9 @@ DELIVERIES = _table(
 
 
 @pytest.fixture
-def scratch_app(tmp_path):
-    with scratch_database("petition_outcomes", tmp_path) as url:
-
-        class Settings(TestingConfig):
-            SQLALCHEMY_DATABASE_URI = url
-
-        app = create_app(Settings)
-        with app.app_context():
-            yield app
-            db.session.remove()
-            db.engine.dispose()
+def scratch(tmp_path):
+    with scratch_app("petition_outcomes", tmp_path) as app:
+        yield app
 
 
 def an_update(number: int, kind: str) -> dict:
@@ -92,7 +82,7 @@ def a_delivery(number: int, update_id: int, **recipient) -> dict:
     } | recipient
 
 
-def test_0019_upgrades_and_downgrades_keeping_every_delivery_to_a_subscriber(scratch_app):
+def test_0019_upgrades_and_downgrades_keeping_every_delivery_to_a_subscriber(scratch):
     upgrade(revision=BEFORE)
     with db.engine.begin() as connection:
         connection.execute(
