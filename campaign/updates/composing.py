@@ -99,8 +99,10 @@ class Letters:
         # An outcome told to a petition's signers: its own email, about the petition they
         # signed, whose link stops that petition's news rather than unsubscribing.
         self._to_signers = update.audience_kind == AudienceKind.SIGNERS
-        signed = db.session.get(Petition, update.audience_petition_id or 0)
-        self._signed_slug = signed.slug if signed and self._to_signers else None
+        signed = (
+            db.session.get(Petition, update.audience_petition_id or 0) if self._to_signers else None
+        )
+        self._signed_slug = signed.slug if signed else None
         self._headers = {"List-Id": list_id(update)}
         self._rendered: dict[tuple[Text, str], Letter] = {}
         self._by_reader: dict[str | None, Letter] = {}

@@ -11,7 +11,7 @@ from campaign.db import utcnow
 from campaign.extensions import db
 from campaign.i18n.translating import save_translation
 from campaign.outcomes.models import OutcomeKind, PetitionOutcome
-from campaign.outcomes.telling import record_outcome
+from campaign.outcomes.telling import record_outcome, tell_signers
 from campaign.updates.models import AudienceKind, Update, UpdateStatus
 from campaign.updates.runner import send_updates
 from tests.factories.petitions import make_petition, make_signature
@@ -182,3 +182,15 @@ def test_removing_an_outcome_takes_it_off_the_page(client, session, organiser):
     assert outcomes_of(petition) == []
     assert "It is over." not in client.get("/petitions/let-them-in").get_data(as_text=True)
     assert actions(session)[-1] == "remove outcome"
+
+
+def test_an_outcomes_email_is_not_edited_as_an_update(client, session, organiser):
+    petition = make_petition()
+    outcome = record_outcome(petition, OutcomeKind.DELIVERED, "Handed in.")
+    update = tell_signers(outcome)
+    session.commit()
+
+    response = client.get(f"/admin/updates/{update.id}/edit")
+
+    assert response.status_code == 303
+    assert update.audience_kind == AudienceKind.SIGNERS
