@@ -12,6 +12,7 @@ from campaign.content.models import ExplainerStatus
 from campaign.content.publishing import schedule, set_translation_of
 from campaign.db import utcnow
 from campaign.jobs import run_sweeps
+from campaign.mailer.tasks import sweeps
 from tests.conftest import PAGE_CACHE_LIFE
 from tests.factories.content import make_campaign, make_explainer
 from tests.helpers import post_form
@@ -180,3 +181,15 @@ def test_publishing_a_scheduled_explainer_now_drops_its_time(client, session, or
     post_form(client, f"{url}/publish", {}, form_url=f"{url}/edit")
 
     assert (explainer.status, explainer.publish_at) == (ExplainerStatus.PUBLISHED, None)
+
+
+def test_celery_beats_sweep_publishes_a_due_explainer_too(app, session):
+    explainer = make_explainer(status=ExplainerStatus.DRAFT, published_at=None)
+    schedule(explainer, utcnow() + timedelta(hours=1))
+    explainer.publish_at = utcnow() - timedelta(seconds=1)
+    session.commit()
+
+    sweeps.run()  # what beat's "upkeep" entry runs in a worker
+
+    assert explainer.status == ExplainerStatus.PUBLISHED
+    assert app.test_client().get(f"/explainers/{explainer.slug}").status_code == 200
