@@ -11,7 +11,6 @@ left uncertain by the kill).
 PostgreSQL only, like the test it follows.
 """
 
-import os
 import signal
 import subprocess
 import time
@@ -31,7 +30,7 @@ from campaign.outcomes.telling import record_outcome, tell_signers
 from campaign.petitions.models import Petition
 from config import TestingConfig
 from tests.conftest import ON_POSTGRES
-from tests.processes import WAIT, kill, start_logged, wait_for
+from tests.processes import WAIT, kill, mailer_send, wait_for
 from tests.scratch import postgres_database
 from tests.standins.sendgrid import RecordingStandIn
 
@@ -137,21 +136,14 @@ def standin() -> Iterator[RecordingStandIn]:
 
 
 def send_command(scratch: Scratch, standin: RecordingStandIn, log: Path):
-    environment = os.environ | {
-        "CAMPAIGN_ENV": "production",
-        "SECRET_KEY": "fault-test-secret",
-        "DATABASE_URL": scratch.url,
-        "CELERY_BROKER_URL": "",
-        "MAIL_TRANSPORT": "sendgrid",
-        "SENDGRID_API_KEY": "x",
-        "SENDGRID_API_HOST": standin.url,
-        "MAIL_BATCH_SIZE": str(BATCH),
-        "MAIL_RATE_PER_SECOND": "0",
-        "UPDATE_BATCH_LEASE_SECONDS": str(LEASE_SECONDS),
-        "UPDATE_RETRY_SECONDS": "0",
-    }
-    command = ["flask", "--app", "campaign", "mailer", "send", scratch.update_slug]
-    return start_logged(command, environment, log)
+    return mailer_send(
+        scratch.update_slug,
+        scratch.url,
+        standin.url,
+        log,
+        MAIL_BATCH_SIZE=BATCH,
+        UPDATE_BATCH_LEASE_SECONDS=LEASE_SECONDS,
+    )
 
 
 def test_a_sender_killed_mid_send_and_run_again_tells_every_signer_once(scratch, standin, tmp_path):

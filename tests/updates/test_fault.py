@@ -30,7 +30,7 @@ from campaign.extensions import db
 from campaign.updates.models import Update
 from config import TestingConfig
 from tests.conftest import ON_POSTGRES, TEST_DATABASE_URL
-from tests.processes import WAIT, kill, start_logged, wait_for
+from tests.processes import WAIT, kill, mailer_send, wait_for
 from tests.standins.sendgrid import RecordingStandIn, SendGridStandIn
 
 pytestmark = [
@@ -134,21 +134,15 @@ def new_update(scratch: Scratch, slug: str) -> int:
 
 def send_command(scratch: Scratch, standin: SendGridStandIn, slug: str, log: Path, **settings):
     """`flask --app campaign mailer send SLUG` in a process of its own, as an operator runs it."""
-    environment = os.environ | {
-        "CAMPAIGN_ENV": "production",
-        "SECRET_KEY": "fault-test-secret",
-        "DATABASE_URL": scratch.url,
-        "CELERY_BROKER_URL": "",
-        "MAIL_TRANSPORT": "sendgrid",
-        "SENDGRID_API_KEY": "x",
-        "SENDGRID_API_HOST": standin.url,
-        "MAIL_BATCH_SIZE": str(BATCH),
-        "MAIL_RATE_PER_SECOND": "0",
-        "UPDATE_BATCH_LEASE_SECONDS": str(LEASE_SECONDS),
-        "UPDATE_RETRY_SECONDS": "0",
-    }
-    environment |= {name: str(value) for name, value in settings.items()}
-    return start_logged(["flask", "--app", "campaign", "mailer", "send", slug], environment, log)
+    return mailer_send(
+        slug,
+        scratch.url,
+        standin.url,
+        log,
+        MAIL_BATCH_SIZE=BATCH,
+        UPDATE_BATCH_LEASE_SECONDS=LEASE_SECONDS,
+        **settings,
+    )
 
 
 def run_to_completion(scratch, standin, slug: str, log: Path, **settings) -> str:
