@@ -3,12 +3,13 @@ translated, newest first."""
 
 import hashlib
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from campaign.extensions import db
 from campaign.i18n.translating import Localised, in_page_language_all
 from campaign.outcomes.models import PetitionOutcome
-from campaign.petitions.models import Petition
+from campaign.petitions.models import Petition, Signature
+from campaign.updates.audience import signer_reachable
 
 
 def outcomes_of(petition: Petition) -> list[PetitionOutcome]:
@@ -18,6 +19,15 @@ def outcomes_of(petition: Petition) -> list[PetitionOutcome]:
         db.session.scalars(
             query.order_by(PetitionOutcome.created_at.desc(), PetitionOutcome.id.desc())
         )
+    )
+
+
+def signers_to_tell(petition: Petition) -> int:
+    """How many of the petition's signers an outcome's email would reach now."""
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Signature)
+        .where(Signature.petition_id == petition.id, signer_reachable())
     )
 
 

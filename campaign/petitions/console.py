@@ -22,7 +22,7 @@ from campaign.audit.trail import record
 from campaign.countries import country_name
 from campaign.extensions import db
 from campaign.outcomes.console_forms import OutcomeForm
-from campaign.outcomes.queries import outcomes_of
+from campaign.outcomes.queries import outcomes_of, signers_to_tell
 from campaign.paging import console_page
 from campaign.petitions import reports, retention
 from campaign.petitions.blueprint import console_bp as bp
@@ -157,6 +157,7 @@ def petition_page(
         retention_warning=retention.warning_due(petition),
         outcomes=outcomes_of(petition),
         outcome_form=outcome_form,
+        signers_to_tell=signers_to_tell(petition),
         # Passed, not a context processor's: the outcome actions render this page too.
         day_label=_day_label,
     )

@@ -112,6 +112,7 @@ def test_telling_signers_sends_one_update_shown_like_any_update(
     assert "Every confirmed signer of “Let them in”" in progress
     console = client.get(url).get_data(as_text=True)
     assert f"/admin/updates/{update.id}/progress" in console
+    assert "2 signers would be told now" in console
     assert actions(session)[-2:] == ["record outcome", "tell signers"]
 
     again = post_form(client, f"{url}/outcomes/{outcome.id}/tell", {}, form_url=url)
