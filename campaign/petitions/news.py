@@ -1,4 +1,5 @@
-"""A signer's "stop emails about this petition": the signed link in each outcome's email.
+"""A signer's "stop emails about this petition": the signed link in each outcome's email
+(signed a batch at a time by campaign.updates.links.stop_news_links).
 
 The link names the signature (its id and a keyed digest of its address), never the address,
 and never expires, like an unsubscribe link. Stopping touches only that signature: the signer
@@ -13,8 +14,7 @@ from flask import current_app
 from campaign.db import utcnow
 from campaign.extensions import db
 from campaign.petitions.models import Signature
-from campaign.templating import site_url_for
-from campaign.tokens import TokenError, make_token, read_token
+from campaign.tokens import TokenError, read_token
 
 STOP_PURPOSE = "petition-news-stop"
 
@@ -27,12 +27,6 @@ def _address_check(email: str) -> str:
 def token_payload(signature) -> dict:
     """What a signature's stop link carries (`signature`: a row or object with id and email)."""
     return {"id": signature.id, "check": _address_check(signature.email)}
-
-
-def stop_news_url(signature: Signature, language: str | None = None) -> str:
-    """The absolute stop link for one signature, to the page in `language`."""
-    token = make_token(STOP_PURPOSE, token_payload(signature))
-    return site_url_for("petitions.stop_news", token=token, language=language)
 
 
 def signature_to_stop(token: str) -> Signature:

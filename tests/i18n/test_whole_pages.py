@@ -14,8 +14,7 @@ import pytest
 
 from campaign.outcomes.models import OutcomeKind
 from campaign.outcomes.telling import record_outcome
-from campaign.petitions.news import STOP_PURPOSE, token_payload
-from campaign.tokens import make_token
+from campaign.updates.links import stop_news_links
 from campaign.utc_days import utcnow
 from config import TestingConfig
 from tests.factories.content import make_campaign, make_explainer
@@ -124,7 +123,7 @@ def world(session) -> dict:
     record_outcome(petition, OutcomeKind.DELIVERED, "We handed it in.")
     signature = make_signature(petition)
     session.commit()
-    return {"stop_token": make_token(STOP_PURPOSE, token_payload(signature))}
+    return {"stop_token": stop_news_links()(signature).rsplit("/", 1)[1]}
 
 
 PAGES = [

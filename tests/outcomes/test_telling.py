@@ -15,8 +15,11 @@ from campaign.outcomes.telling import OutcomeError, record_outcome, start_tellin
 from campaign.people.erasing import erase_person
 from campaign.people.finding import find_person
 from campaign.petitions.models import PetitionStatus, Signature
+from campaign.petitions.news import signature_to_stop
 from campaign.petitions.retention import apply_retention
 from campaign.subscribers.models import SubscriberStatus
+from campaign.tokens import TokenError
+from campaign.updates.links import stop_news_links
 from campaign.updates.models import AudienceKind, Delivery, UpdateStatus
 from campaign.updates.sending import claim_batch, mark_abandoned_uncertain, run
 from tests.factories.content import make_campaign
@@ -256,3 +259,15 @@ def test_an_outcome_email_is_part_of_what_is_held_about_its_signer(session, tmp_
 
     assert [record.delivery.update_id for record in held.deliveries] == [update.id]
     assert erase_person("asks@example.org").anonymised["deliveries"] == 1
+
+
+def test_a_stop_link_names_its_signature_and_no_other(session):
+    signatures = [make_signature(make_petition(), email="same@example.org") for _ in range(2)]
+    links = stop_news_links()
+
+    tokens = [links(each).rsplit("/", 1)[1] for each in signatures]
+
+    assert [signature_to_stop(token) for token in tokens] == signatures
+    signatures[1].email = "changed@example.org"  # erased, say: the link no longer fits
+    with pytest.raises(TokenError):
+        signature_to_stop(tokens[1])

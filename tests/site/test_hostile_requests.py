@@ -29,9 +29,9 @@ from campaign.mailer.emails import transport_check
 from campaign.outcomes.models import OutcomeKind
 from campaign.outcomes.telling import record_outcome
 from campaign.people.links import your_data_url
-from campaign.petitions.news import stop_news_url
 from campaign.petitions.signing import confirm_url as signature_confirm_url
 from campaign.subscribers.subscriptions import confirm_url, unsubscribe_url
+from campaign.updates.links import stop_news_links
 from campaign.updates.models import UpdateStatus, UpdateTranslation
 from tests.factories.accounts import make_user
 from tests.factories.content import make_campaign, make_explainer
@@ -203,7 +203,7 @@ def world(app, session) -> World:
         "confirm_token": confirm_url(subscriber).rsplit("/", 1)[1],
         "unsubscribe_token": unsubscribe_url(subscriber).rsplit("/", 1)[1],
         "signature_token": signature_confirm_url(pending).rsplit("/", 1)[1],
-        "stop_news_token": stop_news_url(signature).rsplit("/", 1)[1],
+        "stop_news_token": stop_news_links()(signature).rsplit("/", 1)[1],
         "manage_token": manage_url(donation).rsplit("/", 1)[1],
         "your_data_token": your_data_url("reader@example.org").rsplit("/", 1)[1],
     }
