@@ -16,6 +16,7 @@ from campaign.i18n import feature as i18n
 from campaign.images import feature as images
 from campaign.mailer import feature as mailer
 from campaign.mirror import feature as mirror
+from campaign.outcomes import feature as outcomes
 from campaign.people import feature as people
 from campaign.petitions import feature as petitions
 from campaign.privacy_notice import feature as privacy_notice
@@ -31,6 +32,7 @@ FEATURES = (
     health,
     subscribers,
     petitions,
+    outcomes,
     donations,
     privacy_notice,
     updates,

@@ -17,7 +17,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Regexp, StopValidation, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    Regexp,
+    StopValidation,
+    ValidationError,
+)
 from wtforms.widgets import DateTimeLocalInput
 
 from campaign.addresses import InvalidEmail, checked_email
@@ -232,3 +239,16 @@ class UTCTimeField(Field):
                 self.data = parse_utc(valuelist[0], self.end_of_day, self.dates_alone)
             except (ValueError, OverflowError):  # OverflowError: an offset past year 1 or 9999
                 raise ValueError(self.message) from None
+
+
+def moment_field(label: str, required: str, description: str) -> UTCTimeField:
+    """When to do something later (send an update, publish an explainer): a date and time in
+    UTC, to the minute; `required` is the message when none is given."""
+    return UTCTimeField(
+        label,
+        validators=[InputRequired(message=required)],
+        message=_l("Enter a date and time like 2026-12-31T18:00."),
+        dates_alone=False,
+        render_kw={},  # minutes are enough to schedule by
+        description=description,
+    )

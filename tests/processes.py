@@ -1,6 +1,7 @@
 """Commands of the app run in processes of their own, as an operator or a server runs them."""
 
 import http.client
+import os
 import signal
 import subprocess
 import sys
@@ -30,6 +31,28 @@ def start_logged(module_args: list[str], env: dict[str, str], log: Path) -> subp
             stdout=output,
             stderr=subprocess.STDOUT,
         )
+
+
+def mailer_send(
+    update_slug: str, database_url: str, sendgrid_url: str, log: Path, **settings
+) -> subprocess.Popen:
+    """`flask --app campaign mailer send SLUG` in a process of its own, as an operator runs it:
+    in production mode, sending through SendGrid at `sendgrid_url` (a stand-in) unpaced, with
+    `settings` (MAIL_BATCH_SIZE, UPDATE_BATCH_LEASE_SECONDS…) on top."""
+    environment = os.environ | {
+        "CAMPAIGN_ENV": "production",
+        "SECRET_KEY": "fault-test-secret",
+        "DATABASE_URL": database_url,
+        "CELERY_BROKER_URL": "",
+        "MAIL_TRANSPORT": "sendgrid",
+        "SENDGRID_API_KEY": "x",
+        "SENDGRID_API_HOST": sendgrid_url,
+        "MAIL_RATE_PER_SECOND": "0",
+        "UPDATE_RETRY_SECONDS": "0",
+    }
+    environment |= {name: str(value) for name, value in settings.items()}
+    command = ["flask", "--app", "campaign", "mailer", "send", update_slug]
+    return start_logged(command, environment, log)
 
 
 def wait_for(condition: Callable[[], bool], what: str, log: Path | None = None) -> None:

@@ -5,8 +5,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from flask import Flask
 from sqlalchemy import create_engine, make_url, text
 
+from campaign import create_app
+from campaign.extensions import db
+from config import TestingConfig
 from tests.conftest import ON_POSTGRES, TEST_DATABASE_URL
 
 
@@ -37,3 +41,21 @@ def scratch_database(label: str, folder: Path) -> Iterator[str]:
         return
     with postgres_database(f"campaign_{label}") as url:
         yield url
+
+
+@contextmanager
+def scratch_app(label: str, folder: Path) -> Iterator[Flask]:
+    """An app on a scratch database with no schema yet (for a migration to build), inside its
+    app context."""
+    with scratch_database(label, folder) as url:
+
+        class Settings(TestingConfig):
+            SQLALCHEMY_DATABASE_URI = url
+
+        app = create_app(Settings)
+        with app.app_context():
+            try:
+                yield app
+            finally:
+                db.session.remove()
+                db.engine.dispose()

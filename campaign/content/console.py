@@ -4,14 +4,16 @@ written with a preview, ordered, published, translated and linked."""
 from collections.abc import Callable
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
 from campaign.admin.helpers import check_slug
 from campaign.audit.publication import record_status_change
+from campaign.audit.trail import record
 from campaign.content import reports
 from campaign.content.blueprint import console_bp as bp
-from campaign.content.forms import CampaignForm, ExplainerForm, LinkForm
+from campaign.content.forms import CampaignForm, ExplainerForm, LinkForm, ScheduleForm
 from campaign.content.models import Campaign, Explainer, LearnMoreLink
 from campaign.content.publishing import (
     ContentError,
@@ -21,8 +23,10 @@ from campaign.content.publishing import (
     new_explainer,
     publish,
     remove_link,
+    schedule,
     set_translation_of,
     unpublish,
+    unschedule,
 )
 from campaign.content.rendering import render_markdown
 from campaign.extensions import db
@@ -154,6 +158,49 @@ def unpublish_explainer(explainer_id: int):
     )
 
 
+@bp.post("/explainers/<int:explainer_id>/schedule")
+def schedule_explainer(explainer_id: int):
+    explainer = db.get_or_404(Explainer, explainer_id)
+    schedule_form = ScheduleForm()
+    if schedule_form.validate():
+        try:
+            schedule(explainer, schedule_form.publish_at.data)
+        except ContentError as error:
+            db.session.rollback()
+            schedule_form.publish_at.errors.append(str(error))
+        else:
+            record(
+                "schedule explainer",
+                object_kind="explainer",
+                object_id=explainer.id,
+                detail=f"publish at {explainer.publish_at.isoformat()}",
+            )
+            db.session.commit()
+            moment = format_datetime(explainer.publish_at, "long")
+            title = explainer.title
+            message = _("“%(title)s” will be published on %(moment)s.", title=title, moment=moment)
+            flash(message, "success")
+            return _to_explainer(explainer)
+    form = _explainer_form(explainer, formdata=None)
+    return _explainer_form_page(form, explainer.campaign, explainer, schedule_form=schedule_form)
+
+
+@bp.post("/explainers/<int:explainer_id>/unschedule")
+def unschedule_explainer(explainer_id: int):
+    explainer = db.get_or_404(Explainer, explainer_id)
+    try:
+        unschedule(explainer)
+    except ContentError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        record("unschedule explainer", object_kind="explainer", object_id=explainer.id)
+        db.session.commit()
+        title = explainer.title
+        flash(_("“%(title)s” is a draft again: it will not be published.", title=title), "success")
+    return _to_explainer(explainer)
+
+
 @bp.post("/explainers/<int:explainer_id>/move")
 def move_explainer_page(explainer_id: int):
     explainer = db.get_or_404(Explainer, explainer_id)
@@ -238,6 +285,7 @@ def _explainer_form_page(
     explainer: Explainer | None,
     preview: str | None = None,
     link_form: LinkForm | None = None,
+    schedule_form: ScheduleForm | None = None,
 ):
     page = render_template(
         "content/console/explainer_form.html",
@@ -246,8 +294,13 @@ def _explainer_form_page(
         explainer=explainer,
         preview=preview,
         link_form=link_form or LinkForm(formdata=None),
+        schedule_form=schedule_form or ScheduleForm(formdata=None, obj=explainer),
     )
-    failed = form.errors or (link_form is not None and link_form.errors)
+    failed = (
+        form.errors
+        or (link_form is not None and link_form.errors)
+        or (schedule_form is not None and schedule_form.errors)
+    )
     return page, 400 if failed else 200
 
 

@@ -23,6 +23,7 @@ from campaign.form_fields import (
     MAX_LANGUAGE_LENGTH,
     Form,
     RowForm,
+    moment_field,
     slug_field,
     strip,
     title_field,
@@ -135,6 +136,14 @@ class ExplainerForm(RowForm):
     def validate_image_alt(self, field: StringField) -> None:
         if self.image_path.data and not field.data:
             raise ValidationError(_("Describe the image for people who cannot see it."))
+
+
+class ScheduleForm(Form):
+    publish_at = moment_field(
+        _l("Publish at"),
+        required=_l("Choose when to publish the explainer."),
+        description=_l("In UTC. It appears on the site within a minute of this time."),
+    )
 
 
 def _web_address(form: FlaskForm, field: StringField) -> None:

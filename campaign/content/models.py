@@ -20,6 +20,7 @@ class CampaignStatus(StrEnum):
 
 class ExplainerStatus(StrEnum):
     DRAFT = "draft"
+    SCHEDULED = "scheduled"  # a draft the sweep publishes at `publish_at`
     PUBLISHED = "published"
 
 
@@ -73,6 +74,8 @@ class Explainer(Timestamped, db.Model):
     image_alt: Mapped[str] = mapped_column(String(300), default="")
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     hero_image_id: Mapped[int | None] = image_column()
+    # When a scheduled explainer goes public (UTC); None unless it is scheduled.
+    publish_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     campaign: Mapped[Campaign] = relationship(back_populates="explainers")
     hero_image: Mapped[Image | None] = image_relationship("Explainer.hero_image_id")

@@ -1,10 +1,24 @@
-"""What organisers do to content: publish, order, translate, and manage learn-more links.
+"""What organisers do to content: publish (now or at a time), order, translate, and manage
+learn-more links.
 
-Functions change objects and flush; the request (or command) commits once at its edge.
+Functions change objects and flush; the request (or command) commits once at its edge. The
+exception is `publish_due_explainers`, a sweep, which commits its own work.
+
+A scheduled explainer stays off every public page (they all read published explainers only)
+until the sweep publishes it, as scheduled updates start: the dispatcher thread runs the sweeps
+in the default set-up, Celery beat (`jobs.run_sweeps`) with Celery, so it goes public within a
+sweep (SWEEP_SECONDS) of its time in both. The sweep moves the "content" revision on, so
+pages and validators cached before it are not served after.
 """
 
-from sqlalchemy import func, select
+from datetime import datetime
 
+from flask import Flask
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+
+from campaign.audit.publication import record_status_change
+from campaign.caching import bump_revision
 from campaign.content.models import (
     Campaign,
     Explainer,
@@ -40,17 +54,78 @@ def next_explainer_position(campaign: Campaign) -> int:
 
 
 def publish(explainer: Explainer) -> None:
-    """Make an explainer public; the first publication sets its date."""
+    """Make an explainer public now (a scheduled one too); the first publication sets its date."""
     explainer.status = ExplainerStatus.PUBLISHED
+    explainer.publish_at = None
     if explainer.published_at is None:
         explainer.published_at = utcnow()
     db.session.flush()
 
 
 def unpublish(explainer: Explainer) -> None:
-    """Hide an explainer from the public again; its date is kept for a re-publication."""
+    """Hide an explainer from the public again (or drop its schedule); its date is kept for a
+    re-publication."""
     explainer.status = ExplainerStatus.DRAFT
+    explainer.publish_at = None
     db.session.flush()
+
+
+def schedule(explainer: Explainer, when: datetime, now: datetime | None = None) -> None:
+    """Publish a draft (or move a scheduled explainer) at `when`, which must be in the future."""
+    if explainer.is_published:
+        raise ContentError(_("This explainer is published already: unpublish it first."))
+    if when <= (now or utcnow()):
+        raise ContentError(_("Choose a time in the future: that moment has already passed."))
+    explainer.status = ExplainerStatus.SCHEDULED
+    explainer.publish_at = when
+    db.session.flush()
+
+
+def unschedule(explainer: Explainer) -> None:
+    """A scheduled explainer back to a draft that waits for the organiser."""
+    if explainer.status != ExplainerStatus.SCHEDULED:
+        raise ContentError(_("This explainer is not scheduled."))
+    unpublish(explainer)
+
+
+def publish_due_explainers(now: datetime | None = None) -> list[int]:
+    """Publish every scheduled explainer whose time has come, audited (commits); their ids."""
+    now = now or utcnow()
+    due = select(Explainer.id).where(
+        Explainer.status == ExplainerStatus.SCHEDULED, Explainer.publish_at <= now
+    )
+    published = []
+    for explainer_id in db.session.scalars(due).all():
+        # A compare-and-set per row: an organiser who unscheduled it a moment ago, or the
+        # sweep of another process, wins, and the publication is audited once.
+        changed = db.session.execute(
+            update(Explainer)
+            .where(
+                Explainer.id == explainer_id,
+                Explainer.status == ExplainerStatus.SCHEDULED,
+                Explainer.publish_at <= now,
+            )
+            .values(
+                status=ExplainerStatus.PUBLISHED,
+                published_at=func.coalesce(Explainer.published_at, Explainer.publish_at),
+                publish_at=None,
+            )
+            .execution_options(synchronize_session="fetch")
+        ).rowcount
+        if changed:
+            record_status_change(
+                "explainer", explainer_id, ExplainerStatus.SCHEDULED, ExplainerStatus.PUBLISHED
+            )
+            published.append(explainer_id)
+    if published:
+        bump_revision(db.session.connection(), "content")  # an UPDATE the flush cannot see
+    db.session.commit()
+    return published
+
+
+def publish_due_explainers_sweep(app: Flask) -> None:
+    """The sweep's receiver (see campaign.jobs)."""
+    publish_due_explainers()
 
 
 def _swap_with_neighbour(items: list, item, direction: int) -> None:

@@ -34,6 +34,8 @@ TABLES = (
     "webhook_events",
 )
 REDACTED = "[erased]"
+# The domain of every placeholder address an erasure leaves.
+ERASED_DOMAIN = "erased.invalid"
 MIN_NAME_SOUGHT = 3
 
 
@@ -69,7 +71,7 @@ class Erasure:
 def placeholder(kind: str, row_id: int) -> str:
     """What stands in a unique address column once its address is erased: undeliverable
     (.invalid never resolves), and no address anyone can type (the site refuses it)."""
-    return f"erased-{kind}-{row_id}@erased.invalid"
+    return f"erased-{kind}-{row_id}@{ERASED_DOMAIN}"
 
 
 def erase_person(email: str) -> Erasure:
@@ -87,6 +89,10 @@ def erase(person: Person) -> Erasure:
     if not person.found:
         return erasure
     scrub = _Scrubber(person.email, person.names())
+    for record in person.deliveries:
+        # A provider's refusal may quote the address; the status and times are the count.
+        record.delivery.error = None
+        erasure.anonymised["deliveries"] += 1
     _erase_subscriber(person, erasure)
     _erase_signatures(person, erasure, scrub)
     _erase_donations(person, erasure, scrub)
@@ -144,11 +150,7 @@ def _erase_subscriber(person: Person, erasure: Erasure) -> None:
     subscriber = person.subscriber
     if subscriber is None:
         return
-    for record in person.deliveries:
-        # A provider's refusal may quote the address; the status and times are the count.
-        record.delivery.error = None
-        erasure.anonymised["deliveries"] += 1
-    if not person.deliveries:
+    if not any(record.delivery.subscriber_id == subscriber.id for record in person.deliveries):
         db.session.delete(subscriber)
         erasure.deleted["subscribers"] += 1
         return

@@ -111,16 +111,20 @@ def find_person(email: str) -> Person:
             .order_by(OutboundEmail.created_at, OutboundEmail.id)
         )
     )
+    # To their subscriber row, and (an outcome told to a petition's signers) to their
+    # signatures.
+    recipient = Delivery.signature_id.in_([signature.id for signature in person.signatures])
     if person.subscriber is not None:
-        person.deliveries = [
-            DeliveryRecord(delivery, slug, subject)
-            for delivery, slug, subject in db.session.execute(
-                select(Delivery, Update.slug, Update.subject)
-                .join(Update, Update.id == Delivery.update_id)
-                .where(Delivery.subscriber_id == person.subscriber.id)
-                .order_by(Delivery.id)
-            )
-        ]
+        recipient = recipient | (Delivery.subscriber_id == person.subscriber.id)
+    person.deliveries = [
+        DeliveryRecord(delivery, slug, subject)
+        for delivery, slug, subject in db.session.execute(
+            select(Delivery, Update.slug, Update.subject)
+            .join(Update, Update.id == Delivery.update_id)
+            .where(recipient)
+            .order_by(Delivery.id)
+        )
+    ]
     person.suppressions = list(
         db.session.scalars(select(Suppression).where(Suppression.email == address))
     )

@@ -18,6 +18,8 @@ from campaign.audit.publication import record_status_change
 from campaign.audit.trail import record
 from campaign.countries import country_name
 from campaign.extensions import db
+from campaign.outcomes.console_forms import OutcomeForm
+from campaign.outcomes.queries import outcomes_of, signers_to_tell
 from campaign.paging import console_page
 from campaign.petitions import reports, retention
 from campaign.petitions.blueprint import console_bp as bp
@@ -116,10 +118,17 @@ def _form_page(form: PetitionForm, petition: Petition | None):
 
 @bp.get("/<int:petition_id>")
 def petition(petition_id: int):
-    return _petition_page(_petition_or_404(petition_id), ReopenForm(formdata=None))
+    return petition_page(_petition_or_404(petition_id))
 
 
-def _petition_page(petition: Petition, reopen_form: ReopenForm):
+def petition_page(
+    petition: Petition,
+    reopen_form: ReopenForm | None = None,
+    outcome_form: OutcomeForm | None = None,
+):
+    """The petition's console page; a form given with errors shows them (and answers 400)."""
+    reopen_form = reopen_form or ReopenForm(formdata=None)
+    outcome_form = outcome_form or OutcomeForm(formdata=None)
     by_day = reports.confirmed_by_day(petition)
     by_country = counts_by_country(petition)
     language = petition.campaign.language
@@ -137,8 +146,11 @@ def _petition_page(petition: Petition, reopen_form: ReopenForm):
         anonymised_on=retention.anonymised_on(petition),
         anonymised_since=retention.already_anonymised(petition),
         retention_warning=retention.warning_due(petition),
+        outcomes=outcomes_of(petition),
+        outcome_form=outcome_form,
+        signers_to_tell=signers_to_tell(petition),
     )
-    return page, 400 if reopen_form.errors else 200
+    return page, 400 if reopen_form.errors or outcome_form.errors else 200
 
 
 @bp.post("/<int:petition_id>/close")
@@ -177,7 +189,7 @@ def reopen(petition_id: int):
             db.session.commit()
             flash(_("“%(title)s” is open again.", title=petition.title), "success")
             return _to_petition(petition)
-    return _petition_page(petition, form)
+    return petition_page(petition, form)
 
 
 @bp.get("/<int:petition_id>/comments")

@@ -11,6 +11,8 @@ from campaign.caching import build_fingerprint, conditional_response
 from campaign.extensions import csrf, db, limiter
 from campaign.i18n.site import current_language
 from campaign.i18n.translating import Localised, in_page_language_all
+from campaign.outcomes.queries import fingerprint, shown_outcomes
+from campaign.petitions import news
 from campaign.petitions.blueprint import bp
 from campaign.petitions.counting import public_counts_by_country, shown_count
 from campaign.petitions.forms import UTM_FIELDS, SignForm
@@ -126,10 +128,11 @@ def petition(slug: str):
     found = _petition_or_404(slug)
     count = _count(found)
     shown = _shown(found)
+    outcomes = shown_outcomes(found)
     return conditional_response(
-        _validator(found, count, shown),
+        f"{_validator(found, count, shown)}-{fingerprint(outcomes)}",
         found.updated_at,
-        lambda: _page(found, shown, _sign_form(found), count),
+        lambda: _page(found, shown, _sign_form(found), count, outcomes=outcomes),
         max_age=PAGE_MAX_AGE,
     )
 
@@ -186,7 +189,8 @@ def sign_petition(slug: str):
         # Counted only when the form is shown again: a successful sign-up (the hot path
         # during a surge) goes straight to the thank-you page.
         count, _as_of = shown_count(found)
-        page = _page(found, _shown(found), form, count, embed=embedded, **extra)
+        outcomes = [] if embedded else shown_outcomes(found)
+        page = _page(found, _shown(found), form, count, embed=embedded, outcomes=outcomes, **extra)
         response = current_app.make_response((page, status))
         return allow_framing(response) if embedded else response
 
@@ -251,3 +255,21 @@ def confirm_signature(slug: str, token: str):
     db.session.commit()
     count, _as_of = shown_count(found)
     return _render("petitions/confirmed.html", found, count=count)
+
+
+@bp.route("/petition-news/stop/<token>", methods=["GET", "POST"])
+@csrf.exempt  # RFC 8058: mail clients post here with no cookie; the signed link is the proof
+def stop_news(token: str):
+    try:
+        signature = news.signature_to_stop(token)
+    except TokenError:
+        return render_template("petitions/stop_news.html", bad_link=True), 404
+    if request.method == "GET":
+        # One button: mail filters that open links must not stop anything.
+        stopped = signature.news_stopped_at is not None
+        return _render("petitions/stop_news.html", signature.petition, stopped=stopped)
+    # A one-click POST (body "List-Unsubscribe=One-Click") or our own button: either way a
+    # 200 answer with no redirect, as RFC 8058 asks.
+    news.stop_news(signature)
+    db.session.commit()
+    return _render("petitions/stop_news.html", signature.petition, stopped=True, done=True)

@@ -1,25 +1,64 @@
-"""Who an update goes to: a SQL query over subscribers, never a list held in Python.
+"""Who an update goes to: a SQL query over subscribers (or, for an outcome told to a
+petition's signers, over its signatures), never a list held in Python.
 
-Deliveries are created from it with INSERT … SELECT in chunks of subscriber ids, so memory
-stays flat whatever the audience size, and running it again adds only who is missing.
+Deliveries are created from it with INSERT … SELECT in chunks of ids, so memory stays flat
+whatever the audience size, and running it again adds only who is missing.
 """
 
 from datetime import datetime
 
-from sqlalchemy import Select, exists, func, literal, select, true
+from sqlalchemy import ColumnElement, Select, exists, func, literal, select, true
 
 from campaign.db import insert_with_conflicts
 from campaign.donations.models import Donation, DonationStatus
 from campaign.extensions import db
+from campaign.mailer.models import Suppression
+from campaign.people.erasing import ERASED_DOMAIN
 from campaign.petitions.models import Signature, SignatureStatus
+from campaign.petitions.retention import ANONYMISED_EMAIL
 from campaign.subscribers.models import Subscriber, SubscriberStatus
 from campaign.updates.models import AudienceKind, Delivery, DeliveryStatus, Update
 
 CHUNK = 20_000
 
+# A signer whose address asked us, in any way, to stop bulk mail: they left our updates,
+# bounced, complained, or the provider suppressed the address (its unsubscribe included:
+# an outcome's email is bulk mail too).
+STOPPED_SUBSCRIBER = (
+    SubscriberStatus.UNSUBSCRIBED,
+    SubscriberStatus.BOUNCED,
+    SubscriberStatus.COMPLAINED,
+)
+
+
+def signer_reachable() -> ColumnElement[bool]:
+    """A confirmed signature, with its address, whose signer may be told what happened."""
+    return (
+        (Signature.status == SignatureStatus.CONFIRMED)
+        & Signature.news_stopped_at.is_(None)
+        # Retention and erasure leave the row for the count, with no address in it.
+        & ~Signature.email.startswith(ANONYMISED_EMAIL, autoescape=True)
+        & ~Signature.email.endswith(f"@{ERASED_DOMAIN}", autoescape=True)
+        & ~exists().where(Suppression.email == Signature.email)
+        & ~exists().where(
+            Subscriber.email == Signature.email, Subscriber.status.in_(STOPPED_SUBSCRIBER)
+        )
+    )
+
+
+def signer_ids(update: Update) -> Select:
+    """The ids of the signatures an outcome's email is for, right now: one per address, as a
+    petition holds each address once."""
+    return select(Signature.id).where(
+        Signature.petition_id == update.audience_petition_id, signer_reachable()
+    )
+
 
 def audience_ids(update: Update) -> Select:
-    """The ids of active subscribers the update is for, right now."""
+    """The ids of active subscribers the update is for, right now (of signatures, for
+    `AudienceKind.SIGNERS`)."""
+    if update.audience_kind == AudienceKind.SIGNERS:
+        return signer_ids(update)
     query = select(Subscriber.id).where(Subscriber.status == SubscriberStatus.ACTIVE)
     if update.audience_kind == AudienceKind.CAMPAIGN:
         query = query.where(Subscriber.campaign_id == update.audience_campaign_id)
@@ -62,22 +101,27 @@ def audience_size(update: Update) -> int:
 def queue_deliveries(
     update: Update, chunk: int = CHUNK, joined_before: datetime | None = None
 ) -> int:
-    """Create the missing delivery rows, one committed chunk of subscriber ids at a time."""
-    lowest, highest = db.session.execute(
-        select(func.min(Subscriber.id), func.max(Subscriber.id))
-    ).one()
+    """Create the missing delivery rows, one committed chunk of ids at a time."""
+    if update.audience_kind == AudienceKind.SIGNERS:
+        person, column = Signature, "signature_id"
+        joined = Signature.confirmed_at
+        scope = select(func.min(Signature.id), func.max(Signature.id)).where(
+            Signature.petition_id == update.audience_petition_id
+        )
+    else:
+        person, column = Subscriber, "subscriber_id"
+        joined = func.coalesce(Subscriber.confirmed_at, Subscriber.created_at)
+        scope = select(func.min(Subscriber.id), func.max(Subscriber.id))
+    lowest, highest = db.session.execute(scope).one()
     if lowest is None:
         return 0
     before = _delivery_count(update)
     for start in range(lowest, highest + 1, chunk):
         audience = audience_ids(update)
         if joined_before is not None:
-            joined = func.coalesce(Subscriber.confirmed_at, Subscriber.created_at)
             audience = audience.where(joined <= joined_before)
-        missing = audience.where(Subscriber.id >= start, Subscriber.id < start + chunk).where(
-            ~exists().where(
-                Delivery.update_id == update.id, Delivery.subscriber_id == Subscriber.id
-            )
+        missing = audience.where(person.id >= start, person.id < start + chunk).where(
+            ~exists().where(Delivery.update_id == update.id, getattr(Delivery, column) == person.id)
         )
         # `WHERE true`: SQLite needs a WHERE before ON CONFLICT in INSERT … SELECT.
         rows = select(
@@ -87,8 +131,8 @@ def queue_deliveries(
         # pair decides, and the loser skips the rows instead of failing.
         db.session.execute(
             insert_with_conflicts(db.session)(Delivery.__table__)
-            .from_select(["update_id", "subscriber_id", "status"], rows)
-            .on_conflict_do_nothing(index_elements=["update_id", "subscriber_id"])
+            .from_select(["update_id", column, "status"], rows)
+            .on_conflict_do_nothing(index_elements=["update_id", column])
         )
         db.session.commit()
     # Counted, not summed from rowcount: drivers do not all report it for INSERT … SELECT.

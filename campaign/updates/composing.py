@@ -14,14 +14,16 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 
+from campaign.extensions import db
 from campaign.i18n.languages import same_language
 from campaign.i18n.site import default_language
 from campaign.mailer.compose import render_email, unsubscribe_headers
 from campaign.mailer.transports import BulkMessage, Recipient
 from campaign.people.links import YourDataLinks
+from campaign.petitions.models import Petition
 from campaign.templating import site_url_for
-from campaign.updates.links import UnsubscribeLinks
-from campaign.updates.models import Update, version_for
+from campaign.updates.links import SignedLinks, stop_news_links, unsubscribe_links
+from campaign.updates.models import AudienceKind, Update, version_for
 
 NAME_TEXT = "[%name%]"
 NAME_HTML = "[%name_html%]"
@@ -64,10 +66,11 @@ class Letter:
 
     message: BulkMessage
     language: str  # what its words are in; its links lead to pages in it
+    to_signers: bool = False  # people are signatures: their link stops the petition's news
 
     def to(self, people: Iterable[tuple[int, Person]]) -> BulkMessage:
         """The batch for these (delivery id, person) pairs."""
-        links = UnsubscribeLinks(self.language)
+        links = (stop_news_links if self.to_signers else unsubscribe_links)(self.language)
         data_links = YourDataLinks(self.language)
         return replace(
             self.message,
@@ -93,6 +96,13 @@ class Letters:
         cta = update.cta_petition
         self._cta_slug = cta.slug if cta else None
         self._page_slug = update.slug if update.publish_on_site else None
+        # An outcome told to a petition's signers: its own email, about the petition they
+        # signed, whose link stops that petition's news rather than unsubscribing.
+        self._to_signers = update.audience_kind == AudienceKind.SIGNERS
+        signed = (
+            db.session.get(Petition, update.audience_petition_id or 0) if self._to_signers else None
+        )
+        self._signed_slug = signed.slug if signed else None
         self._headers = {"List-Id": list_id(update)}
         self._rendered: dict[tuple[Text, str], Letter] = {}
         self._by_reader: dict[str | None, Letter] = {}
@@ -120,20 +130,24 @@ class Letters:
         return [(letter.to(group), group) for letter, group in groups.items()]
 
     def _render(self, version: Text, language: str) -> Letter:
+        context = {
+            "subject": version.subject,
+            "preheader": version.preheader,
+            "body_text": version.body,
+            "body_html": version.body_html,
+            "content_language": version.language,
+            "name_marker": NAME_TEXT,
+            "name_marker_html": NAME_HTML,
+            "cta_url": self._link("petitions.petition", self._cta_slug, language),
+            "web_url": self._link("updates.update_page", self._page_slug, language),
+        }
+        if self._to_signers:
+            context["petition_url"] = self._link("petitions.petition", self._signed_slug, language)
+            context["stop_url"] = UNSUBSCRIBE
         rendered = render_email(
-            "update",
-            {
-                "subject": version.subject,
-                "preheader": version.preheader,
-                "body_text": version.body,
-                "body_html": version.body_html,
-                "content_language": version.language,
-                "name_marker": NAME_TEXT,
-                "name_marker_html": NAME_HTML,
-                "cta_url": self._link("petitions.petition", self._cta_slug, language),
-                "web_url": self._link("updates.update_page", self._page_slug, language),
-            },
-            unsubscribe_url=UNSUBSCRIBE,
+            "petition_outcome" if self._to_signers else "update",
+            context,
+            unsubscribe_url=None if self._to_signers else UNSUBSCRIBE,
             language=language,
             your_data_url=YOUR_DATA,
         )
@@ -148,7 +162,7 @@ class Letters:
             headers=dict(self._headers),
             recipients=[],
         )
-        return Letter(message, language)
+        return Letter(message, language, self._to_signers)
 
     @staticmethod
     def _link(endpoint: str, slug: str | None, language: str) -> str | None:
@@ -174,7 +188,7 @@ def letter(update: Update, language: str | None = None) -> Letter:
 
 
 def recipient(
-    delivery_id: int, person: Person, links: UnsubscribeLinks, data_links: YourDataLinks
+    delivery_id: int, person: Person, links: SignedLinks, data_links: YourDataLinks
 ) -> Recipient:
     """One person's markers (their name and two links), unsubscribe headers and our delivery
     id."""

@@ -36,7 +36,13 @@ from campaign.updates.forms import (
     TranslationForm,
     UpdateForm,
 )
-from campaign.updates.models import DeliveryStatus, Update, UpdateStatus, UpdateTranslation
+from campaign.updates.models import (
+    AudienceKind,
+    DeliveryStatus,
+    Update,
+    UpdateStatus,
+    UpdateTranslation,
+)
 from campaign.updates.reports import (
     LISTED_ROWS,
     console_updates,
@@ -119,6 +125,10 @@ def new_update():
 @bp.route("/<int:update_id>/edit", methods=["GET", "POST"])
 def edit_update(update_id: int):
     update = _update_or_404(update_id)
+    if update.audience_kind == AudienceKind.SIGNERS:
+        # Its words and audience are the outcome's: this form would offer other audiences.
+        flash(_("This email tells a petition's signers about an outcome: it is not edited here."))
+        return _to("update", update)
     previewing = _previewing()
     # A save holds the row first: it lands before sending begins, or not at all. A preview
     # changes nothing, so it holds nothing.

@@ -182,6 +182,12 @@ def audience_summary(update: Update) -> str:
             words = _("Confirmed signers of a removed petition who opted in")
     elif update.audience_kind == AudienceKind.DONORS:
         words = _("Donors who opted in")
+    elif update.audience_kind == AudienceKind.SIGNERS:
+        petition = db.session.get(Petition, update.audience_petition_id or 0)
+        if petition:
+            words = _("Every confirmed signer of “%(petition)s”", petition=petition.title)
+        else:
+            words = _("Every confirmed signer of a removed petition")
     else:
         words = _("All active subscribers")
     if update.audience_language:

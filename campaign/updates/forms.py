@@ -12,7 +12,6 @@ from wtforms import (
 )
 from wtforms.validators import (
     DataRequired,
-    InputRequired,
     Length,
     Optional,
     Regexp,
@@ -28,7 +27,7 @@ from campaign.form_fields import (
     NO_LINK,
     Form,
     RowForm,
-    UTCTimeField,
+    moment_field,
     slug_field,
     strip,
     valid_email,
@@ -286,11 +285,8 @@ class TestSendForm(Form):
 
 
 class ScheduleForm(Form):
-    send_at = UTCTimeField(
+    send_at = moment_field(
         _l("Send at"),
-        validators=[InputRequired(message=_l("Choose when to send the update."))],
-        message=_l("Enter a date and time like 2026-12-31T18:00."),
-        dates_alone=False,
-        render_kw={},  # minutes are enough to schedule by
+        required=_l("Choose when to send the update."),
         description=_l("In UTC. It goes out within a minute of this time."),
     )

@@ -4,8 +4,10 @@ their deliveries.
 An update is written in one language (its original) and may have translations, one per
 language; each reader gets the version in their language, or else the original.
 
-One Delivery row per (update, subscriber): the row is the record that the update went, or will
-go, to that person. Its status only moves forward through committed steps (see sending.py).
+One Delivery row per (update, subscriber), or per (update, signature) for an update to a
+petition's signers (`AudienceKind.SIGNERS`, see campaign/outcomes/telling.py for why): the row
+is the record that the update went, or will go, to that person. Its status only moves forward
+through committed steps (see sending.py).
 """
 
 from collections.abc import Sequence
@@ -13,7 +15,16 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol, TypeVar
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from campaign.content.models import Campaign
@@ -38,6 +49,9 @@ class AudienceKind(StrEnum):
     CAMPAIGN = "campaign"  # active subscribers who joined on a campaign's pages
     PETITION = "petition"  # confirmed signers of a petition who opted in (and are active)
     DONORS = "donors"  # people who gave, ticked "email me updates" and confirmed the address
+    # Every confirmed signer of a petition, opted in or not, who has not stopped its news:
+    # what happened to the petition they signed (campaign/outcomes). Deliveries by signature.
+    SIGNERS = "signers"
 
 
 class DeliveryStatus(StrEnum):
@@ -156,6 +170,9 @@ class Delivery(db.Model):
     __tablename__ = "deliveries"
     __table_args__ = (
         UniqueConstraint("update_id", "subscriber_id"),
+        UniqueConstraint("update_id", "signature_id"),
+        # To a subscriber or to a signature, never both, never neither.
+        CheckConstraint("(subscriber_id IS NULL) <> (signature_id IS NULL)", name="one_recipient"),
         Index("ix_deliveries_update_status", "update_id", "status", "id"),
     )
 
@@ -163,8 +180,11 @@ class Delivery(db.Model):
         BigInteger().with_variant(db.Integer, "sqlite"), primary_key=True
     )
     update_id: Mapped[int] = mapped_column(ForeignKey("updates.id", ondelete="CASCADE"))
-    subscriber_id: Mapped[int] = mapped_column(
+    subscriber_id: Mapped[int | None] = mapped_column(
         ForeignKey("subscribers.id", ondelete="CASCADE"), index=True
+    )
+    signature_id: Mapped[int | None] = mapped_column(
+        ForeignKey("signatures.id", ondelete="CASCADE"), index=True
     )
     status: Mapped[str] = mapped_column(String(16), default=DeliveryStatus.QUEUED)
     # Times the recipient's server refused it for now; MAIL_MAX_ATTEMPTS of those fail it.

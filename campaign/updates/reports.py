@@ -11,6 +11,7 @@ from campaign.admin.helpers import counts_by_status
 from campaign.db import utcnow
 from campaign.extensions import db
 from campaign.mailer.events import MailEventKind
+from campaign.petitions.models import Signature
 from campaign.subscribers.models import Subscriber
 from campaign.updates.models import Delivery, DeliveryStatus, Update
 
@@ -114,8 +115,15 @@ def outcomes(update: Update) -> Outcomes:
 def rows_with_status(update: Update, status: DeliveryStatus, limit: int = LISTED_ROWS) -> list:
     """(email, claimed_at, sent_at, error) of some deliveries in one status, oldest first."""
     return db.session.execute(
-        select(Subscriber.email, Delivery.claimed_at, Delivery.sent_at, Delivery.error)
-        .join(Subscriber, Subscriber.id == Delivery.subscriber_id)
+        select(
+            func.coalesce(Subscriber.email, Signature.email).label("email"),
+            Delivery.claimed_at,
+            Delivery.sent_at,
+            Delivery.error,
+        )
+        # A delivery is to a subscriber or, for an outcome told to signers, to a signature.
+        .outerjoin(Subscriber, Subscriber.id == Delivery.subscriber_id)
+        .outerjoin(Signature, Signature.id == Delivery.signature_id)
         .where(Delivery.update_id == update.id, Delivery.status == status)
         .order_by(Delivery.id)
         .limit(limit)

@@ -41,10 +41,11 @@ from campaign.mailer.transports import (
     get_transport,
 )
 from campaign.people.erased import erased_among
+from campaign.petitions.models import Signature
 from campaign.subscribers.models import Subscriber, SubscriberStatus
-from campaign.updates.audience import queue_deliveries
+from campaign.updates.audience import queue_deliveries, signer_reachable
 from campaign.updates.composing import Letters, Person
-from campaign.updates.models import Delivery, DeliveryStatus, Update, UpdateStatus
+from campaign.updates.models import AudienceKind, Delivery, DeliveryStatus, Update, UpdateStatus
 
 log = logging.getLogger(__name__)
 
@@ -249,33 +250,13 @@ def send_batch(
 
     `rendered`: the update's `Letters`, when the caller sends many batches.
     """
-    rows = db.session.execute(
-        select(
-            deliveries.c.id.label("delivery_id"),
-            subscribers.c.id,
-            subscribers.c.email,
-            subscribers.c.name,
-            subscribers.c.language,
-            subscribers.c.status,
-            suppressions.c.reason,
-        )
-        .join(subscribers, subscribers.c.id == deliveries.c.subscriber_id)
-        # An address that bounced or complained gets nothing, whatever its subscriber says.
-        .outerjoin(suppressions, suppressions.c.email == subscribers.c.email)
-        .where(deliveries.c.batch == token, deliveries.c.status == DeliveryStatus.SENDING)
-        .order_by(deliveries.c.id)
-    ).all()
-
+    rows = _batch_rows(update_row, token)
     # One statement a batch: an address erased at its owner's request is reached again only
     # after they confirm a sign-up themselves (which clears it), whatever put it back here.
-    erased = erased_among(row.email for row in rows if row.status == SubscriberStatus.ACTIVE)
+    erased = erased_among(row.email for row in rows if row.reachable)
 
     def reachable(row) -> bool:
-        return (
-            row.status == SubscriberStatus.ACTIVE
-            and row.reason not in BLOCKS_ALL_MAIL
-            and row.email not in erased
-        )
+        return row.reachable and row.email not in erased
 
     gone = [row.delivery_id for row in rows if not reachable(row)]
     recipients = [(row.delivery_id, row) for row in rows if reachable(row)]
@@ -292,6 +273,42 @@ def send_batch(
             db.session.commit()
     db.session.commit()
     report.batches += 1
+
+
+def _batch_rows(update_row: Update, token: str) -> list:
+    """The batch's (delivery_id, id, email, name, language, reachable) rows: who they are
+    and whether they may still be reached, read again now, whoever it is for."""
+    mine = (deliveries.c.batch == token, deliveries.c.status == DeliveryStatus.SENDING)
+    if update_row.audience_kind == AudienceKind.SIGNERS:
+        # The audience's own test, now: a signer who stopped this petition's news, left our
+        # updates, or whose address bounced since it was queued, gets nothing.
+        query = select(
+            deliveries.c.id.label("delivery_id"),
+            Signature.id,
+            Signature.email,
+            Signature.name,
+            Signature.language,
+            signer_reachable().label("reachable"),
+        ).join(Signature, Signature.id == deliveries.c.signature_id)
+    else:
+        query = (
+            select(
+                deliveries.c.id.label("delivery_id"),
+                subscribers.c.id,
+                subscribers.c.email,
+                subscribers.c.name,
+                subscribers.c.language,
+                (
+                    (subscribers.c.status == SubscriberStatus.ACTIVE)
+                    # An address that bounced or complained gets nothing, whatever its
+                    # subscriber says.
+                    & func.coalesce(suppressions.c.reason.not_in(list(BLOCKS_ALL_MAIL)), True)
+                ).label("reachable"),
+            )
+            .join(subscribers, subscribers.c.id == deliveries.c.subscriber_id)
+            .outerjoin(suppressions, suppressions.c.email == subscribers.c.email)
+        )
+    return db.session.execute(query.where(*mine).order_by(deliveries.c.id)).all()
 
 
 def _hand_over(

@@ -1,7 +1,7 @@
 """images: uploaded images, and campaigns' identity (tagline, accent, logo) and pages' heroes
 
 Revision ID: 0020_images
-Revises: 0017_organiser_sessions
+Revises: 0019_petition_outcomes
 Create Date: 2026-12-07 15:30:00.000000
 
 """
@@ -12,7 +12,7 @@ from campaign.db import UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision = '0020_images'
-down_revision = '0017_organiser_sessions'
+down_revision = '0019_petition_outcomes'
 branch_labels = None
 depends_on = None
 

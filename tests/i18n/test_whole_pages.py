@@ -13,11 +13,14 @@ from html.parser import HTMLParser
 import pytest
 
 from campaign.mirror.rendering import MIRROR_KEY
+from campaign.outcomes.models import OutcomeKind
+from campaign.outcomes.telling import record_outcome
+from campaign.updates.links import stop_news_links
 from campaign.utc_days import utcnow
 from config import TestingConfig
 from tests.factories.content import make_campaign, make_explainer
 from tests.factories.donations import make_appeal
-from tests.factories.petitions import make_petition
+from tests.factories.petitions import make_petition, make_signature
 from tests.factories.updates import make_update
 from tests.i18n.catalogs import CATALOGS, is_public, read_catalog
 
@@ -103,8 +106,9 @@ def is_english(text: str) -> bool:
 
 
 @pytest.fixture
-def world(session):
-    """One of everything a reader can open, written in English by the organisers."""
+def world(session) -> dict:
+    """One of everything a reader can open, written in English by the organisers; what the
+    paths need to name it."""
     campaign = make_campaign(slug="free-them", title="Free them", language="en")
     make_explainer(campaign, slug="the-cables", title="The cables")
     petition = make_petition(campaign, slug="let-them-in", title="Let them in", goal=100)
@@ -117,7 +121,10 @@ def world(session):
         publish_on_site=True,
         published_at=utcnow(),
     )
+    record_outcome(petition, OutcomeKind.DELIVERED, "We handed it in.")
+    signature = make_signature(petition)
     session.commit()
+    return {"stop_token": stop_news_links()(signature).rsplit("/", 1)[1]}
 
 
 PAGES = [
@@ -130,13 +137,15 @@ PAGES = [
     "/updates/cables-out",
     "/privacy",
     "/no/such/page",
+    "/petition-news/stop/{stop_token}",
+    "/petition-news/stop/not-a-token",
 ]
 
 
 @pytest.mark.parametrize("language", TRANSLATED)
 @pytest.mark.parametrize("path", PAGES)
 def test_a_translated_page_has_no_english_of_the_sites_own(world, client, language, path):
-    response = client.get(f"/{language}{path}")
+    response = client.get(f"/{language}{path.format(**world)}")
 
     assert response.status_code in {200, 404}
     assert english_left(response.get_data(as_text=True)) == []

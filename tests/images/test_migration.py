@@ -6,11 +6,9 @@ import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import column, inspect, table, text
 
-from campaign import create_app
 from campaign.db import UTCDateTime
 from campaign.extensions import db
-from config import TestingConfig
-from tests.scratch import scratch_database
+from tests.scratch import scratch_app
 
 MOMENT = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 STAMPS = {"created_at": MOMENT, "updated_at": MOMENT}
@@ -26,28 +24,20 @@ PETITIONS = table(
     *(column(name) for name in ("status", "counted_signatures")),
     *(column(name, UTCDateTime()) for name in STAMPS),
 )
-BEFORE, AFTER = "0017_organiser_sessions", "0020_images"
+BEFORE, AFTER = "0019_petition_outcomes", "0020_images"
 
 
 @pytest.fixture
-def scratch_app(tmp_path):
-    with scratch_database("images", tmp_path) as url:
-
-        class Settings(TestingConfig):
-            SQLALCHEMY_DATABASE_URI = url
-
-        app = create_app(Settings)
-        with app.app_context():
-            yield app
-            db.session.remove()
-            db.engine.dispose()
+def scratch(tmp_path):
+    with scratch_app("images", tmp_path) as app:
+        yield app
 
 
 def columns(name: str) -> set[str]:
     return {each["name"] for each in inspect(db.engine).get_columns(name)}
 
 
-def test_0020_upgrades_and_downgrades_keeping_every_row(scratch_app):
+def test_0020_upgrades_and_downgrades_keeping_every_row(scratch):
     upgrade(revision=BEFORE)
     with db.engine.begin() as connection:
         connection.execute(

@@ -27,9 +27,12 @@ from campaign.images.library import add_image
 from campaign.input_guard import MAX_ID
 from campaign.mailer.compose import queue_email
 from campaign.mailer.emails import transport_check
+from campaign.outcomes.models import OutcomeKind
+from campaign.outcomes.telling import record_outcome
 from campaign.people.links import your_data_url
 from campaign.petitions.signing import confirm_url as signature_confirm_url
 from campaign.subscribers.subscriptions import confirm_url, unsubscribe_url
+from campaign.updates.links import stop_news_links
 from campaign.updates.models import UpdateStatus, UpdateTranslation
 from tests.factories.accounts import make_user
 from tests.factories.content import make_campaign, make_explainer
@@ -106,6 +109,7 @@ def _path_values(app: Flask, world: dict) -> dict[tuple[str, str], str]:
         "signature_id": world["signature"].id,
         "update_id": world["update"].id,
         "translation_id": world["translation"].id,
+        "outcome_id": world["outcome"].id,
         "kind_name": "petition",
         "record_id": world["petition"].id,
         "language": "ug",
@@ -126,6 +130,7 @@ def _path_values(app: Flask, world: dict) -> dict[tuple[str, str], str]:
         "audience.confirm": world["confirm_token"],
         "audience.unsubscribe": world["unsubscribe_token"],
         "petitions.confirm_signature": world["signature_token"],
+        "petitions.stop_news": world["stop_news_token"],
         "donations.manage": world["manage_token"],
         **{
             f"people.{page}": world["your_data_token"]
@@ -160,6 +165,7 @@ def world(app, session) -> World:
     petition = make_petition(campaign)
     signature = make_signature(petition, comment="I care.")
     pending = make_signature(petition, confirmed=False)
+    outcome = record_outcome(petition, OutcomeKind.RESPONSE, "They answered.")
     appeal = make_appeal(campaign)
     donation = make_donation(
         appeal,
@@ -192,6 +198,7 @@ def world(app, session) -> World:
         "link": link,
         "petition": petition,
         "signature": signature,
+        "outcome": outcome,
         "appeal": appeal,
         "donation": donation,
         "pending_donation": pending_donation,
@@ -205,6 +212,7 @@ def world(app, session) -> World:
         "confirm_token": confirm_url(subscriber).rsplit("/", 1)[1],
         "unsubscribe_token": unsubscribe_url(subscriber).rsplit("/", 1)[1],
         "signature_token": signature_confirm_url(pending).rsplit("/", 1)[1],
+        "stop_news_token": stop_news_links()(signature).rsplit("/", 1)[1],
         "manage_token": manage_url(donation).rsplit("/", 1)[1],
         "your_data_token": your_data_url("reader@example.org").rsplit("/", 1)[1],
     }

@@ -7,7 +7,7 @@ It answers 202 with an X-Message-Id, as SendGrid does, unless a test queues othe
 import itertools
 import json
 import threading
-from collections import deque
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -120,3 +120,50 @@ if __name__ == "__main__":
     standin = SendGridStandIn(port=int(sys.argv[1]) if len(sys.argv) > 1 else 8025, echo=True)
     print(f"SendGrid stand-in listening on {standin.url}", flush=True)
     standin.server.serve_forever()
+
+
+class RecordingStandIn(SendGridStandIn):
+    """The stand-in, slow by default, remembering which status each request was answered."""
+
+    def __init__(self, delay: float) -> None:
+        super().__init__()
+        self.delay = delay
+        self.answered: list[tuple[RecordedRequest, int]] = []
+
+    def record(self, request: RecordedRequest) -> Answer:
+        with self.lock:
+            self.requests.append(request)
+            answer = self.answers.popleft() if self.answers else Answer(delay=self.delay)
+            self.answered.append((request, answer.status))
+            return answer
+
+    def accepted(self) -> Counter[str]:
+        """How often each address was in a request SendGrid would have sent (answered 2xx)."""
+        counts: Counter[str] = Counter()
+        with self.lock:
+            answered = list(self.answered)
+        for request, status in answered:
+            if 200 <= status < 300:
+                for personalization in request.json["personalizations"]:
+                    counts.update(to["email"] for to in personalization["to"])
+        return counts
+
+    def accepted_requests(self) -> int:
+        with self.lock:
+            return sum(1 for _request, status in self.answered if 200 <= status < 300)
+
+    def refused_requests(self) -> int:
+        with self.lock:
+            return sum(1 for _request, status in self.answered if status >= 400)
+
+    def delivery_ids(self) -> dict[str, str]:
+        """Address -> the delivery id we sent along in custom_args (last accepted request)."""
+        ids: dict[str, str] = {}
+        with self.lock:
+            answered = list(self.answered)
+        for request, status in answered:
+            if 200 <= status < 300:
+                for personalization in request.json["personalizations"]:
+                    for to in personalization["to"]:
+                        ids[to["email"]] = personalization["custom_args"]["delivery_id"]
+        return ids

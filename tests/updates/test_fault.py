@@ -15,7 +15,6 @@ import os
 import signal
 import subprocess
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,8 +30,8 @@ from campaign.extensions import db
 from campaign.updates.models import Update
 from config import TestingConfig
 from tests.conftest import ON_POSTGRES, TEST_DATABASE_URL
-from tests.processes import WAIT, kill, start_logged, wait_for
-from tests.standins.sendgrid import Answer, RecordedRequest, SendGridStandIn
+from tests.processes import WAIT, kill, mailer_send, wait_for
+from tests.standins.sendgrid import RecordingStandIn, SendGridStandIn
 
 pytestmark = [
     pytest.mark.postgres,
@@ -52,53 +51,6 @@ LEASE_SECONDS = 1
 ID_STEP = 10
 SECOND_CHUNK_ID = 3_000 * ID_STEP  # an active subscriber whose delivery is in chunk two
 SLOW = 0.05  # seconds per answer: sending takes long enough for the kill to land mid-way
-
-
-class RecordingStandIn(SendGridStandIn):
-    """The stand-in, slow by default, remembering which status each request was answered."""
-
-    def __init__(self, delay: float) -> None:
-        super().__init__()
-        self.delay = delay
-        self.answered: list[tuple[RecordedRequest, int]] = []
-
-    def record(self, request: RecordedRequest) -> Answer:
-        with self.lock:
-            self.requests.append(request)
-            answer = self.answers.popleft() if self.answers else Answer(delay=self.delay)
-            self.answered.append((request, answer.status))
-            return answer
-
-    def accepted(self) -> Counter[str]:
-        """How often each address was in a request SendGrid would have sent (answered 2xx)."""
-        counts: Counter[str] = Counter()
-        with self.lock:
-            answered = list(self.answered)
-        for request, status in answered:
-            if 200 <= status < 300:
-                for personalization in request.json["personalizations"]:
-                    counts.update(to["email"] for to in personalization["to"])
-        return counts
-
-    def accepted_requests(self) -> int:
-        with self.lock:
-            return sum(1 for _request, status in self.answered if 200 <= status < 300)
-
-    def refused_requests(self) -> int:
-        with self.lock:
-            return sum(1 for _request, status in self.answered if status >= 400)
-
-    def delivery_ids(self) -> dict[str, str]:
-        """Address -> the delivery id we sent along in custom_args (last accepted request)."""
-        ids: dict[str, str] = {}
-        with self.lock:
-            answered = list(self.answered)
-        for request, status in answered:
-            if 200 <= status < 300:
-                for personalization in request.json["personalizations"]:
-                    for to in personalization["to"]:
-                        ids[to["email"]] = personalization["custom_args"]["delivery_id"]
-        return ids
 
 
 @dataclass
@@ -182,21 +134,15 @@ def new_update(scratch: Scratch, slug: str) -> int:
 
 def send_command(scratch: Scratch, standin: SendGridStandIn, slug: str, log: Path, **settings):
     """`flask --app campaign mailer send SLUG` in a process of its own, as an operator runs it."""
-    environment = os.environ | {
-        "CAMPAIGN_ENV": "production",
-        "SECRET_KEY": "fault-test-secret",
-        "DATABASE_URL": scratch.url,
-        "CELERY_BROKER_URL": "",
-        "MAIL_TRANSPORT": "sendgrid",
-        "SENDGRID_API_KEY": "x",
-        "SENDGRID_API_HOST": standin.url,
-        "MAIL_BATCH_SIZE": str(BATCH),
-        "MAIL_RATE_PER_SECOND": "0",
-        "UPDATE_BATCH_LEASE_SECONDS": str(LEASE_SECONDS),
-        "UPDATE_RETRY_SECONDS": "0",
-    }
-    environment |= {name: str(value) for name, value in settings.items()}
-    return start_logged(["flask", "--app", "campaign", "mailer", "send", slug], environment, log)
+    return mailer_send(
+        slug,
+        scratch.url,
+        standin.url,
+        log,
+        MAIL_BATCH_SIZE=BATCH,
+        UPDATE_BATCH_LEASE_SECONDS=LEASE_SECONDS,
+        **settings,
+    )
 
 
 def run_to_completion(scratch, standin, slug: str, log: Path, **settings) -> str:

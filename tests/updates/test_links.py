@@ -5,7 +5,7 @@ import itsdangerous
 from campaign.mailer.transports.outbox import FileTransport
 from campaign.subscribers.models import SubscriberStatus
 from campaign.subscribers.subscriptions import subscriber_to_unsubscribe, unsubscribe_url
-from campaign.updates.links import UnsubscribeLinks
+from campaign.updates.links import unsubscribe_links
 from campaign.updates.sending import run, start
 from tests.factories.subscribers import local, make_subscriber
 from tests.factories.updates import emails_in, make_update
@@ -18,7 +18,7 @@ def test_a_batch_link_is_the_link_unsubscribe_url_makes(session, monkeypatch):
     # Both sign with the clock; one fixed second makes them comparable byte for byte.
     monkeypatch.setattr(itsdangerous.TimestampSigner, "get_timestamp", lambda signer: 1_750_000_000)
 
-    links = UnsubscribeLinks()
+    links = unsubscribe_links()
 
     assert [links(person) for person in people] == [unsubscribe_url(p) for p in people]
     token = links(people[1]).rsplit("/", 1)[1]
