@@ -4,6 +4,7 @@ import pytest
 from PIL import Image as Picture
 from sqlalchemy import func, select
 
+from campaign.content.rendering import render_markdown
 from campaign.images.models import Image
 from tests.images.uploads import photo_with_everything, png, served_names, upload
 
@@ -201,3 +202,14 @@ def _token(client) -> str:
     from tests.helpers import csrf_token
 
     return csrf_token(client, "/admin/images")
+
+
+def test_the_library_gives_the_markdown_that_puts_an_image_in_an_explainer(
+    client, session, organiser
+):
+    upload(client, png(1200, 600), alt="A [crowded] square")
+    image = only_image(session)
+    page = client.get("/admin/images").get_data(as_text=True)
+    markdown = f"![A crowded square](/media/{image.file_name(960)})"
+    assert markdown in page
+    assert f'src="/media/{image.file_name(960)}"' in render_markdown(markdown)
