@@ -44,6 +44,7 @@ test: setup
 # The mail bench runs even when the surge bench fails, and make fails if either did.
 bench: setup
 	$(BIN)/python -m bench.surge $(SURGE_ARGS); surge=$$?; \
+		$(BIN)/python -m bench.studio; \
 		$(BIN)/python -m bench.mailer && exit $$surge
 
 # Extract every marked string into the template, bring each catalog up to date with it, and
