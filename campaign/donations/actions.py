@@ -1,13 +1,12 @@
 """A campaign's open appeals, offered at the end of its pages."""
 
-from flask import Flask
+from flask import Flask, url_for
 from flask_babel import gettext as _
 
 from campaign.content.calls_to_action import CallToAction
 from campaign.content.models import Campaign
 from campaign.donations.queries import open_appeals
 from campaign.i18n.translating import in_page_language_all
-from campaign.templating import site_url_for
 
 
 def give(app: Flask, campaign: Campaign) -> list[CallToAction]:
@@ -21,7 +20,7 @@ def give(app: Flask, campaign: Campaign) -> list[CallToAction]:
             else _("Give through our partner.")
             if appeal.external_url
             else _("Give to the campaign."),
-            url=site_url_for("donations.appeal", slug=appeal.slug),
+            url=url_for("donations.appeal", slug=appeal.slug),
             label=_("Donate"),
             language=appeal.language,
         )

@@ -1,6 +1,6 @@
 """A campaign's open petitions, offered at the end of its pages."""
 
-from flask import Flask
+from flask import Flask, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
@@ -9,7 +9,6 @@ from campaign.content.models import Campaign
 from campaign.i18n.site import other_language
 from campaign.i18n.translating import in_page_language_all
 from campaign.petitions.queries import field_languages, open_petitions
-from campaign.templating import site_url_for
 
 
 def sign_petitions(app: Flask, campaign: Campaign) -> list[CallToAction]:
@@ -25,7 +24,7 @@ def sign_petitions(app: Flask, campaign: Campaign) -> list[CallToAction]:
                 kind="sign",
                 heading=shown.title,
                 text=escape(_("Addressed to %(target)s.")) % {"target": target},
-                url=site_url_for("petitions.petition", slug=shown.slug),
+                url=url_for("petitions.petition", slug=shown.slug),
                 label=_("Sign the petition"),
                 language=words_in["title"],
             )
