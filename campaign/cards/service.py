@@ -46,7 +46,8 @@ def card_file(kind: str, slug: str) -> Drawn | None:
         return None
     record, live, describe = found
     language = current_language()
-    path = Path(current_app.config["CARD_DIR"]) / f"{kind}-{record.id}-{language}.png"
+    name = f"{kind}-{record.id}-{language}.png" if record is not None else f"{kind}-{language}.png"
+    path = Path(current_app.config["CARD_DIR"]) / name
     if _stale(path, live):
         _write(path, draw_card(describe()))
     return Drawn(path, live)
@@ -167,7 +168,23 @@ def _update(slug: str):
     return update, False, describe
 
 
+def home_card_file() -> Drawn:
+    """The home page's card: the site's name and what it offers."""
+    return card_file("home", "")
+
+
+def _home(slug: str):
+    return (
+        None,
+        False,
+        lambda: _card(
+            current_app.config["SITE_NAME"], figure=_("Campaigns, explainers and ways to act.")
+        ),
+    )
+
+
 _FINDERS: dict[str, Callable] = {
+    "home": _home,
     "campaign": _campaign,
     "explainer": _explainer,
     "petition": _petition,

@@ -32,6 +32,8 @@ def test_every_shared_page_names_a_card_that_is_a_1200_by_630_png(client, sessio
     appeal = make_appeal(campaign)
     session.commit()
     for page in (
+        "/",
+        "/ug/",
         f"/c/{campaign.slug}",
         f"/explainers/{explainer.slug}",
         f"/petitions/{petition.slug}",
@@ -39,7 +41,8 @@ def test_every_shared_page_names_a_card_that_is_a_1200_by_630_png(client, sessio
     ):
         html = client.get(page).get_data(as_text=True)
         url = og_image(html)
-        assert url.startswith("http://campaign.test/cards/")
+        language = "/ug" if page.startswith("/ug/") else ""
+        assert url.startswith(f"http://campaign.test{language}/cards/")
         assert 'name="twitter:card" content="summary_large_image"' in html
         response = client.get(url.removeprefix("http://campaign.test"), buffered=True)
         assert response.mimetype == "image/png"
