@@ -148,6 +148,23 @@ def valid_email(form: FlaskForm, field: EmailField) -> None:
         raise ValidationError(str(error)) from None
 
 
+def language_field(description: str | None = None) -> StringField:
+    """A language tag, as organisers type one (en, ug, zh-Hant)."""
+    return StringField(
+        _l("Language"),
+        filters=[strip],
+        validators=[
+            DataRequired(message=_l("Enter a language code.")),
+            Length(max=MAX_LANGUAGE_LENGTH),
+            Regexp(
+                LANGUAGE_TAG,
+                message=_l("Use a language code like “en”, “ug” or “zh-Hant”."),
+            ),
+        ],
+        description=description or _l("A language code such as en, ug, zh-Hant."),
+    )
+
+
 def slug_field(
     example: str, description: str, max_length: int = 120, too_long: str | None = None
 ) -> StringField:

@@ -14,15 +14,14 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from campaign.content.identity import accent_refusal
 from campaign.content.models import CampaignStatus
 from campaign.form_fields import (
-    LANGUAGE_TAG,
-    MAX_LANGUAGE_LENGTH,
     Form,
     RowForm,
+    language_field,
     moment_field,
     slug_field,
     strip,
@@ -39,22 +38,6 @@ def _slug_field(max_length: int) -> StringField:
     )
 
 
-def _language_field() -> StringField:
-    return StringField(
-        _l("Language"),
-        filters=[strip],
-        validators=[
-            DataRequired(message=_l("Enter a language code.")),
-            Length(max=MAX_LANGUAGE_LENGTH),
-            Regexp(
-                LANGUAGE_TAG,
-                message=_l("Use a language code like “en”, “ug” or “zh-Hant”."),
-            ),
-        ],
-        description=_l("A language code such as en, ug, zh-Hant."),
-    )
-
-
 class CampaignForm(RowForm):
     slug = _slug_field(80)
     title = title_field()
@@ -65,7 +48,7 @@ class CampaignForm(RowForm):
         description=_l("One short line under the name, also shown when the hub is shared."),
     )
     summary = TextAreaField(_l("Summary"), filters=[strip], validators=[Optional()])
-    language = _language_field()
+    language = language_field()
     status = SelectField(
         _l("Status"),
         choices=[
@@ -115,7 +98,7 @@ class ExplainerForm(RowForm):
     title = title_field()
     summary = TextAreaField(_l("Summary"), filters=[strip], validators=[Optional()])
     body = TextAreaField(_l("Body"), validators=[Optional()], description=_l("Markdown."))
-    language = _language_field()
+    language = language_field()
     image_path = StringField(
         _l("Image"),
         filters=[strip],

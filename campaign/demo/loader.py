@@ -50,8 +50,9 @@ def load_demo() -> LoadReport:
         load_petition(campaign, item, report.created, report.kept)
     for item in data.get("appeals", []):
         load_appeal(campaign, item, report.created, report.kept)
-    load_translations(campaign, report.created, report.kept, report.updated)
+    # The look first: its images' descriptions are translated with the rest.
     load_look(campaign, data.get("look", {}), report.created, report.kept)
+    load_translations(campaign, report.created, report.kept, report.updated)
     if "subscribers" in data:
         load_subscribers(campaign, data["subscribers"]["count"], report.created, report.kept)
     for item in data.get("updates", []):

@@ -34,16 +34,23 @@ def load_look(campaign: Campaign, look: dict, created: list[str], kept: list[str
                 places.append((record, "hero_image_id", fields.get("hero")))
     for record, column, drawing in places:
         if drawing is not None:
-            _give(record, column, drawing, created, kept)
+            _give(record, column, drawing, campaign.language, created, kept)
     db.session.flush()
 
 
-def _give(record, column: str, drawing: dict, created: list[str], kept: list[str]) -> None:
+def _give(
+    record, column: str, drawing: dict, language: str, created: list[str], kept: list[str]
+) -> None:
     label = f"demo: {drawing['file']}"
-    if db.session.scalar(select(Image.id).where(Image.label == label)) is not None:
+    if demo_image(drawing["file"]) is not None:
         kept.append(f"image {drawing['file']}")
         return
-    image = add_image((LOOK / drawing["file"]).read_bytes(), drawing["alt"], label)
+    image = add_image((LOOK / drawing["file"]).read_bytes(), drawing["alt"], label, language)
     if getattr(record, column) is None:
         setattr(record, column, image.id)
     created.append(f"image {drawing['file']}")
+
+
+def demo_image(file: str) -> Image | None:
+    """The image the demo made of one of its drawings, if it is still in the library."""
+    return db.session.scalar(select(Image).where(Image.label == f"demo: {file}"))

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from campaign.content.models import Campaign, Explainer
 from campaign.content.publishing import add_link, set_translation_of, translation_group
+from campaign.demo.look import demo_image
 from campaign.donations.models import Appeal
 from campaign.extensions import db
 from campaign.i18n.translating import kind_of, save_translation, translation
@@ -38,6 +39,10 @@ def load_translations(
             if petition is not None:
                 texts = fields | {"body": _read("petitions", fields["body"])}
                 _words(petition, language, texts, f"petition {petition.slug}", lists)
+        for fields in data.get("images", []):
+            image = demo_image(fields["file"])
+            if image is not None:
+                _words(image, language, fields, f"image {fields['file']}", lists)
         for fields in data.get("appeals", []):
             appeal = _demo_record(Appeal, campaign, fields["slug"])
             if appeal is not None:

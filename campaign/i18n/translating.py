@@ -72,6 +72,17 @@ class Localised:
         return self._record
 
 
+def forget_translations(record: Any) -> None:
+    """Delete a record's translations, with it (the caller deletes the record and flushes)."""
+    for stored in db.session.scalars(
+        select(ContentTranslation).where(
+            ContentTranslation.kind == kind_of(record).kind,
+            ContentTranslation.record_id == record.id,
+        )
+    ):
+        db.session.delete(stored)
+
+
 def in_page_language(record: Any, language: str | None = None) -> Localised:
     """The record in the page's language where it is translated into it, else as written."""
     return in_page_language_all([record], language)[0]

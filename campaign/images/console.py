@@ -20,7 +20,7 @@ FORM_OVERHEAD = 64 * 1024
 
 @bp.get("/images")
 def images():
-    return _library_page(ImageUploadForm())
+    return _library_page(ImageUploadForm(language=current_app.config["LANGUAGES"][0]))
 
 
 @bp.post("/images")
@@ -39,7 +39,7 @@ def upload():
             form.image.errors.append(_too_large(limit))
         else:
             try:
-                image = add_image(data, form.alt.data, form.label.data)
+                image = add_image(data, form.alt.data, form.label.data, form.language.data)
             except ImageRefused as refusal:
                 form.image.errors.append(str(refusal))
             else:

@@ -5,7 +5,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from campaign.form_fields import Form, strip
+from campaign.form_fields import Form, language_field, strip
 
 DESCRIBE = _l("Describe the image for people who cannot see it.")
 
@@ -32,6 +32,9 @@ class ImageUploadForm(Form):
         render_kw={"accept": "image/jpeg,image/png,image/gif,image/webp,image/svg+xml"},
     )
     alt = _alt_field()
+    language = language_field(
+        _l("The description's language, such as en or ug. Translate it from the image's list.")
+    )
     label = StringField(
         _l("Label"),
         filters=[strip],

@@ -8,12 +8,13 @@ from sqlalchemy import select
 from campaign.audit.trail import record
 from campaign.extensions import db
 from campaign.i18n.site import url_for_page
+from campaign.i18n.translating import forget_translations, in_page_language
 from campaign.images import storage
 from campaign.images.models import Image
 from campaign.images.processing import prepare
 
 
-def add_image(data: bytes, alt: str, label: str = "") -> Image:
+def add_image(data: bytes, alt: str, label: str = "", language: str = "en") -> Image:
     """Publish an upload's clean renditions and record the image (the caller commits).
 
     Raises ImageRefused, with nothing stored, when the upload is not a usable image.
@@ -26,6 +27,7 @@ def add_image(data: bytes, alt: str, label: str = "") -> Image:
         height=prepared.height,
         widths=",".join(str(width) for width in sorted(prepared.renditions)),
         alt=alt,
+        language=language,
         label=label,
         byte_size=sum(len(data) for data in prepared.renditions.values()),
     )
@@ -41,6 +43,7 @@ def remove_image(image: Image) -> list[str]:
     """Delete the image's row; returns its files, to remove once that is committed."""
     names = [image.file_name(width) for width in image.stored_widths]
     record("remove image", object_kind="image", object_id=image.id)
+    forget_translations(image)
     db.session.delete(image)
     db.session.flush()
     return names
@@ -65,3 +68,10 @@ def image_srcset(image: Image) -> str:
         f"{url_for_page('images.media', name=image.file_name(width))} {width}w"
         for width in image.stored_widths
     )
+
+
+def image_alt(image: Image) -> tuple[str, str]:
+    """The image's description in the page's language where it is translated, and the
+    language of the words given."""
+    shown = in_page_language(image)
+    return shown.alt, shown.language

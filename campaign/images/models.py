@@ -21,6 +21,7 @@ class Image(Timestamped, db.Model):
     # The widths stored, smallest first, as "480,960,1600".
     widths: Mapped[str] = mapped_column(String(80))
     alt: Mapped[str] = mapped_column(Text, default="")
+    language: Mapped[str] = mapped_column(String(16), default="en")  # the alt text's
     # Shown in the console only, to tell uploads apart; never on a public page.
     label: Mapped[str] = mapped_column(String(200), default="")
     byte_size: Mapped[int] = mapped_column(Integer, default=0)

@@ -43,7 +43,7 @@ from campaign.db import utcnow
 from campaign.extensions import db
 from campaign.i18n.languages import babel_locale
 from campaign.i18n.models import ContentTranslation
-from campaign.i18n.translating import kind_of, translation
+from campaign.i18n.translating import forget_translations, kind_of, translation
 from campaign.outcomes.models import KIND_WORDS, OutcomeKind, PetitionOutcome
 from campaign.petitions.models import Petition
 from campaign.updates.models import AudienceKind, Update, UpdateStatus, UpdateTranslation
@@ -67,13 +67,7 @@ def record_outcome(petition: Petition, kind: OutcomeKind, text: str) -> Petition
 def remove_outcome(outcome: PetitionOutcome) -> None:
     """Take an outcome off the petition's page, translations too; an email already told stays
     on record as its update (flushes)."""
-    kind = kind_of(outcome).kind
-    for stored in db.session.scalars(
-        select(ContentTranslation).where(
-            ContentTranslation.kind == kind, ContentTranslation.record_id == outcome.id
-        )
-    ):
-        db.session.delete(stored)
+    forget_translations(outcome)
     outcome.petition.updated_at = utcnow()
     db.session.delete(outcome)
     db.session.flush()

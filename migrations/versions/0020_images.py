@@ -28,6 +28,7 @@ def upgrade():
     sa.Column('height', sa.Integer(), nullable=False),
     sa.Column('widths', sa.String(length=80), nullable=False),
     sa.Column('alt', sa.Text(), nullable=False),
+    sa.Column('language', sa.String(length=16), nullable=False),
     sa.Column('label', sa.String(length=200), nullable=False),
     sa.Column('byte_size', sa.Integer(), nullable=False),
     sa.Column('created_at', UTCDateTime(), nullable=False),

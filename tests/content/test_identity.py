@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from campaign.content.identity import accent_refusal, contrast_ratio
 from campaign.content.models import Campaign
+from campaign.i18n.translating import save_translation
 from campaign.images.models import Image
 from tests.factories.content import campaign_form_fields, make_campaign, make_explainer
 from tests.factories.donations import make_appeal
@@ -125,3 +126,15 @@ def test_images_keep_one_address_in_every_language(client, session, organiser):
     names = served_names(page)
     assert names and "/ug/media/" not in page
     assert client.get(f"/media/{names[0]}", buffered=True).status_code == 200
+
+
+def test_a_hero_is_described_in_the_page_language_where_translated(client, session, organiser):
+    hero = upload_image(client, session, alt="A vigil")
+    campaign = make_campaign(hero_image_id=hero.id)
+    save_translation(hero, "ug", {"alt": "بىر خاتىرە يىغىلىشى"})
+    session.commit()
+    uyghur = client.get(f"/ug/c/{campaign.slug}").get_data(as_text=True)
+    turkish = client.get(f"/tr/c/{campaign.slug}").get_data(as_text=True)
+    assert 'alt="بىر خاتىرە يىغىلىشى"' in uyghur
+    # Not translated into Turkish: the original, marked with its own language.
+    assert 'alt="A vigil" lang="en" dir="ltr"' in turkish

@@ -190,8 +190,8 @@ def test_loading_twice_keeps_one_translation_per_record_and_language(session):
         )
     ).scalars()
     assert set(per_record) == {1}
-    # The campaign, one petition and two appeals, in each of two languages.
-    assert session.scalar(select(func.count()).select_from(ContentTranslation)) == 4 * 2
+    # The campaign, one petition, two appeals and four drawings, in each of two languages.
+    assert session.scalar(select(func.count()).select_from(ContentTranslation)) == 8 * 2
     for language in LANGUAGES:
         for item in demo_file(language)["explainers"]:
             original = _by_slug(session, Explainer, item["translation_of"])
@@ -227,7 +227,7 @@ def test_a_changed_file_updates_its_translation_and_nothing_else(session, tmp_pa
     explainer = _by_slug(session, Explainer, "what-the-china-cables-are-ug")
     assert "ھۆججەتلەرنىڭ مەزمۇنى" in explainer.body_html
     assert "ھۆججەتلەردە نېمىلەر بار" not in explainer.body_html
-    assert session.scalar(select(func.count()).select_from(ContentTranslation)) == 4 * 2
+    assert session.scalar(select(func.count()).select_from(ContentTranslation)) == 8 * 2
     assert len(explainer.links) == 3
 
 

@@ -65,8 +65,9 @@ def test_0020_upgrades_and_downgrades_keeping_every_row(scratch):
         )
         connection.execute(
             text(
-                "INSERT INTO images (id, key, format, width, height, widths, alt, label,"
-                " byte_size, created_at, updated_at) VALUES (1, 'k', 'jpeg', 10, 10, '10', 'a',"
+                "INSERT INTO images (id, key, format, width, height, widths, alt, language, label,"
+                " byte_size, created_at, updated_at)"
+                " VALUES (1, 'k', 'jpeg', 10, 10, '10', 'a', 'en',"
                 " '', 1, :moment, :moment)"
             ),
             {"moment": MOMENT.replace(tzinfo=None)},

@@ -50,7 +50,7 @@ def upload(client, data: bytes, name: str = "photo.jpg", alt: str = "A protest o
     return post_form(
         client,
         "/admin/images",
-        {"image": (io.BytesIO(data), name), "alt": alt, "label": ""},
+        {"image": (io.BytesIO(data), name), "alt": alt, "language": "en", "label": ""},
         content_type="multipart/form-data",
     )
 
