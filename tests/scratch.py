@@ -1,4 +1,5 @@
-"""Scratch PostgreSQL databases, for tests that need one of their own beside the suite's."""
+"""Scratch PostgreSQL databases, for tests that need one of their own beside the suite's, and
+the tables migration tests write rows into as a revision left them."""
 
 import os
 from collections.abc import Iterator
@@ -6,9 +7,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from flask import Flask
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import TableClause, column, create_engine, make_url, table, text
 
 from campaign import create_app
+from campaign.db import UTCDateTime
 from campaign.extensions import db
 from config import TestingConfig
 from tests.conftest import ON_POSTGRES, TEST_DATABASE_URL
@@ -59,3 +61,12 @@ def scratch_app(label: str, folder: Path) -> Iterator[Flask]:
             finally:
                 db.session.remove()
                 db.engine.dispose()
+
+
+STAMP_COLUMNS = ("created_at", "updated_at")
+
+
+def stamped_table(name: str, *names: str, stamped: bool = True) -> TableClause:
+    """A table as a migration test writes to it: these columns, and the two timestamps."""
+    stamps = [column(each, UTCDateTime()) for each in STAMP_COLUMNS] if stamped else []
+    return table(name, *(column(each) for each in names), *stamps)

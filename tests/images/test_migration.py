@@ -4,26 +4,18 @@ from datetime import UTC, datetime
 
 import pytest
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import column, inspect, table, text
+from sqlalchemy import inspect, text
 
-from campaign.db import UTCDateTime
 from campaign.extensions import db
-from tests.scratch import scratch_app
+from tests.scratch import scratch_app, stamped_table
 
 MOMENT = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 STAMPS = {"created_at": MOMENT, "updated_at": MOMENT}
-CAMPAIGNS = table(
-    "campaigns",
-    *(column(name) for name in ("id", "slug", "title", "summary", "language", "status")),
-    *(column(name, UTCDateTime()) for name in STAMPS),
-)
-PETITIONS = table(
-    "petitions",
-    *(column(name) for name in ("id", "campaign_id", "slug", "title", "target", "body")),
-    *(column(name) for name in ("body_html", "thank_you_text", "goal", "ask_postcode")),
-    *(column(name) for name in ("status", "counted_signatures")),
-    *(column(name, UTCDateTime()) for name in STAMPS),
-)
+CAMPAIGNS = stamped_table("campaigns", "id", "slug", "title", "summary", "language", "status")
+PETITIONS = stamped_table(
+    "petitions", "id", "campaign_id", "slug", "title", "target", "body", "body_html",
+    "thank_you_text", "goal", "ask_postcode", "status", "counted_signatures",
+)  # fmt: skip
 BEFORE, AFTER = "0019_petition_outcomes", "0020_images"
 
 

@@ -10,21 +10,16 @@ from sqlalchemy.exc import IntegrityError
 
 from campaign.db import UTCDateTime
 from campaign.extensions import db
-from tests.scratch import scratch_app
+from tests.scratch import scratch_app, stamped_table
 
 BEFORE, THIS = "0018_explainer_schedule", "0019_petition_outcomes"
 MOMENT = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
 STAMPS = {"created_at": MOMENT, "updated_at": MOMENT}
 
 
-def _table(name: str, *names: str, stamped: bool = True):
-    stamps = [column(each, UTCDateTime()) for each in STAMPS] if stamped else []
-    return table(name, *(column(each) for each in names), *stamps)
-
-
-CAMPAIGNS = _table("campaigns", "id", "slug", "title", "summary", "language", "status")
+CAMPAIGNS = stamped_table("campaigns", "id", "slug", "title", "summary", "language", "status")
 PETITION_COLUMNS = ("id", "campaign_id", "slug", "title", "target", "body", "body_html")
-PETITIONS = _table(
+PETITIONS = stamped_table(
     "petitions", *PETITION_COLUMNS, "thank_you_text", "goal", "ask_postcode", "status",
     "counted_signatures",
 )  # fmt: skip
@@ -36,14 +31,14 @@ SIGNATURES = table(
     *(column(name) for name in ("status", "counted", "emails_sent")),
     column("created_at", UTCDateTime()),
 )
-SUBSCRIBERS = _table(
+SUBSCRIBERS = stamped_table(
     "subscribers", "id", "email", "name", "language", "status", "consent_source", "consent_text"
 )
-UPDATES = _table(
+UPDATES = stamped_table(
     "updates", "id", "slug", "subject", "preheader", "body", "body_html", "language",
     "audience_kind", "audience_language", "audience_country", "status", "publish_on_site",
 )  # fmt: skip
-DELIVERIES = _table(
+DELIVERIES = stamped_table(
     "deliveries", "id", "update_id", "subscriber_id", "status", "attempts", "unsubscribed",
     stamped=False,
 )  # fmt: skip
